@@ -1,0 +1,96 @@
+package org.mambamixer.api.scan;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * Backpropagation that understands {@link DeferredGradient}s: call {@link #backward(NDArray)}
+ * where DJL code would call {@code GradientCollector.backward(loss)}.
+ *
+ * <p>How it works: the loss is differentiated first, which fills the gradients of every deferred
+ * node's output leaves. Nodes are then visited in reverse recording order, a valid topological
+ * order because a node's outputs are consumed only by operations recorded after it. Each node's
+ * input gradients are injected with one engine backward of the surrogate {@code sum_i(x_i *
+ * stopGradient(g_i))}, whose gradient with respect to x_i is exactly g_i. The graph is kept between
+ * these passes because the segments share nodes (the weighted average reads every earlier layer).
+ *
+ * <p>The tape is per thread. With no deferred node recorded this is exactly one engine backward.
+ */
+public final class Backprop {
+  private static final ThreadLocal<Deque<DeferredGradient>> TAPE =
+      ThreadLocal.withInitial(ArrayDeque::new);
+
+  private Backprop() {}
+
+  /** True when the engine records a graph (inside a GradientCollector). */
+  public static boolean isRecording() {
+    return JniUtils.isGradMode();
+  }
+
+  /** Records a node; backends call this only when {@link #isRecording()}. */
+  public static void record(DeferredGradient node) {
+    TAPE.get().addLast(node);
+  }
+
+  /** Number of nodes waiting for the next backward on this thread. */
+  public static int pending() {
+    return TAPE.get().size();
+  }
+
+  /** Drops nodes left by a forward that was never differentiated (for example after an error). */
+  public static void discard() {
+    TAPE.get().clear();
+  }
+
+  /** Differentiates {@code loss} (a scalar) through the engine graph and every deferred node. */
+  public static void backward(NDArray loss) {
+    Deque<DeferredGradient> tape = TAPE.get();
+    try {
+      engineBackward(loss, !tape.isEmpty());
+      while (!tape.isEmpty()) {
+        DeferredGradient node = tape.pollLast();
+        NDList outs = node.outputs();
+        NDList grads = new NDList(outs.size());
+        for (NDArray out : outs) {
+          grads.add(gradientOrZeros(out));
+        }
+        NDList inputGrads = node.backward(grads);
+        NDList ins = node.inputs();
+        NDArray surrogate = null;
+        for (int i = 0; i < ins.size(); i++) {
+          NDArray x = ins.get(i);
+          NDArray g = inputGrads.get(i);
+          if (x == null || g == null || !JniUtils.requiresGrad((PtNDArray) x)) {
+            continue;
+          }
+          NDArray term = x.mul(g.stopGradient()).sum();
+          surrogate = surrogate == null ? term : surrogate.add(term);
+        }
+        if (surrogate != null) {
+          engineBackward(surrogate, !tape.isEmpty());
+        }
+      }
+    } finally {
+      tape.clear();
+    }
+  }
+
+  private static void engineBackward(NDArray target, boolean keepGraph) {
+    PtNDArray t = (PtNDArray) target;
+    try (NDArray ones = target.onesLike()) {
+      JniUtils.backward(t, (PtNDArray) ones, keepGraph, false);
+    }
+  }
+
+  private static NDArray gradientOrZeros(NDArray leaf) {
+    NDArray g = leaf.getGradient();
+    if (g == null || g.getShape().isScalar() && !leaf.getShape().isScalar()) {
+      return leaf.zerosLike();
+    }
+    return g;
+  }
+}
