@@ -1,0 +1,124 @@
+package org.mambamixer.api.ssm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv1d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import org.mambamixer.api.scan.ScanInputs;
+import org.mambamixer.api.scan.ScanRoute;
+import org.mambamixer.api.scan.SelectiveScan;
+
+/**
+ * One route of a selective mixer: Mamba's block between in_proj and out_proj (spec D2).
+ *
+ * <pre>
+ *   x (Bt, L, E) -> depthwise conv (k, causal; anti-causal for a reversed route) -> SiLU = u
+ *   x_proj(u) -> dt_low (R), B (N), C (N)        per step, shared by all E channels
+ *   delta = dt_proj.weight . dt_low               its bias goes to the scan as delta_bias
+ *   out = scan(u, delta, A = -exp(A_log), B, C, D, z, delta_bias, softplus)   (Bt, E, L)
+ * </pre>
+ *
+ * Inputs: {@code x (Bt, L, E)} and optionally the shared gate {@code zT (Bt, E, L)}. Output: the
+ * gated scan output {@code (Bt, E, L)}, in the scan's layout so routes can be summed before one
+ * transpose.
+ */
+public final class S6 extends AbstractBlock {
+  private final S6Config config;
+  private final ScanRoute route;
+  private final SelectiveScan scan;
+  private final Conv1d conv;
+  private final Linear xProj;
+  private final Parameter dtWeight;
+  private final Parameter dtBias;
+  private final Parameter aLog;
+  private final Parameter dSkip;
+
+  public S6(S6Config config, ScanRoute route, SelectiveScan scan) {
+    this.config = config;
+    this.route = route;
+    this.scan = scan;
+    int e = config.dInner();
+    int k = config.dConv();
+    if (k > 0) {
+      // Pad k-1 on both sides: the first L outputs are causal, the last L anti-causal.
+      conv = addChildBlock("conv", Conv1d.builder().setKernelShape(new Shape(k)).setFilters(e)
+          .optGroups(e).optPadding(new Shape(k - 1)).optBias(true).build());
+      conv.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
+    } else {
+      conv = null;
+    }
+    xProj = addChildBlock("x_proj",
+        Linear.builder().setUnits(config.dtRank() + 2L * config.dState()).optBias(false).build());
+    xProj.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
+    dtWeight = addParameter(Parameter.builder().setName("dt_proj_weight")
+        .setType(Parameter.Type.OTHER).optShape(new Shape(e, config.dtRank()))
+        .optInitializer(Init.dtWeight(config)).build());
+    dtBias = addParameter(Parameter.builder().setName("dt_proj_bias")
+        .setType(Parameter.Type.OTHER).optShape(new Shape(e))
+        .optInitializer(Init.dtBias(config)).build());
+    aLog = addParameter(Parameter.builder().setName("A_log").setType(Parameter.Type.OTHER)
+        .optShape(new Shape(e, config.dState())).optInitializer(Init.S4D_REAL_A_LOG).build());
+    dSkip = addParameter(Parameter.builder().setName("D").setType(Parameter.Type.OTHER)
+        .optShape(new Shape(e)).optInitializer(ai.djl.training.initializer.Initializer.ONES)
+        .build());
+  }
+
+  public ScanRoute route() {
+    return route;
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray x = inputs.get(0); // (Bt, L, E)
+    NDArray zT = inputs.size() > 1 ? inputs.get(1) : null; // (Bt, E, L)
+    int len = (int) x.getShape().get(1);
+    NDArray xT = x.transpose(0, 2, 1); // (Bt, E, L)
+    NDArray u = xT;
+    if (conv != null) {
+      NDArray c = conv.forward(ps, new NDList(xT), training).singletonOrThrow(); // (Bt, E, L+k-1)
+      int k = config.dConv();
+      u = route.reverse() ? c.get(":, :, {}:", k - 1) : c.get(":, :, :{}", len);
+      u = u.mul(Activation.sigmoid(u)); // SiLU
+    }
+    NDArray proj = xProj.forward(ps, new NDList(u.transpose(0, 2, 1)), training)
+        .singletonOrThrow(); // (Bt, L, R + 2N)
+    int r = config.dtRank();
+    int n = config.dState();
+    NDList parts = proj.split(new long[] {r, r + n}, 2);
+    NDArray dtLow = parts.get(0); // (Bt, L, R)
+    NDArray bT = parts.get(1).transpose(0, 2, 1); // (Bt, N, L)
+    NDArray cT = parts.get(2).transpose(0, 2, 1); // (Bt, N, L)
+    NDArray w = ps.getValue(dtWeight, x.getDevice(), training); // (E, R)
+    NDArray delta = dtLow.matMul(w.transpose()).transpose(0, 2, 1); // (Bt, E, L)
+    NDArray a = ps.getValue(aLog, x.getDevice(), training).exp().neg(); // (E, N)
+    NDArray d = ps.getValue(dSkip, x.getDevice(), training); // (E)
+    NDArray bias = ps.getValue(dtBias, x.getDevice(), training); // (E)
+    ScanInputs in = new ScanInputs(u, delta, a, bT, cT, d, zT, bias, true, null, route.reverse());
+    return new NDList(scan.scan(in).out());
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    Shape x = inputShapes[0];
+    return new Shape[] {new Shape(x.get(0), config.dInner(), x.get(1))};
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    Shape x = inputShapes[0]; // (Bt, L, E)
+    Shape xT = new Shape(x.get(0), x.get(2), x.get(1));
+    if (conv != null) {
+      conv.initialize(manager, dataType, xT);
+    }
+    xProj.initialize(manager, dataType, x);
+  }
+}
