@@ -1,0 +1,193 @@
+package org.mambamixer.timeseries.model;
+
+import static org.mambamixer.api.util.Tensors.requirePositive;
+
+import java.util.List;
+import org.mambamixer.api.block.BackboneConfig;
+import org.mambamixer.api.block.NormKind;
+import org.mambamixer.api.mixer.MixerSpec;
+import org.mambamixer.api.scan.ScanRoute;
+import org.mambamixer.api.ssm.S6Config;
+
+/**
+ * TSM2's shape (spec §6, D4, D10).
+ *
+ * @param lookback input length T
+ * @param horizon forecast length H
+ * @param variates M, the number of series
+ * @param patchLen patch length (per variate)
+ * @param stride patch stride
+ * @param dModel patch embedding width D
+ * @param layers MambaMixer layers
+ * @param expand E of the selective SSMs
+ * @param dState N of the selective SSMs
+ * @param dConv conv width of the selective SSMs
+ * @param dropout dropout after the patch embedding and before the head
+ * @param revin reversible instance normalisation on (D10; off is an ablation)
+ * @param bidirectionalTime the time mixer scans both ways (D4 ablation: the paper's Fig. 3)
+ * @param exogenous sizes of the auxiliary inputs; {@link Exogenous#NONE} when absent
+ */
+public record Tsm2Config(
+    int lookback, int horizon, int variates, int patchLen, int stride, int dModel, int layers,
+    int expand, int dState, int dConv, float dropout, boolean revin, boolean bidirectionalTime,
+    Exogenous exogenous) {
+
+  /**
+   * Auxiliary inputs (spec §6): static features S (M, staticFeatures) and future covariates
+   * Z (M, futureSteps, futureFeatures). Zero sizes switch a part off.
+   */
+  public record Exogenous(int staticFeatures, int futureSteps, int futureFeatures) {
+    public static final Exogenous NONE = new Exogenous(0, 0, 0);
+
+    public Exogenous {
+      if (staticFeatures < 0 || futureSteps < 0 || futureFeatures < 0) {
+        throw new IllegalArgumentException("exogenous sizes must be >= 0");
+      }
+      if ((futureSteps == 0) != (futureFeatures == 0)) {
+        throw new IllegalArgumentException(
+            "futureSteps and futureFeatures must both be 0 or both positive");
+      }
+    }
+
+    public boolean hasStatic() {
+      return staticFeatures > 0;
+    }
+
+    public boolean hasFuture() {
+      return futureSteps > 0;
+    }
+  }
+
+  public Tsm2Config {
+    requirePositive("lookback", lookback);
+    requirePositive("horizon", horizon);
+    requirePositive("variates", variates);
+    requirePositive("patchLen", patchLen);
+    requirePositive("stride", stride);
+    requirePositive("dModel", dModel);
+    requirePositive("layers", layers);
+    requirePositive("expand", expand);
+    requirePositive("dState", dState);
+    if (dConv < 0) {
+      throw new IllegalArgumentException("dConv must be >= 0, got " + dConv);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
+    if (exogenous == null) {
+      throw new IllegalArgumentException("exogenous is required (use Exogenous.NONE)");
+    }
+    if (patchLen > inputLength(lookback, exogenous)) {
+      throw new IllegalArgumentException("patchLen " + patchLen + " exceeds the input length "
+          + inputLength(lookback, exogenous));
+    }
+  }
+
+  /** The defaults shared by the presets: patch 16 / stride 8, E = 2, N = 16, conv 4. */
+  public static Tsm2Config of(int lookback, int horizon, int variates, int dModel, int layers,
+      float dropout) {
+    return new Tsm2Config(lookback, horizon, variates, 16, 8, dModel, layers, 2, 16, 4, dropout,
+        true, false, Exogenous.NONE);
+  }
+
+  /** ETTh1: 7 variates, hourly. */
+  public static Tsm2Config etth1(int lookback) {
+    return of(lookback, 96, 7, 32, 2, 0.2f);
+  }
+
+  /** ETTh2: 7 variates, hourly. */
+  public static Tsm2Config etth2(int lookback) {
+    return of(lookback, 96, 7, 32, 2, 0.2f);
+  }
+
+  /** ETTm1: 7 variates, 15-minute. */
+  public static Tsm2Config ettm1(int lookback) {
+    return of(lookback, 96, 7, 32, 2, 0.1f);
+  }
+
+  /** ETTm2: 7 variates, 15-minute. */
+  public static Tsm2Config ettm2(int lookback) {
+    return of(lookback, 96, 7, 32, 2, 0.1f);
+  }
+
+  /** weather: 21 variates, 10-minute. */
+  public static Tsm2Config weather(int lookback) {
+    return of(lookback, 96, 21, 32, 2, 0.1f);
+  }
+
+  /** The preset for a dataset name (case-insensitive), or a generic one for other files. */
+  public static Tsm2Config preset(String dataset, int lookback, int variates) {
+    Tsm2Config c = switch (dataset.toLowerCase(java.util.Locale.ROOT)) {
+      case "etth1" -> etth1(lookback);
+      case "etth2" -> etth2(lookback);
+      case "ettm1" -> ettm1(lookback);
+      case "ettm2" -> ettm2(lookback);
+      case "weather" -> weather(lookback);
+      default -> of(lookback, 96, variates, 32, 2, 0.1f);
+    };
+    if (c.variates() != variates) {
+      throw new IllegalArgumentException("dataset " + dataset + " has " + variates
+          + " variates but its preset expects " + c.variates());
+    }
+    return c;
+  }
+
+  private static int inputLength(int lookback, Exogenous ex) {
+    return lookback * (1 + (ex.hasFuture() ? 1 : 0) + (ex.hasStatic() ? 1 : 0));
+  }
+
+  /** Length of the sequence that is patched: the lookback, plus T per auxiliary input. */
+  public int inputLength() {
+    return inputLength(lookback, exogenous);
+  }
+
+  /** Number of patches per variate: floor((T' - P) / S) + 1. */
+  public int patches() {
+    return (inputLength() - patchLen) / stride + 1;
+  }
+
+  /** The backbone over (B, M, patches, D): time mixer on axis 2, variate mixer on axis 1. */
+  public BackboneConfig backbone() {
+    S6Config ssm = new S6Config(dModel, expand, dState, dConv, (dModel + 15) / 16, 1e-3f, 1e-1f,
+        1e-4f);
+    List<ScanRoute> time = bidirectionalTime
+        ? List.of(ScanRoute.FORWARD, ScanRoute.BACKWARD) : List.of(ScanRoute.FORWARD);
+    MixerSpec spec = new MixerSpec(ssm, 2, 1, time, List.of(ScanRoute.FORWARD, ScanRoute.BACKWARD));
+    return new BackboneConfig(layers, spec, NormKind.LAYER, true);
+  }
+
+  public Tsm2Config withHorizon(int h) {
+    return new Tsm2Config(lookback, h, variates, patchLen, stride, dModel, layers, expand, dState,
+        dConv, dropout, revin, bidirectionalTime, exogenous);
+  }
+
+  public Tsm2Config withModel(int d, int l) {
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, d, l, expand, dState,
+        dConv, dropout, revin, bidirectionalTime, exogenous);
+  }
+
+  public Tsm2Config withPatch(int len, int s) {
+    return new Tsm2Config(lookback, horizon, variates, len, s, dModel, layers, expand, dState,
+        dConv, dropout, revin, bidirectionalTime, exogenous);
+  }
+
+  public Tsm2Config withDropout(float p) {
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
+        dState, dConv, p, revin, bidirectionalTime, exogenous);
+  }
+
+  public Tsm2Config withRevin(boolean on) {
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
+        dState, dConv, dropout, on, bidirectionalTime, exogenous);
+  }
+
+  public Tsm2Config withBidirectionalTime(boolean on) {
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
+        dState, dConv, dropout, revin, on, exogenous);
+  }
+
+  public Tsm2Config withExogenous(Exogenous ex) {
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
+        dState, dConv, dropout, revin, bidirectionalTime, ex);
+  }
+}
