@@ -1,0 +1,169 @@
+package org.mambamixer.timeseries.train;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Random;
+import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.train.AdamW;
+import org.mambamixer.timeseries.model.Tsm2;
+
+/**
+ * Trains and evaluates one TSM2 model: MSE loss, AdamW, per-epoch seeding (so a resumed run
+ * replays the same shuffles and dropout masks), evaluation in inference mode over every window.
+ */
+public final class Forecaster {
+
+  /** Called after each training batch. */
+  @FunctionalInterface
+  public interface BatchListener {
+    void batch(int index, int batches, float loss);
+  }
+
+  private final Tsm2 model;
+  private final NDManager manager;
+  private final TrainConfig config;
+  private final AdamW optimizer;
+  private final ParameterStore ps;
+
+  /** {@code model} must already be initialised on {@code manager}. */
+  public Forecaster(Tsm2 model, NDManager manager, TrainConfig config) {
+    this.model = model;
+    this.manager = manager;
+    this.config = config;
+    this.optimizer = new AdamW(model.getParameters(), config.weightDecay());
+    this.ps = new ParameterStore(manager, false);
+  }
+
+  public Tsm2 model() {
+    return model;
+  }
+
+  /** Batches one epoch will run over {@code windows} (respecting the per-epoch cap). */
+  public int batchesPerEpoch(int windows) {
+    int all = (windows + config.batchSize() - 1) / config.batchSize();
+    return config.maxBatchesPerEpoch() > 0 ? Math.min(all, config.maxBatchesPerEpoch()) : all;
+  }
+
+  /**
+   * One epoch over a seeded shuffle of {@code train}.
+   *
+   * @return the mean training loss (MSE on the normalised scale)
+   */
+  public double trainEpoch(WindowSource train, int epoch, BatchListener listener) {
+    long epochSeed = config.seed() * 1_000_003L + epoch;
+    manager.getEngine().setRandomSeed((int) epochSeed); // dropout masks
+    int[] order = shuffled(train.size(), new Random(epochSeed));
+    int batches = batchesPerEpoch(train.size());
+    float lr = config.schedule().at(epoch);
+    int t = train.lookback();
+    int h = train.horizon();
+    int m = train.variates();
+    double sum = 0;
+    for (int b = 0; b < batches; b++) {
+      int from = b * config.batchSize();
+      int n = Math.min(config.batchSize(), train.size() - from);
+      float[] xs = new float[n * t * m];
+      float[] ys = new float[n * h * m];
+      for (int i = 0; i < n; i++) {
+        train.fill(order[from + i], xs, i * t * m, ys, i * h * m);
+      }
+      float loss;
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        NDArray x = manager.create(xs, new Shape(n, t, m));
+        NDArray y = manager.create(ys, new Shape(n, h, m));
+        try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+          Backprop.discard();
+          NDArray pred = model.forward(ps, new NDList(x), true).singletonOrThrow();
+          NDArray l = pred.sub(y).square().mean();
+          loss = l.getFloat();
+          if (!Float.isFinite(loss)) {
+            throw new IllegalStateException("training diverged: loss " + loss + " at epoch "
+                + (epoch + 1) + ", batch " + (b + 1) + "; lower the learning rate");
+          }
+          Backprop.backward(l);
+        }
+        optimizer.step(lr);
+      }
+      sum += loss;
+      if (listener != null) {
+        listener.batch(b, batches, loss);
+      }
+    }
+    return sum / batches;
+  }
+
+  /** MSE/MAE over every window of {@code data}, in order; the last partial batch is kept. */
+  public Metrics evaluate(WindowSource data) {
+    Metrics metrics = new Metrics(data.horizon(), data.variates());
+    int t = data.lookback();
+    int h = data.horizon();
+    int m = data.variates();
+    for (int from = 0; from < data.size(); from += config.evalBatchSize()) {
+      int n = Math.min(config.evalBatchSize(), data.size() - from);
+      float[] xs = new float[n * t * m];
+      float[] ys = new float[n * h * m];
+      for (int i = 0; i < n; i++) {
+        data.fill(from + i, xs, i * t * m, ys, i * h * m);
+      }
+      metrics.add(predict(xs, n, t, m), ys);
+    }
+    return metrics;
+  }
+
+  /** Forecasts {@code n} histories {@code x (n, T, M)}; returns (n, H, M). */
+  public float[] predict(float[] x, int n, int t, int m) {
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray in = manager.create(x, new Shape(n, t, m));
+      return model.forward(ps, new NDList(in), false).singletonOrThrow().toFloatArray();
+    }
+  }
+
+  /** Parameters and optimizer state, as bytes (callers write them atomically). */
+  public byte[] checkpoint() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      model.saveParameters(out);
+      optimizer.save(out);
+    }
+    return bytes.toByteArray();
+  }
+
+  /** Restores what {@link #checkpoint()} wrote; {@code withOptimizer} false loads weights only. */
+  public void restore(byte[] checkpoint, boolean withOptimizer) throws IOException {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
+      model.loadParameters(manager, in);
+      if (withOptimizer) {
+        optimizer.load(manager, in);
+      }
+    } catch (MalformedModelException e) {
+      throw new IOException("checkpoint does not fit this model: " + e.getMessage(), e);
+    }
+  }
+
+  private static int[] shuffled(int n, Random rnd) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    return order;
+  }
+}

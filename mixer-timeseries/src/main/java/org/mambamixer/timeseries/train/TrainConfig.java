@@ -1,0 +1,92 @@
+package org.mambamixer.timeseries.train;
+
+import static org.mambamixer.api.util.Tensors.requirePositive;
+
+import org.mambamixer.api.train.LrSchedule;
+
+/**
+ * How TSM2 is trained (D11).
+ *
+ * @param epochs maximum epochs
+ * @param batchSize training batch size
+ * @param evalBatchSize evaluation batch size (the last partial batch is always kept)
+ * @param lr peak learning rate
+ * @param minLr final learning rate of the cosine schedule
+ * @param warmupEpochs linear warm-up epochs
+ * @param weightDecay AdamW decoupled weight decay on weight matrices
+ * @param patience epochs without a better validation MSE before stopping
+ * @param maxBatchesPerEpoch cap on training batches per epoch (0 = all); a time budget for small
+ *     machines, recorded in the run's config
+ * @param seed the run's seed: parameters, dropout and shuffling derive from it
+ */
+public record TrainConfig(
+    int epochs, int batchSize, int evalBatchSize, float lr, float minLr, int warmupEpochs,
+    float weightDecay, int patience, int maxBatchesPerEpoch, long seed) {
+
+  public TrainConfig {
+    requirePositive("epochs", epochs);
+    requirePositive("batchSize", batchSize);
+    requirePositive("evalBatchSize", evalBatchSize);
+    requirePositive("patience", patience);
+    if (maxBatchesPerEpoch < 0) {
+      throw new IllegalArgumentException("maxBatchesPerEpoch must be >= 0, got " + maxBatchesPerEpoch);
+    }
+    if (weightDecay < 0) {
+      throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
+    }
+    schedule(lr, minLr, warmupEpochs, epochs); // validates the rates
+  }
+
+  private static LrSchedule schedule(float lr, float minLr, int warmup, int epochs) {
+    return new LrSchedule(lr, minLr, warmup, epochs);
+  }
+
+  public LrSchedule schedule() {
+    return schedule(lr, minLr, warmupEpochs, epochs);
+  }
+
+  /** The short default budget of the README's first command: minutes on two cores. */
+  public static TrainConfig quick() {
+    return new TrainConfig(3, 32, 256, 1e-3f, 1e-5f, 0, 0.05f, 3, 120, 2021);
+  }
+
+  /** The budget used for the results tables. */
+  public static TrainConfig full() {
+    return new TrainConfig(10, 32, 256, 1e-3f, 1e-5f, 1, 0.05f, 3, 0, 2021);
+  }
+
+  public TrainConfig withEpochs(int e) {
+    return new TrainConfig(e, batchSize, evalBatchSize, lr, minLr, Math.min(warmupEpochs, e - 1),
+        weightDecay, patience, maxBatchesPerEpoch, seed);
+  }
+
+  public TrainConfig withBatch(int b) {
+    return new TrainConfig(epochs, b, evalBatchSize, lr, minLr, warmupEpochs, weightDecay, patience,
+        maxBatchesPerEpoch, seed);
+  }
+
+  public TrainConfig withLr(float rate) {
+    return new TrainConfig(epochs, batchSize, evalBatchSize, rate, Math.min(minLr, rate),
+        warmupEpochs, weightDecay, patience, maxBatchesPerEpoch, seed);
+  }
+
+  public TrainConfig withPatience(int p) {
+    return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
+        p, maxBatchesPerEpoch, seed);
+  }
+
+  public TrainConfig withMaxBatches(int n) {
+    return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
+        patience, n, seed);
+  }
+
+  public TrainConfig withSeed(long s) {
+    return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
+        patience, maxBatchesPerEpoch, s);
+  }
+
+  public TrainConfig withWeightDecay(float wd) {
+    return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, wd, patience,
+        maxBatchesPerEpoch, seed);
+  }
+}
