@@ -90,7 +90,8 @@ public final class LinePlot {
   /** Image size in pixels; default 800 x 500. */
   public LinePlot size(int width, int height) {
     if (width < 120 || height < 90) {
-      throw new IllegalArgumentException("plot size must be at least 120 x 90, got " + width + " x " + height);
+      throw new IllegalArgumentException(
+          "plot size must be at least 120 x 90, got " + width + " x " + height);
     }
     this.width = width;
     this.height = height;
@@ -158,7 +159,8 @@ public final class LinePlot {
   public static BufferedImage grid(String title, int columns, List<LinePlot> plots) {
     if (plots.isEmpty() || columns < 1) {
       throw new IllegalArgumentException(
-          "grid needs charts and columns >= 1, got " + plots.size() + " charts, " + columns + " columns");
+          "grid needs charts and columns >= 1, got " + plots.size() + " charts, " + columns
+              + " columns");
     }
     int cellW = plots.stream().mapToInt(LinePlot::width).max().orElseThrow();
     int cellH = plots.stream().mapToInt(LinePlot::height).max().orElseThrow();
@@ -219,7 +221,8 @@ public final class LinePlot {
 
   private static void hints(Graphics2D g) {
     g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setRenderingHint(
+        RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
     g.setRenderingHint(RenderingHints.KEY_STROKE_CONTROL, RenderingHints.VALUE_STROKE_PURE);
   }
 
@@ -237,7 +240,9 @@ public final class LinePlot {
     double[] xr = range(true);
     double[] yr = range(false);
     NiceTicks xt = NiceTicks.linear(xr[0], xr[1], Math.max(3, width / 110));
-    NiceTicks yt = logY ? NiceTicks.log(yr[0], yr[1]) : NiceTicks.linear(yr[0], yr[1], Math.max(3, height / 70));
+    NiceTicks yt = logY
+        ? NiceTicks.log(yr[0], yr[1])
+        : NiceTicks.linear(yr[0], yr[1], Math.max(3, height / 70));
 
     int tick = 5;
     int top = title.isEmpty() ? 14 : g.getFontMetrics(bold).getHeight() + 14;
@@ -246,8 +251,10 @@ public final class LinePlot {
       labelW = Math.max(labelW, fmSmall.stringWidth(l));
     }
     int left = 10 + (yLabel.isEmpty() ? 0 : fmPlain.getHeight() + 6) + labelW + tick + 4;
-    int bottom = tick + 4 + fmSmall.getHeight() + (xLabel.isEmpty() ? 0 : fmPlain.getHeight() + 6) + 8;
-    int lastXLabel = xt.labels().length == 0 ? 0 : fmSmall.stringWidth(xt.labels()[xt.labels().length - 1]);
+    int bottom =
+        tick + 4 + fmSmall.getHeight() + (xLabel.isEmpty() ? 0 : fmPlain.getHeight() + 6) + 8;
+    String[] xLabels = xt.labels();
+    int lastXLabel = xLabels.length == 0 ? 0 : fmSmall.stringWidth(xLabels[xLabels.length - 1]);
     int right = Math.max(18, lastXLabel / 2 + 6);
     Rectangle area = new Rectangle(left, top, width - left - right, height - top - bottom);
     Axis ax = new Axis(xr[0], xr[1], area.x, area.x + area.width, false);
@@ -295,7 +302,8 @@ public final class LinePlot {
     }
     if (!yLabel.isEmpty()) {
       AffineTransform saved = g.getTransform();
-      g.translate(10 + fmPlain.getAscent(), area.y + (area.height + fmPlain.stringWidth(yLabel)) / 2.0);
+      g.translate(
+          10 + fmPlain.getAscent(), area.y + (area.height + fmPlain.stringWidth(yLabel)) / 2.0);
       g.rotate(-Math.PI / 2);
       g.drawString(yLabel, 0, 0);
       g.setTransform(saved);
@@ -307,7 +315,9 @@ public final class LinePlot {
     if (!Double.isNaN(markerX)) {
       double px = ax.map(markerX);
       g.setColor(MUTED);
-      g.setStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+      float[] dash = {6f, 4f};
+      g.setStroke(
+          new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, dash, 0f));
       g.draw(new Line2D.Double(px, area.y, px, area.y + area.height));
       if (!markerLabel.isEmpty()) {
         g.setFont(small);
@@ -342,7 +352,8 @@ public final class LinePlot {
         path.moveTo(px, py);
       }
       pen = true;
-      boolean isolated = ++run == 1 && (i + 1 >= s.x().length || !usable(s.x()[i + 1], s.y()[i + 1]));
+      boolean isolated =
+          ++run == 1 && (i + 1 >= s.x().length || !usable(s.x()[i + 1], s.y()[i + 1]));
       if (isolated) { // a lone point would otherwise be invisible
         double r = lineWidth * 1.5;
         g.fill(new Ellipse2D.Double(px - r, py - r, 2 * r, 2 * r));

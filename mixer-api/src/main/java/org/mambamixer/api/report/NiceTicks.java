@@ -1,5 +1,6 @@
 package org.mambamixer.api.report;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -44,18 +45,20 @@ public record NiceTicks(double[] values, String[] labels) {
 
   /**
    * Ticks for a log axis over {@code [lo, hi]} (both positive): powers of ten, plus 2 and 5 times
-   * them when fewer than two powers fall inside, plus linear ticks when the range is narrower still.
+   * them when fewer than two powers fall inside, and linear ticks when the range is narrower still.
    */
   public static NiceTicks log(double lo, double hi) {
     requireRange(lo, hi);
     if (!(lo > 0)) {
-      throw new IllegalArgumentException("a log axis needs a positive range, got [" + lo + ", " + hi + "]");
+      throw new IllegalArgumentException(
+          "a log axis needs a positive range, got [" + lo + ", " + hi + "]");
     }
     for (double[] mantissas : new double[][] {{1}, {1, 2, 5}}) {
       List<Double> values = new ArrayList<>();
       for (int e = (int) Math.floor(Math.log10(lo)); e <= (int) Math.ceil(Math.log10(hi)); e++) {
         for (double m : mantissas) {
-          double v = Double.parseDouble(fixedMantissa(m) + "e" + e); // exact decimal, no pow() noise
+          // Parsed from decimal text: exact, unlike m * pow(10, e).
+          double v = Double.parseDouble((long) m + "e" + e);
           if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) {
             values.add(v);
           }
@@ -85,7 +88,8 @@ public record NiceTicks(double[] values, String[] labels) {
 
   private static void requireRange(double lo, double hi) {
     if (!(Double.isFinite(lo) && Double.isFinite(hi) && lo < hi)) {
-      throw new IllegalArgumentException("axis range must be finite with lo < hi, got [" + lo + ", " + hi + "]");
+      throw new IllegalArgumentException(
+          "axis range must be finite with lo < hi, got [" + lo + ", " + hi + "]");
     }
   }
 
@@ -98,19 +102,16 @@ public record NiceTicks(double[] values, String[] labels) {
     if (v == 0) {
       return "0";
     }
-    int digits = Math.max(0, (int) (Math.floor(Math.log10(Math.abs(v))) - Math.floor(Math.log10(step))));
+    double spread = Math.floor(Math.log10(Math.abs(v))) - Math.floor(Math.log10(step));
+    int digits = Math.max(0, (int) spread);
     return String.format(Locale.ROOT, "%." + digits + "e", v);
   }
 
   private static String logLabel(double v, boolean plain) {
     if (plain) {
-      return new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
+      return new BigDecimal(Double.toString(v)).stripTrailingZeros().toPlainString();
     }
     int e = (int) Math.floor(Math.log10(v) + 1e-9);
-    return fixedMantissa(Math.round(v / Math.pow(10, e))) + "e" + e;
-  }
-
-  private static String fixedMantissa(double m) {
-    return Long.toString(Math.round(m));
+    return Math.round(v / Math.pow(10, e)) + "e" + e;
   }
 }

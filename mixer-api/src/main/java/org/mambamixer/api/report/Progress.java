@@ -9,8 +9,8 @@ import java.util.function.LongSupplier;
  * A progress line for long training loops, e.g.
  * {@code epoch 3/10  batch 120/500  loss=0.4123  ETA 01:23  (4.57 it/s)}.
  *
- * <p>Lines are printed at most every {@code interval} (default 2 s) and always for the last batch of
- * an epoch, so logs stay short. The ETA is for the rest of the current epoch: remaining batches
+ * <p>Lines are printed at most every {@code interval} (default 2 s) and always for the last batch
+ * of an epoch, so logs stay short. The ETA is for the rest of the current epoch: remaining batches
  * times an exponential moving average of the batch time, which forgets slow warm-up batches
  * (JIT, first allocations) within a few dozen steps. One instance serves one loop thread.
  */
@@ -69,8 +69,8 @@ public final class Progress {
   }
 
   /**
-   * Records that batch {@code batch} (1-based) just finished with {@code loss}; prints a line if one
-   * is due.
+   * Records that batch {@code batch} (1-based) just finished with {@code loss}; prints a line if
+   * one is due.
    */
   public void batch(int batch, double loss) {
     if (batches == 0) {

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 /**
  * An immutable table of named columns whose cells are strings, integers ({@code Long}), reals
  * ({@code Double}) or empty ({@code null}). Smaller integer types are widened to {@code Long},
- * {@code Float} to the {@code Double} with the same decimal text ({@code 0.1f} becomes {@code 0.1}).
+ * {@code Float} to the {@code Double} of the same decimal text ({@code 0.1f} becomes {@code 0.1}).
  *
  * <p>CSV follows RFC 4180 (comma, CRLF-or-LF records, double-quoted fields with {@code ""} for a
  * quote) with one convention so that {@link #readCsv} returns exactly what {@link #toCsv} wrote:
@@ -168,7 +168,8 @@ public final class Table {
       }
       Object v = cells.get(i);
       if (v instanceof String s) {
-        boolean quote = s.isEmpty() || looksNumeric(s) || s.chars().anyMatch(ch -> ",\"\r\n".indexOf(ch) >= 0);
+        boolean quote =
+            s.isEmpty() || looksNumeric(s) || s.chars().anyMatch(ch -> ",\"\r\n".indexOf(ch) >= 0);
         sb.append(quote ? '"' + s.replace("\"", "\"\"") + '"' : s);
       } else if (v != null) {
         sb.append(v); // Long.toString / Double.toString: shortest text that reads back exactly
