@@ -1,0 +1,237 @@
+package org.mambamixer.timeseries.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.mambamixer.api.block.BackboneFactory;
+import org.mambamixer.api.report.AtomicFiles;
+import org.mambamixer.api.report.LinePlot;
+import org.mambamixer.api.report.MetricsLog;
+import org.mambamixer.api.report.Progress;
+import org.mambamixer.api.report.Table;
+import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.timeseries.model.Tsm2;
+import org.mambamixer.timeseries.model.Tsm2Config;
+
+/**
+ * One training run of TSM2 with its run directory:
+ *
+ * <pre>
+ *   config.json        model, training and data settings, backend, seed
+ *   metrics.csv        one row per epoch: lr, train and validation MSE/MAE, seconds
+ *   checkpoint/last    weights and optimizer state after the last finished epoch (for --resume)
+ *   checkpoint/best    weights of the best validation epoch (what the test uses)
+ *   state.json         progress of the run (epoch, best epoch, epochs without improvement)
+ *   results.csv        dataset,lookback,horizon,mse,mae,epochs,seconds (+ details)
+ *   horizon_mse.csv    test MSE of every horizon step
+ *   loss.png           training and validation curves; forecast.png: four test windows
+ * </pre>
+ *
+ * Every file is written atomically; a killed run resumes from its last finished epoch and gives
+ * the same numbers as an uninterrupted one (per-epoch seeding, saved optimizer moments).
+ */
+public final class ForecastRun {
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+  private static final List<String> METRIC_COLUMNS =
+      List.of("epoch", "lr", "train_mse", "val_mse", "val_mae", "seconds");
+
+  /**
+   * What to run.
+   *
+   * @param dataset a name for tables (e.g. ETTh1, or a file name)
+   * @param model the model's shape
+   * @param train the training budget
+   * @param data where the data came from (recorded in config.json)
+   */
+  public record Spec(String dataset, Tsm2Config model, TrainConfig train, String data) {}
+
+  /** What a run measured. */
+  public record Outcome(String dataset, int lookback, int horizon, double mse, double mae,
+      double valMse, int epochs, int bestEpoch, double seconds, double secondsPerEpoch,
+      long peakRssMb, long parameters, Path runDir) {}
+
+  private record State(int epochsDone, int bestEpoch, double bestVal, int badEpochs,
+      double seconds) {}
+
+  private final BackboneFactory backbones;
+  private final SelectiveScan scan;
+  private final PrintStream log;
+
+  public ForecastRun(BackboneFactory backbones, SelectiveScan scan, PrintStream log) {
+    this.backbones = backbones;
+    this.scan = scan;
+    this.log = log;
+  }
+
+  /** Trains with early stopping, restores the best epoch, evaluates on test, writes everything. */
+  public Outcome execute(Spec spec, WindowSource train, WindowSource val, WindowSource test,
+      Path runDir, boolean resume) throws IOException {
+    Files.createDirectories(runDir.resolve("checkpoint"));
+    Tsm2Config mc = spec.model();
+    TrainConfig tc = spec.train();
+    Path statePath = runDir.resolve("state.json");
+    if (!resume && Files.exists(statePath)) {
+      throw new IOException(runDir + " already holds a run; pass --resume to continue it or"
+          + " choose another --run-dir");
+    }
+    AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
+    try (NDManager manager = NDManager.newBaseManager()) {
+      manager.getEngine().setRandomSeed((int) tc.seed());
+      Tsm2 model = new Tsm2(mc, backbones, scan);
+      model.initialize(manager, DataType.FLOAT32, model.inputShapes(tc.batchSize()));
+      long params = model.getParameters().stream()
+          .mapToLong(p -> p.getValue().getArray().size()).sum();
+      Forecaster f = new Forecaster(model, manager, tc);
+      State state = new State(0, -1, Double.POSITIVE_INFINITY, 0, 0);
+      MetricsLog metrics;
+      if (resume && Files.exists(statePath)) {
+        state = GSON.fromJson(Files.readString(statePath), State.class);
+        f.restore(Files.readAllBytes(runDir.resolve("checkpoint/last")), true);
+        metrics = MetricsLog.open(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
+        metrics.truncate(state.epochsDone());
+        log.printf(Locale.ROOT, "resuming %s after epoch %d (best val MSE %.4f at epoch %d)%n",
+            runDir, state.epochsDone(), state.bestVal(), state.bestEpoch() + 1);
+      } else {
+        metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
+      }
+      log.printf(Locale.ROOT, "%s: lookback %d, horizon %d, %d variates; %d train / %d val / %d"
+          + " test windows; %,d parameters; scan backend %s%n", spec.dataset(), mc.lookback(),
+          mc.horizon(), mc.variates(), train.size(), val.size(), test.size(), params, scan.name());
+      Progress progress = new Progress(log, System::nanoTime, java.time.Duration.ofSeconds(2), 0.1);
+      int epoch = state.epochsDone();
+      while (epoch < tc.epochs() && state.badEpochs() < tc.patience()) {
+        long t0 = System.nanoTime();
+        int batches = f.batchesPerEpoch(train.size());
+        progress.startEpoch(epoch + 1, tc.epochs(), batches);
+        double trainMse = f.trainEpoch(train, epoch, (b, n, loss) -> progress.batch(b + 1, loss));
+        Metrics v = f.evaluate(val);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        boolean better = v.mse() < state.bestVal();
+        byte[] ckpt = f.checkpoint();
+        if (better) {
+          AtomicFiles.writeBytes(runDir.resolve("checkpoint/best"), ckpt);
+        }
+        AtomicFiles.writeBytes(runDir.resolve("checkpoint/last"), ckpt);
+        metrics.append(epoch + 1, tc.schedule().at(epoch), trainMse, v.mse(), v.mae(), secs);
+        state = new State(epoch + 1, better ? epoch : state.bestEpoch(),
+            better ? v.mse() : state.bestVal(), better ? 0 : state.badEpochs() + 1,
+            state.seconds() + secs);
+        AtomicFiles.writeString(statePath, GSON.toJson(state));
+        log.printf(Locale.ROOT, "epoch %d/%d  train MSE %.4f  val MSE %.4f  val MAE %.4f  %.0fs%s%n",
+            epoch + 1, tc.epochs(), trainMse, v.mse(), v.mae(), secs, better ? "  (best)" : "");
+        epoch++;
+      }
+      f.restore(Files.readAllBytes(runDir.resolve("checkpoint/best")), false);
+      Metrics t = f.evaluate(test);
+      Outcome out = new Outcome(spec.dataset(), mc.lookback(), mc.horizon(), t.mse(), t.mae(),
+          state.bestVal(), state.epochsDone(), state.bestEpoch() + 1, state.seconds(),
+          state.seconds() / Math.max(1, state.epochsDone()), peakRssMb(), params, runDir);
+      writeResults(runDir, List.of(out));
+      writeStepMse(runDir, t);
+      plotLosses(runDir, metrics.table());
+      plotForecasts(runDir, f, test, mc);
+      log.printf(Locale.ROOT, "%s H=%d: test MSE %.4f  MAE %.4f  (best epoch %d of %d, %.0fs)%n",
+          spec.dataset(), mc.horizon(), t.mse(), t.mae(), out.bestEpoch(), out.epochs(),
+          out.seconds());
+      return out;
+    }
+  }
+
+  /** The results table of the format (plus details), written atomically. */
+  public static void writeResults(Path dir, List<Outcome> outcomes) throws IOException {
+    Table table = Table.of("dataset", "lookback", "horizon", "mse", "mae", "epochs", "seconds",
+        "val_mse", "best_epoch", "seconds_per_epoch", "peak_rss_mb", "parameters");
+    for (Outcome o : outcomes) {
+      table = table.append(o.dataset(), o.lookback(), o.horizon(), o.mse(), o.mae(), o.epochs(),
+          Math.round(o.seconds() * 10) / 10.0, o.valMse(), o.bestEpoch(),
+          Math.round(o.secondsPerEpoch() * 10) / 10.0, o.peakRssMb(), o.parameters());
+    }
+    table.writeCsv(dir.resolve("results.csv"));
+    table.writeMarkdown(dir.resolve("results.md"), 4);
+  }
+
+  private static void writeStepMse(Path dir, Metrics t) throws IOException {
+    Table table = Table.of("step", "mse");
+    double[] steps = t.stepMse();
+    for (int h = 0; h < steps.length; h++) {
+      table = table.append(h + 1, steps[h]);
+    }
+    table.writeCsv(dir.resolve("horizon_mse.csv"));
+  }
+
+  private static void plotLosses(Path dir, Table metrics) throws IOException {
+    new LinePlot("Training curves").xLabel("epoch").yLabel("MSE (normalised)")
+        .series("train", metrics.doubles("epoch"), metrics.doubles("train_mse"))
+        .series("validation", metrics.doubles("epoch"), metrics.doubles("val_mse"))
+        .write(dir.resolve("loss.png"));
+  }
+
+  /** Four test windows spread over the split, last variate (OT in ETT): history, truth, forecast. */
+  private static void plotForecasts(Path dir, Forecaster f, WindowSource test, Tsm2Config mc)
+      throws IOException {
+    int t = test.lookback();
+    int h = test.horizon();
+    int m = test.variates();
+    int shown = Math.min(t, 2 * h);
+    List<LinePlot> plots = new ArrayList<>();
+    for (int k = 0; k < 4 && test.size() > 0; k++) {
+      int i = (int) ((long) k * (test.size() - 1) / 3);
+      float[] x = new float[t * m];
+      float[] y = new float[h * m];
+      test.fill(i, x, 0, y, 0);
+      float[] p = f.predict(x, 1, t, m);
+      double[] histX = new double[shown];
+      double[] hist = new double[shown];
+      for (int s = 0; s < shown; s++) {
+        histX[s] = s - shown;
+        hist[s] = x[(t - shown + s) * m + m - 1];
+      }
+      double[] futX = new double[h];
+      double[] truth = new double[h];
+      double[] pred = new double[h];
+      for (int s = 0; s < h; s++) {
+        futX[s] = s;
+        truth[s] = y[s * m + m - 1];
+        pred[s] = p[s * m + m - 1];
+      }
+      plots.add(new LinePlot("test window " + i).xLabel("step").yLabel("value (normalised)")
+          .series("history", histX, hist).series("truth", futX, truth)
+          .series("forecast", futX, pred).marker(0, "forecast start"));
+    }
+    LinePlot.writeGrid(dir.resolve("forecast.png"),
+        "TSM2 forecasts, last variate, H=" + mc.horizon(), 2, plots);
+  }
+
+  private static String configJson(Spec spec) {
+    JsonObject o = new JsonObject();
+    o.addProperty("dataset", spec.dataset());
+    o.addProperty("data", spec.data());
+    o.add("model", GSON.toJsonTree(spec.model()));
+    o.add("train", GSON.toJsonTree(spec.train()));
+    o.addProperty("java", System.getProperty("java.version"));
+    return GSON.toJson(o);
+  }
+
+  /** Peak resident memory of this process (VmHWM), in MiB; -1 where /proc is absent. */
+  static long peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+}
