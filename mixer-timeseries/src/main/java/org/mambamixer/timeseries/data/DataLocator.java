@@ -26,10 +26,12 @@ public record DataLocator(Path dataDir, String source) {
   /** The environment variable naming the data directory. */
   public static final String ENV = "MAMBAMIXER_DATA";
 
-  private static final String ETT_HOME = "https://github.com/zhouhaoyi/ETDataset (folder ETT-small)";
+  private static final String ETT_HOME =
+      "https://github.com/zhouhaoyi/ETDataset (folder ETT-small)";
   private static final String BUNDLE_HOME =
       "the Autoformer / Time-Series-Library data bundle (linked from the READMEs of"
-          + " https://github.com/thuml/Autoformer and https://github.com/thuml/Time-Series-Library)";
+          + " https://github.com/thuml/Autoformer and"
+          + " https://github.com/thuml/Time-Series-Library)";
 
   /** Canonical name to its folder inside the data directory. */
   private static final Map<String, String> KNOWN =

@@ -24,8 +24,10 @@ import java.util.concurrent.ExecutorService;
  *
  * <p>Batches are assembled straight from the backing array (one NDArray per batch rather than
  * one per window plus a stack), as {@code (B, L, M)} data and {@code (B, H, M)} labels, in the
- * order the sampler dictates. Both factories keep the last partial batch: evaluation must score
- * every window (spec D11), and training loses nothing by it.
+ * order the sampler dictates, on the calling thread (copying a batch costs less than handing it
+ * to an executor, so an executor passed to {@code getData} is ignored). Both factories keep the
+ * last partial batch: evaluation must score every window (spec D11), and training loses nothing
+ * by it.
  */
 public final class ForecastWindows extends RandomAccessDataset {
   private final String name;
@@ -47,7 +49,8 @@ public final class ForecastWindows extends RandomAccessDataset {
     float[][] values = builder.normalised;
     if (values.length != splits.rows()) {
       throw new IllegalArgumentException(
-          name + ": normalised values have " + values.length + " rows, the splits " + splits.rows());
+          name + ": normalised values have " + values.length + " rows, the splits "
+              + splits.rows());
     }
     this.variates = values[0].length;
     int span = count + lookback + horizon - 1;

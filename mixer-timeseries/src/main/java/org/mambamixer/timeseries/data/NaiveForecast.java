@@ -8,9 +8,10 @@ public final class NaiveForecast {
   private NaiveForecast() {}
 
   /**
-   * The errors over all windows, steps and variates, on the scale of the windows (normalised).
+   * Mean squared and mean absolute error over all windows, steps and variates, on the scale of
+   * the windows (normalised).
    *
-   * @param windows windows, count the number of windows scored
+   * @param windows the number of windows scored
    */
   public record Result(double mse, double mae, long windows) {}
 

@@ -94,7 +94,8 @@ public record Scaler(float[] mean, float[] std) {
       float[] row = values[t];
       if (row.length != mean.length) {
         throw new IllegalArgumentException(
-            "row " + t + " has " + row.length + " values, the scaler has " + mean.length + " variates");
+            "row " + t + " has " + row.length + " values, the scaler has " + mean.length
+                + " variates");
       }
       float[] o = new float[row.length];
       for (int j = 0; j < row.length; j++) {

@@ -23,7 +23,8 @@ final class SeededShuffle implements Sampler.SubSampler {
 
   @Override
   public synchronized Iterator<Long> sample(RandomAccessDataset dataset) {
-    return Arrays.stream(permutation(seed, epoch++, Math.toIntExact(dataset.size()))).boxed().iterator();
+    long[] order = permutation(seed, epoch++, Math.toIntExact(dataset.size()));
+    return Arrays.stream(order).boxed().iterator();
   }
 
   /** A Fisher-Yates permutation of {@code 0..n-1} for {@code (seed, epoch)}. */

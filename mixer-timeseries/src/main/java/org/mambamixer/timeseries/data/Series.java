@@ -47,7 +47,8 @@ public record Series(
   public int columnIndex(String column) {
     int i = columns.indexOf(column);
     if (i < 0) {
-      throw new IllegalArgumentException(name + " has no column '" + column + "'; it has " + columns);
+      throw new IllegalArgumentException(
+          name + " has no column '" + column + "'; it has " + columns);
     }
     return i;
   }

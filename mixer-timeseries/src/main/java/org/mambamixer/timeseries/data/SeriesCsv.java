@@ -23,8 +23,8 @@ import java.util.zip.GZIPInputStream;
  * {@link TimestampParser} for the accepted forms), every other column a finite number. Plain or
  * gzip (recognised by its magic bytes, whatever the name); UTF-8, with undecodable bytes replaced
  * by U+FFFD as in the published weather header; LF, CRLF or CR line ends; the last line may lack
- * its newline and trailing empty lines are ignored. Header names are kept verbatim. There is no
- * quoting: a comma always separates fields.
+ * its newline and trailing empty lines are ignored. Header names are kept verbatim; spaces around
+ * a cell are ignored. There is no quoting: a comma always separates fields.
  *
  * <p>Anything else fails with a {@link CsvFormatException} naming the file, line and column:
  * an empty file, a header without variates, a row with too few or too many fields, an empty
@@ -36,7 +36,7 @@ public final class SeriesCsv {
 
   private SeriesCsv() {}
 
-  /** Reads {@code file}; the series is named after the file without {@code .gz} and {@code .csv}. */
+  /** Reads {@code file}; the series is named after the file less {@code .gz} and {@code .csv}. */
   public static Series read(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new NoSuchFileException(file.toString(), null, "no such series CSV file");
@@ -105,7 +105,8 @@ public final class SeriesCsv {
       }
       if (blankLine != 0) {
         throw new CsvFormatException(
-            file, blankLine, 1, "empty line inside the data (only trailing empty lines are allowed)");
+            file, blankLine, 1,
+            "empty line inside the data (only trailing empty lines are allowed)");
       }
       int fields = count(line, ',') + 1;
       if (fields != m + 1) {
@@ -121,7 +122,8 @@ public final class SeriesCsv {
         throw new CsvFormatException(
             file, lineNo, 1,
             names[0] + " is not a timestamp: '" + stamp
-                + "' (expected e.g. 2016-07-01 00:00:00, 2016-07-01T00:00, 2016/7/1 0:00 or 2016-07-01)");
+                + "' (expected e.g. 2016-07-01 00:00:00, 2016-07-01T00:00, 2016/7/1 0:00"
+                + " or 2016-07-01)");
       }
       float[] row = new float[m]; // (M)
       for (int j = 0; j < m; j++) {
@@ -162,7 +164,8 @@ public final class SeriesCsv {
       throw new CsvFormatException(file, line, column, name + " is not a number: '" + cell + "'");
     }
     if (Float.isInfinite(v)) {
-      throw new CsvFormatException(file, line, column, name + " is outside the float range: " + cell);
+      throw new CsvFormatException(
+          file, line, column, name + " is outside the float range: " + cell);
     }
     return v;
   }

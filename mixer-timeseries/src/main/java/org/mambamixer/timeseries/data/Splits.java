@@ -69,7 +69,9 @@ public record Splits(String dataset, SplitRule rule, int rows, Block train, Bloc
     }
     return new Splits(
         dataset, rule, rows,
-        new Block(0, train), new Block(train, train + val), new Block(train + val, train + val + test));
+        new Block(0, train),
+        new Block(train, train + val),
+        new Block(train + val, train + val + test));
   }
 
   public Block block(Split split) {

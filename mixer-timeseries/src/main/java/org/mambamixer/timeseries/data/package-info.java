@@ -4,7 +4,7 @@
  * <pre>{@code
  * Path csv = DataLocator.fromEnvironment(dataDirFlag).locate("ETTh1");   // or any CSV path
  * Series series = SeriesCsv.read(csv);                                   // (T, M) raw values
- * Splits splits = Splits.forDataset(series.name(), series.rows());       // 12/4/4 months or 70/10/20
+ * Splits splits = Splits.forDataset(series.name(), series.rows());       // 12/4/4 months, 70/10/20
  * Scaler scaler = Scaler.fit(series.values(), splits.block(Split.TRAIN)); // z-score, train only
  * float[][] z = scaler.transform(series.values());                        // (T, M) normalised
  * ForecastWindows train = ForecastWindows.training(z, splits, 96, 96, 32, seed);
