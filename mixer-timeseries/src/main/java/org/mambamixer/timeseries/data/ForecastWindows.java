@@ -1,5 +1,7 @@
 package org.mambamixer.timeseries.data;
 
+import static org.mambamixer.api.util.Tensors.requirePositive;
+
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -70,7 +72,8 @@ public final class ForecastWindows extends RandomAccessDataset {
       float[][] normalised, Splits splits, Split split, int lookback, int horizon, int batchSize) {
     return new ForecastWindows(
         new Builder(normalised, splits, split, lookback, horizon)
-            .setSampling(new BatchSampler(new SequenceSampler(), batchSize, false)));
+            .setSampling(new BatchSampler(
+                new SequenceSampler(), requirePositive("batchSize", batchSize), false)));
   }
 
   /**
@@ -83,7 +86,8 @@ public final class ForecastWindows extends RandomAccessDataset {
       float[][] normalised, Splits splits, int lookback, int horizon, int batchSize, long seed) {
     return new ForecastWindows(
         new Builder(normalised, splits, Split.TRAIN, lookback, horizon)
-            .setSampling(new BatchSampler(new SeededShuffle(seed), batchSize, false)));
+            .setSampling(new BatchSampler(
+                new SeededShuffle(seed), requirePositive("batchSize", batchSize), false)));
   }
 
   public int lookback() {

@@ -114,7 +114,6 @@ public final class SeriesCsv {
             file, lineNo, Math.min(fields, m + 1) + 1,
             "the row has " + fields + " fields but the header has " + (m + 1));
       }
-      int start = 0;
       int end = line.indexOf(',');
       String stamp = line.substring(0, end).strip();
       LocalDateTime t = timestamps.parse(stamp);
@@ -127,7 +126,7 @@ public final class SeriesCsv {
       }
       float[] row = new float[m]; // (M)
       for (int j = 0; j < m; j++) {
-        start = end + 1;
+        int start = end + 1;
         end = j == m - 1 ? line.length() : line.indexOf(',', start);
         row[j] = number(file, lineNo, j + 2, names[j + 1], line.substring(start, end).strip());
       }
