@@ -31,7 +31,7 @@ import java.util.concurrent.ExecutorService;
  * last partial batch: evaluation must score every window (spec D11), and training loses nothing
  * by it.
  */
-public final class ForecastWindows extends RandomAccessDataset {
+public final class ForecastWindows extends RandomAccessDataset implements WindowSource {
   private final String name;
   private final float[] rows; // (count + L + H - 1, M), the rows the windows cover
   private final int variates;
@@ -106,6 +106,18 @@ public final class ForecastWindows extends RandomAccessDataset {
   /** The series row of the first input of window 0. */
   public int firstRow() {
     return firstRow;
+  }
+
+  @Override
+  public int windows() {
+    return count;
+  }
+
+  @Override
+  public void fill(int i, float[] x, int xOffset, float[] y, int yOffset) {
+    checkIndex(i);
+    System.arraycopy(rows, i * variates, x, xOffset, lookback * variates);
+    System.arraycopy(rows, (i + lookback) * variates, y, yOffset, horizon * variates);
   }
 
   /** The normalised value of variate {@code m} at offset {@code k} of window {@code i}. */

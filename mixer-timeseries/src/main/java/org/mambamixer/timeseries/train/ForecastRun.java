@@ -19,6 +19,7 @@ import org.mambamixer.api.report.MetricsLog;
 import org.mambamixer.api.report.Progress;
 import org.mambamixer.api.report.Table;
 import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.Tsm2;
 import org.mambamixer.timeseries.model.Tsm2Config;
 
@@ -105,12 +106,12 @@ public final class ForecastRun {
       }
       log.printf(Locale.ROOT, "%s: lookback %d, horizon %d, %d variates; %d train / %d val / %d"
           + " test windows; %,d parameters; scan backend %s%n", spec.dataset(), mc.lookback(),
-          mc.horizon(), mc.variates(), train.size(), val.size(), test.size(), params, scan.name());
+          mc.horizon(), mc.variates(), train.windows(), val.windows(), test.windows(), params, scan.name());
       Progress progress = new Progress(log, System::nanoTime, java.time.Duration.ofSeconds(2), 0.1);
       int epoch = state.epochsDone();
       while (epoch < tc.epochs() && state.badEpochs() < tc.patience()) {
         long t0 = System.nanoTime();
-        int batches = f.batchesPerEpoch(train.size());
+        int batches = f.batchesPerEpoch(train.windows());
         progress.startEpoch(epoch + 1, tc.epochs(), batches);
         double trainMse = f.trainEpoch(train, epoch, (b, n, loss) -> progress.batch(b + 1, loss));
         Metrics v = f.evaluate(val);
@@ -183,8 +184,8 @@ public final class ForecastRun {
     int m = test.variates();
     int shown = Math.min(t, 2 * h);
     List<LinePlot> plots = new ArrayList<>();
-    for (int k = 0; k < 4 && test.size() > 0; k++) {
-      int i = (int) ((long) k * (test.size() - 1) / 3);
+    for (int k = 0; k < 4 && test.windows() > 0; k++) {
+      int i = (int) ((long) k * (test.windows() - 1) / 3);
       float[] x = new float[t * m];
       float[] y = new float[h * m];
       test.fill(i, x, 0, y, 0);

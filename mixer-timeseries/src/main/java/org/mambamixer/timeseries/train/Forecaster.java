@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.util.Random;
 import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.train.AdamW;
+import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.Tsm2;
 
 /**
@@ -63,8 +64,8 @@ public final class Forecaster {
   public double trainEpoch(WindowSource train, int epoch, BatchListener listener) {
     long epochSeed = config.seed() * 1_000_003L + epoch;
     manager.getEngine().setRandomSeed((int) epochSeed); // dropout masks
-    int[] order = shuffled(train.size(), new Random(epochSeed));
-    int batches = batchesPerEpoch(train.size());
+    int[] order = shuffled(train.windows(), new Random(epochSeed));
+    int batches = batchesPerEpoch(train.windows());
     float lr = config.schedule().at(epoch);
     int t = train.lookback();
     int h = train.horizon();
@@ -72,7 +73,7 @@ public final class Forecaster {
     double sum = 0;
     for (int b = 0; b < batches; b++) {
       int from = b * config.batchSize();
-      int n = Math.min(config.batchSize(), train.size() - from);
+      int n = Math.min(config.batchSize(), train.windows() - from);
       float[] xs = new float[n * t * m];
       float[] ys = new float[n * h * m];
       for (int i = 0; i < n; i++) {
@@ -110,8 +111,8 @@ public final class Forecaster {
     int t = data.lookback();
     int h = data.horizon();
     int m = data.variates();
-    for (int from = 0; from < data.size(); from += config.evalBatchSize()) {
-      int n = Math.min(config.evalBatchSize(), data.size() - from);
+    for (int from = 0; from < data.windows(); from += config.evalBatchSize()) {
+      int n = Math.min(config.evalBatchSize(), data.windows() - from);
       float[] xs = new float[n * t * m];
       float[] ys = new float[n * h * m];
       for (int i = 0; i < n; i++) {

@@ -1,4 +1,4 @@
-package org.mambamixer.timeseries.train;
+package org.mambamixer.timeseries.data;
 
 /**
  * Forecasting windows as plain floats: window i is a history x (T, M) and a target y (H, M), both
@@ -7,7 +7,8 @@ package org.mambamixer.timeseries.train;
  */
 public interface WindowSource {
 
-  int size();
+  /** Number of windows. */
+  int windows();
 
   int lookback();
 
