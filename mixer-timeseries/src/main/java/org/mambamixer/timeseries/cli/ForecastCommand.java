@@ -60,6 +60,8 @@ public final class ForecastCommand implements Command {
           "weighted averaging of earlier features (frozen = plain residual stack)")
       .flag("no-revin", "switch off reversible instance normalisation")
       .flag("bidirectional-time", "scan time both ways (the paper's Fig. 3) instead of causally")
+      .option("val-every", "K", "1",
+          "validate on every K-th validation window (model selection only; test is never thinned)")
       .option("scan", "auto|cpu|cuda|reference", "auto", "selective-scan backend")
       .option("runs-dir", "DIR", "runs", "parent of new run directories")
       .option("run-dir", "DIR", null, "the run directory (default: a new one under --runs-dir)")
@@ -123,8 +125,10 @@ public final class ForecastCommand implements Command {
       java.nio.file.Files.createDirectories(dir);
       AtomicFiles.writeString(dir.resolve("scaler.json"),
           new com.google.gson.Gson().toJson(data.scaler()));
-      outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train, csv.toString()),
-          data.train(), data.val(), data.test(), dir, f.bool("resume")));
+      outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train, csv.toString(),
+          f.positiveInt("val-every")),
+          data.train(), data.val().every(f.positiveInt("val-every")), data.test(), dir,
+          f.bool("resume")));
       ForecastRun.writeResults(parent, outcomes);
     }
     out.println();

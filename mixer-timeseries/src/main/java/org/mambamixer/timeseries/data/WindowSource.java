@@ -18,4 +18,44 @@ public interface WindowSource {
 
   /** Copies window {@code i}'s history to {@code x[xOffset..]} and target to {@code y[yOffset..]}. */
   void fill(int i, float[] x, int xOffset, float[] y, int yOffset);
+
+  /**
+   * Every {@code k}-th window (0, k, 2k, ...): a cheaper validation set for model selection on
+   * long series. Test sets are never thinned.
+   */
+  default WindowSource every(int k) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be >= 1, got " + k);
+    }
+    if (k == 1) {
+      return this;
+    }
+    WindowSource all = this;
+    return new WindowSource() {
+      @Override
+      public int windows() {
+        return (all.windows() + k - 1) / k;
+      }
+
+      @Override
+      public int lookback() {
+        return all.lookback();
+      }
+
+      @Override
+      public int horizon() {
+        return all.horizon();
+      }
+
+      @Override
+      public int variates() {
+        return all.variates();
+      }
+
+      @Override
+      public void fill(int i, float[] x, int xOffset, float[] y, int yOffset) {
+        all.fill(i * k, x, xOffset, y, yOffset);
+      }
+    };
+  }
 }

@@ -52,8 +52,10 @@ public final class ForecastRun {
    * @param model the model's shape
    * @param train the training budget
    * @param data where the data came from (recorded in config.json)
+   * @param valEvery validation used every k-th window (recorded in config.json)
    */
-  public record Spec(String dataset, Tsm2Config model, TrainConfig train, String data) {}
+  public record Spec(String dataset, Tsm2Config model, TrainConfig train, String data,
+      int valEvery) {}
 
   /** What a run measured. */
   public record Outcome(String dataset, int lookback, int horizon, double mse, double mae,
@@ -216,6 +218,7 @@ public final class ForecastRun {
     JsonObject o = new JsonObject();
     o.addProperty("dataset", spec.dataset());
     o.addProperty("data", spec.data());
+    o.addProperty("val_every", spec.valEvery());
     o.add("model", GSON.toJsonTree(spec.model()));
     o.add("train", GSON.toJsonTree(spec.train()));
     o.addProperty("java", System.getProperty("java.version"));
