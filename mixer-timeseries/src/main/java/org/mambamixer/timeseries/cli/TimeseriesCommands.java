@@ -11,5 +11,6 @@ public final class TimeseriesCommands extends AbstractModule {
     MapBinder<String, Command> commands =
         MapBinder.newMapBinder(binder(), String.class, Command.class);
     commands.addBinding("forecast").to(ForecastCommand.class);
+    commands.addBinding("predict").to(PredictCommand.class);
   }
 }

@@ -68,11 +68,19 @@ public final class ForecastRun {
   private final BackboneFactory backbones;
   private final SelectiveScan scan;
   private final PrintStream log;
+  private final Forecaster.BatchListener observer;
 
   public ForecastRun(BackboneFactory backbones, SelectiveScan scan, PrintStream log) {
+    this(backbones, scan, log, (b, n, loss) -> { });
+  }
+
+  /** With an observer of every training batch (after the progress line). */
+  public ForecastRun(BackboneFactory backbones, SelectiveScan scan, PrintStream log,
+      Forecaster.BatchListener observer) {
     this.backbones = backbones;
     this.scan = scan;
     this.log = log;
+    this.observer = observer;
   }
 
   /** Trains with early stopping, restores the best epoch, evaluates on test, writes everything. */
@@ -115,7 +123,10 @@ public final class ForecastRun {
         long t0 = System.nanoTime();
         int batches = f.batchesPerEpoch(train.windows());
         progress.startEpoch(epoch + 1, tc.epochs(), batches);
-        double trainMse = f.trainEpoch(train, epoch, (b, n, loss) -> progress.batch(b + 1, loss));
+        double trainMse = f.trainEpoch(train, epoch, (b, n, loss) -> {
+          progress.batch(b + 1, loss);
+          observer.batch(b, n, loss);
+        });
         Metrics v = f.evaluate(val);
         double secs = (System.nanoTime() - t0) / 1e9;
         boolean better = v.mse() < state.bestVal();

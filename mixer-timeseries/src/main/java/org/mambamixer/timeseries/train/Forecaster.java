@@ -146,6 +146,12 @@ public final class Forecaster {
   public void restore(byte[] checkpoint, boolean withOptimizer) throws IOException {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
       model.loadParameters(manager, in);
+      // Loading replaces each parameter's array; the new ones must track gradients again.
+      model.getParameters().forEach(p -> {
+        if (p.getValue().requiresGradient()) {
+          p.getValue().getArray().setRequiresGradient(true);
+        }
+      });
       if (withOptimizer) {
         optimizer.load(manager, in);
       }
