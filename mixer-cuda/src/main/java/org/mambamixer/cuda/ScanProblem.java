@@ -62,5 +62,11 @@ public record ScanProblem(
       throw new IllegalArgumentException(name + " must hold " + expected + " floats but holds "
           + (a == null ? "null" : Integer.toString(a.length)));
     }
+    for (int i = 0; i < a.length; i++) {
+      if (!Float.isFinite(a[i])) {
+        throw new IllegalArgumentException(name + " contains NaN or infinite values (first at"
+            + " flat index " + i + ")");
+      }
+    }
   }
 }

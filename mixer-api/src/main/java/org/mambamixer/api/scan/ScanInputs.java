@@ -72,6 +72,25 @@ public record ScanInputs(
    * @throws IllegalArgumentException naming the tensor and the expected shape
    */
   public ScanInputs validate() {
+    validateShapes();
+    Tensors.requireFinite("u", u);
+    Tensors.requireFinite("delta", delta);
+    Tensors.requireFinite("A", A);
+    Tensors.requireFinite("B", B);
+    Tensors.requireFinite("C", C);
+    Tensors.requireFinite("D", dSkip);
+    Tensors.requireFinite("z", z);
+    Tensors.requireFinite("delta_bias", deltaBias);
+    Tensors.requireFinite("initial_state", initialState);
+    return this;
+  }
+
+  /**
+   * Checks every shape against u and A; for backends that check values on their own copies.
+   *
+   * @throws IllegalArgumentException naming the tensor and the expected shape
+   */
+  public ScanInputs validateShapes() {
     Tensors.requireShape("u", u, "(B, D, L)", -1, -1, -1);
     Tensors.requireShape("A", A, "(D, N)", -1, -1);
     long b = batch();
@@ -97,15 +116,6 @@ public record ScanInputs(
     if (initialState != null) {
       Tensors.requireShape("initial_state", initialState, "(B, D, N)", b, d, n);
     }
-    Tensors.requireFinite("u", u);
-    Tensors.requireFinite("delta", delta);
-    Tensors.requireFinite("A", A);
-    Tensors.requireFinite("B", B);
-    Tensors.requireFinite("C", C);
-    Tensors.requireFinite("D", dSkip);
-    Tensors.requireFinite("z", z);
-    Tensors.requireFinite("delta_bias", deltaBias);
-    Tensors.requireFinite("initial_state", initialState);
     return this;
   }
 }

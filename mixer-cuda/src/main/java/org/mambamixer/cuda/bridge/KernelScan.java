@@ -36,7 +36,7 @@ public final class KernelScan implements SelectiveScan {
 
   @Override
   public ScanOutputs scan(ScanInputs in) {
-    in.validate();
+    in.validateShapes(); // values are checked on the float copies, by ScanProblem
     int b = (int) in.batch();
     int d = (int) in.channels();
     int l = (int) in.length();

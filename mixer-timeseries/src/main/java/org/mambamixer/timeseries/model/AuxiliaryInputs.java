@@ -11,6 +11,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.List;
+import org.mambamixer.api.block.FeatureLayerNorm;
+import org.mambamixer.api.block.ResidualSublayer;
 import org.mambamixer.api.mixer.SelectiveMixer;
 import org.mambamixer.api.scan.ScanRoute;
 import org.mambamixer.api.scan.SelectiveScan;
@@ -23,7 +25,7 @@ import org.mambamixer.api.ssm.S6Config;
  *
  * <pre>
  *   S (B, M, C_S)       -> Linear_stat                                   -> (B, T, M)
- *   Z (B, M, T_Z, C_Z)  -> bidirectional selective mixer across variates
+ *   Z (B, M, T_Z, C_Z)  -> Z + bidirectional selective mixer across variates (pre-norm)
  *                       -> flatten (T_Z * C_Z) -> Linear_future           -> (B, T, M)
  * </pre>
  *
@@ -32,7 +34,7 @@ import org.mambamixer.api.ssm.S6Config;
  */
 public final class AuxiliaryInputs extends AbstractBlock {
   private final Tsm2Config.Exogenous ex;
-  private final SelectiveMixer futureMixer;
+  private final ResidualSublayer futureMixer;
   private final Linear futureProj;
   private final Linear staticProj;
 
@@ -42,8 +44,11 @@ public final class AuxiliaryInputs extends AbstractBlock {
     if (ex.hasFuture()) {
       S6Config ssm = new S6Config(ex.futureFeatures(), 2, 8, Math.min(4, config.variates()), 1,
           1e-3f, 1e-1f, 1e-4f);
-      futureMixer = addChildBlock("future_mixer", new SelectiveMixer(ssm, 1,
-          List.of(ScanRoute.FORWARD, ScanRoute.BACKWARD), scan));
+      // A pre-norm residual sublayer, like the backbone's: the covariates reach the projection
+      // linearly, and the mixer adds what it learns across variates.
+      futureMixer = addChildBlock("future_mixer", new ResidualSublayer(
+          new FeatureLayerNorm(ex.futureFeatures(), 1e-5f),
+          new SelectiveMixer(ssm, 1, List.of(ScanRoute.FORWARD, ScanRoute.BACKWARD), scan), true));
       futureProj = addChildBlock("future_proj", Linear.builder().setUnits(t).build());
       futureProj.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
     } else {
