@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.DeferredGradient;
 import org.mambamixer.api.scan.ScanInputs;
@@ -51,20 +49,13 @@ public final class KernelScan implements SelectiveScan {
     // Order of the gradients a ScanKernel.Gradients holds.
     NDList inputs = new NDList(in.u(), in.delta(), in.A(), in.B(), in.C(), in.dSkip(), in.z(),
         in.deltaBias(), in.initialState());
-    if (Backprop.isRecording() && anyRequiresGrad(inputs)) {
+    // Recording is decided by grad mode alone: DJL 0.36 reports requires_grad = false for
+    // non-leaf results (e.g. u = tanh(x W)), so the inputs cannot tell whether a gradient is wanted.
+    if (Backprop.isRecording()) {
       out.setRequiresGradient(true);
       Backprop.record(new Node(kernel, p, fwd, out, inputs));
     }
     return new ScanOutputs(out, last);
-  }
-
-  private static boolean anyRequiresGrad(NDList xs) {
-    for (NDArray x : xs) {
-      if (x != null && JniUtils.requiresGrad((PtNDArray) x)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** Contiguous float32 copy, or null for an absent optional input. */
