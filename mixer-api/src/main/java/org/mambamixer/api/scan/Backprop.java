@@ -2,6 +2,7 @@ package org.mambamixer.api.scan;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayDeque;
@@ -60,19 +61,21 @@ public final class Backprop {
         }
         NDList inputGrads = node.backward(grads);
         NDList ins = node.inputs();
-        NDArray surrogate = null;
+        // Every input takes part: the engine's requires_grad flag reads false for non-leaf results
+        // in DJL 0.36 (e.g. exp(p) of a parameter p), so it cannot tell which inputs are in the
+        // graph. A fresh leaf weighted by zero keeps the surrogate differentiable when none is;
+        // the engine then routes gradients to exactly the inputs that have a path to a leaf.
+        NDArray anchor = outs.get(0).getManager().zeros(new Shape());
+        anchor.setRequiresGradient(true);
+        NDArray surrogate = anchor.mul(0f);
         for (int i = 0; i < ins.size(); i++) {
           NDArray x = ins.get(i);
           NDArray g = inputGrads.get(i);
-          if (x == null || g == null || !JniUtils.requiresGrad((PtNDArray) x)) {
-            continue;
+          if (x != null && g != null) {
+            surrogate = surrogate.add(x.mul(g.stopGradient()).sum());
           }
-          NDArray term = x.mul(g.stopGradient()).sum();
-          surrogate = surrogate == null ? term : surrogate.add(term);
         }
-        if (surrogate != null) {
-          engineBackward(surrogate, !tape.isEmpty());
-        }
+        engineBackward(surrogate, !tape.isEmpty());
       }
     } finally {
       tape.clear();

@@ -1,0 +1,98 @@
+package org.mambamixer.cuda.bridge;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.scan.DeferredGradient;
+import org.mambamixer.api.scan.ScanInputs;
+import org.mambamixer.api.scan.ScanOutputs;
+import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.cuda.ScanKernel;
+import org.mambamixer.cuda.ScanProblem;
+
+/**
+ * A {@link ScanKernel} as a DJL {@link SelectiveScan}. The engine cannot call the kernel's backward
+ * (DJL has no custom autograd op), so when a graph is being recorded the output is made a gradient
+ * leaf and a {@link DeferredGradient} is put on the {@link Backprop} tape: Backprop reads the
+ * leaf's gradient after the engine's pass, runs the kernel backward, and injects the input
+ * gradients into the graph that produced the inputs.
+ */
+public final class KernelScan implements SelectiveScan {
+  private final ScanKernel kernel;
+
+  public KernelScan(ScanKernel kernel) {
+    this.kernel = kernel;
+  }
+
+  @Override
+  public String name() {
+    return kernel.name();
+  }
+
+  @Override
+  public ScanOutputs scan(ScanInputs in) {
+    in.validate();
+    int b = (int) in.batch();
+    int d = (int) in.channels();
+    int l = (int) in.length();
+    int n = (int) in.stateSize();
+    ScanProblem p = new ScanProblem(b, d, l, n, floats(in.u()), floats(in.delta()), floats(in.A()),
+        floats(in.B()), floats(in.C()), floats(in.dSkip()), floats(in.z()), floats(in.deltaBias()),
+        in.deltaSoftplus(), floats(in.initialState()), in.reverse());
+    ScanKernel.Forward fwd = kernel.forward(p);
+    NDManager m = in.u().getManager();
+    NDArray out = m.create(fwd.out(), new Shape(b, d, l));
+    NDArray last = m.create(fwd.lastState(), new Shape(b, d, n));
+    // Order of the gradients a ScanKernel.Gradients holds.
+    NDList inputs = new NDList(in.u(), in.delta(), in.A(), in.B(), in.C(), in.dSkip(), in.z(),
+        in.deltaBias(), in.initialState());
+    // Recording is decided by grad mode alone: DJL 0.36 reports requires_grad = false for
+    // non-leaf results (e.g. u = tanh(x W)), so the inputs cannot tell whether a gradient is wanted.
+    if (Backprop.isRecording()) {
+      out.setRequiresGradient(true);
+      Backprop.record(new Node(kernel, p, fwd, out, inputs));
+    }
+    return new ScanOutputs(out, last);
+  }
+
+  /** Contiguous float32 copy, or null for an absent optional input. */
+  private static float[] floats(NDArray x) {
+    if (x == null) {
+      return null;
+    }
+    if (x.getDataType() == DataType.FLOAT32) {
+      return x.toFloatArray();
+    }
+    try (NDArray f = x.toType(DataType.FLOAT32, false)) {
+      return f.toFloatArray();
+    }
+  }
+
+  /** The deferred backward of one scan call; keeps the float inputs and the forward's checkpoints. */
+  private record Node(ScanKernel kernel, ScanProblem problem, ScanKernel.Forward saved, NDArray out,
+      NDList inputs) implements DeferredGradient {
+
+    @Override
+    public NDList outputs() {
+      return new NDList(out);
+    }
+
+    @Override
+    public NDList backward(NDList outputGradients) {
+      NDArray g = outputGradients.get(0);
+      ScanKernel.Gradients gr = kernel.backward(problem, saved, floats(g));
+      NDManager m = out.getManager();
+      float[][] flat = {gr.du(), gr.ddelta(), gr.dA(), gr.dB(), gr.dC(), gr.dD(), gr.dz(),
+          gr.dDeltaBias(), gr.dh0()};
+      NDList result = new NDList(flat.length);
+      for (int i = 0; i < flat.length; i++) {
+        NDArray x = inputs.get(i);
+        result.add(x == null || flat[i] == null ? null : m.create(flat[i], x.getShape()));
+      }
+      return result;
+    }
+  }
+}

@@ -1,0 +1,11 @@
+package org.mambamixer.cuda.cpu;
+
+/**
+ * What the CPU kernel's forward saves for its backward: the state before the first step of every
+ * chunk of {@code chunk} scan steps, instead of all L states.
+ *
+ * @param chunk scan steps per chunk
+ * @param nChunks ceil(len / chunk)
+ * @param states (batch, dim, nChunks, dstate)
+ */
+public record Checkpoints(int chunk, int nChunks, float[] states) {}

@@ -1,0 +1,211 @@
+package org.mambamixer.cuda.cpu;
+
+import static org.mambamixer.cuda.cpu.TileJob.W;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Tile arithmetic on 8-lane float vectors (AVX2): one vector holds step t of the tile's channels,
+ * so exp(dt A), the recurrence and y = C.h need no horizontal sums; only dB and dC (sums over
+ * channels) reduce lanes. exp is a polynomial on vectors: the Vector API's own EXP is a scalar
+ * loop on Java 17 without SVML (see docs/kernels.md for the measurement).
+ */
+final class VectorTileOps implements TileOps {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
+  private static final float LOG2E = 1.4426950408889634f;
+  /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer. */
+  private static final float ROUND = 12582912f;
+  // 2^f = e^(f ln 2) on f in [-0.5, 0.5]: Taylor terms ln2^k / k!, truncation error ~1e-7.
+  private static final float E1 = 0.6931471805599453f;
+  private static final float E2 = 0.2402265069591007f;
+  private static final float E3 = 0.05550410866482158f;
+  private static final float E4 = 0.009618129107628477f;
+  private static final float E5 = 0.0013333558146428443f;
+  private static final float E6 = 1.5403530393381606e-4f;
+
+  VectorTileOps() {
+    if (F.length() != W) {
+      throw new IllegalStateException("expected " + W + " float lanes, species has " + F.length());
+    }
+  }
+
+  static int lanes() {
+    return F.length();
+  }
+
+  @Override
+  public String name() {
+    return "vector";
+  }
+
+  /** 2^x, relative error about 2e-7; x is clamped to [-126, 127] (no denormals, no infinity). */
+  static FloatVector exp2(FloatVector x) {
+    x = x.max(-126f).min(127f);
+    FloatVector r = x.add(ROUND).sub(ROUND);
+    FloatVector f = x.sub(r);
+    FloatVector p = f.mul(E6).add(E5);
+    p = p.mul(f).add(E4);
+    p = p.mul(f).add(E3);
+    p = p.mul(f).add(E2);
+    p = p.mul(f).add(E1);
+    p = p.mul(f).add(1f);
+    IntVector e = (IntVector) r.convert(VectorOperators.F2I, 0);
+    FloatVector scale = e.lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats();
+    return p.mul(scale);
+  }
+
+  static FloatVector exp(FloatVector x) {
+    return exp2(x.mul(LOG2E));
+  }
+
+  @Override
+  public void softplus(float[] x, float[] sig, int count) {
+    for (int i = 0; i < count; i += W) {
+      FloatVector v = FloatVector.fromArray(F, x, i);
+      FloatVector e = exp(v.abs().neg()); // in (0, 1]
+      if (sig != null) {
+        // sigmoid(v) = 1 / (1 + e) for v >= 0, e / (1 + e) for v < 0; e never overflows.
+        FloatVector inv = e.add(1f);
+        FloatVector s = FloatVector.broadcast(F, 1f).div(inv);
+        s.blend(e.div(inv), v.compare(VectorOperators.LT, 0f)).intoArray(sig, i);
+      }
+      // log1p(e) = 2 atanh(s), s = e / (2 + e) in (0, 1/3]: odd series, error (1/9)^7 / 15.
+      FloatVector s = e.div(e.add(2f));
+      FloatVector s2 = s.mul(s);
+      FloatVector p = s2.mul(1f / 13).add(1f / 11);
+      p = p.mul(s2).add(1f / 9);
+      p = p.mul(s2).add(1f / 7);
+      p = p.mul(s2).add(1f / 5);
+      p = p.mul(s2).add(1f / 3);
+      p = p.mul(s2).add(1f);
+      FloatVector sp = v.max(0f).add(s.mul(p).mul(2f));
+      VectorMask<Float> big = v.compare(VectorOperators.GT, 20f);
+      sp.blend(v, big).intoArray(x, i);
+    }
+  }
+
+  @Override
+  public void forward(TileJob j) {
+    int len = j.len;
+    int n = j.n;
+    int nw = n * W;
+    float[] h = j.h;
+    for (int s = 0, c = 0; s < len; s++) {
+      if (s % j.chunk == 0) {
+        System.arraycopy(h, 0, j.ckpt, c++ * nw, nw);
+      }
+      int t = j.pos(s);
+      FloatVector dt = FloatVector.fromArray(F, j.dt, t * W);
+      FloatVector dtu = dt.mul(FloatVector.fromArray(F, j.u, t * W));
+      FloatVector y = FloatVector.zero(F);
+      int bc = j.bcOff + t * n;
+      for (int k = 0; k < n; k++) {
+        FloatVector a = exp2(dt.mul(FloatVector.fromArray(F, j.aLog2, k * W)));
+        FloatVector hk = a.fma(FloatVector.fromArray(F, h, k * W), dtu.mul(j.bt[bc + k]));
+        hk.intoArray(h, k * W);
+        y = hk.fma(FloatVector.broadcast(F, j.ct[bc + k]), y);
+      }
+      y.intoArray(j.y, t * W);
+    }
+  }
+
+  @Override
+  public void gate(TileJob j) {
+    FloatVector d = FloatVector.fromArray(F, j.dSkip, 0);
+    for (int i = 0; i < j.len * W; i += W) {
+      FloatVector y = FloatVector.fromArray(F, j.y, i);
+      if (j.hasSkip) {
+        y = d.fma(FloatVector.fromArray(F, j.u, i), y);
+      }
+      if (j.hasZ) {
+        FloatVector z = FloatVector.fromArray(F, j.z, i);
+        y = y.mul(z).div(exp(z.neg()).add(1f));
+      }
+      y.intoArray(j.y, i);
+    }
+  }
+
+  @Override
+  public void backward(TileJob j) {
+    int len = j.len;
+    int n = j.n;
+    int nw = n * W;
+    FloatVector d = FloatVector.fromArray(F, j.dSkip, 0);
+    FloatVector dDacc = FloatVector.zero(F);
+    for (int c = j.nChunks - 1; c >= 0; c--) {
+      int s0 = c * j.chunk;
+      int s1 = Math.min(len, s0 + j.chunk);
+      // Recompute this chunk's states from its checkpoint.
+      System.arraycopy(j.ckpt, c * nw, j.hBuf, 0, nw);
+      for (int s = s0; s < s1; s++) {
+        int t = j.pos(s);
+        int i = s - s0;
+        FloatVector dt = FloatVector.fromArray(F, j.dt, t * W);
+        FloatVector dtu = dt.mul(FloatVector.fromArray(F, j.u, t * W));
+        FloatVector y = FloatVector.zero(F);
+        int bc = j.bcOff + t * n;
+        for (int k = 0; k < n; k++) {
+          FloatVector a = exp2(dt.mul(FloatVector.fromArray(F, j.aLog2, k * W)));
+          a.intoArray(j.aBuf, i * nw + k * W);
+          FloatVector hk = a.fma(FloatVector.fromArray(F, j.hBuf, i * nw + k * W), dtu.mul(j.bt[bc + k]));
+          hk.intoArray(j.hBuf, (i + 1) * nw + k * W);
+          y = hk.fma(FloatVector.broadcast(F, j.ct[bc + k]), y);
+        }
+        y.intoArray(j.yBuf, i * W);
+      }
+      // Adjoint sweep: j.h holds lambda_{s+1} already multiplied by exp(dt_{s+1} A).
+      for (int s = s1 - 1; s >= s0; s--) {
+        int t = j.pos(s);
+        int i = s - s0;
+        FloatVector u = FloatVector.fromArray(F, j.u, t * W);
+        FloatVector dt = FloatVector.fromArray(F, j.dt, t * W);
+        FloatVector g = FloatVector.fromArray(F, j.y, t * W);
+        FloatVector dy = g;
+        if (j.hasZ) {
+          FloatVector y = FloatVector.fromArray(F, j.yBuf, i * W);
+          if (j.hasSkip) {
+            y = d.fma(u, y);
+          }
+          FloatVector z = FloatVector.fromArray(F, j.z, t * W);
+          FloatVector sg = FloatVector.broadcast(F, 1f).div(exp(z.neg()).add(1f));
+          dy = g.mul(z.mul(sg));
+          // d silu / dz = sg (1 + z (1 - sg))
+          FloatVector dsilu = sg.mul(z.mul(sg.neg().add(1f)).add(1f));
+          g.mul(y).mul(dsilu).intoArray(j.dz, t * W);
+        }
+        dDacc = dy.fma(u, dDacc);
+        FloatVector dtu = dt.mul(u);
+        FloatVector sumLB = FloatVector.zero(F);
+        FloatVector ddtA = FloatVector.zero(F);
+        int bc = j.bcOff + t * n;
+        int pc = t * n;
+        for (int k = 0; k < n; k++) {
+          float bk = j.bt[bc + k];
+          float ck = j.ct[bc + k];
+          FloatVector lam = dy.fma(FloatVector.broadcast(F, ck), FloatVector.fromArray(F, j.h, k * W));
+          FloatVector hk = FloatVector.fromArray(F, j.hBuf, (i + 1) * nw + k * W);
+          FloatVector hPrev = FloatVector.fromArray(F, j.hBuf, i * nw + k * W);
+          FloatVector a = FloatVector.fromArray(F, j.aBuf, i * nw + k * W);
+          j.dC[pc + k] += dy.mul(hk).reduceLanes(VectorOperators.ADD);
+          j.dB[pc + k] += lam.mul(dtu).reduceLanes(VectorOperators.ADD);
+          sumLB = lam.fma(FloatVector.broadcast(F, bk), sumLB);
+          FloatVector q = lam.mul(a).mul(hPrev);
+          ddtA = q.fma(FloatVector.fromArray(F, j.aRaw, k * W), ddtA);
+          q.fma(dt, FloatVector.fromArray(F, j.dA, k * W)).intoArray(j.dA, k * W);
+          a.mul(lam).intoArray(j.h, k * W);
+        }
+        FloatVector du = dt.mul(sumLB);
+        if (j.hasSkip) {
+          du = d.fma(dy, du);
+        }
+        du.intoArray(j.du, t * W);
+        u.fma(sumLB, ddtA).intoArray(j.ddt, t * W);
+      }
+    }
+    dDacc.add(FloatVector.fromArray(F, j.dD, 0)).intoArray(j.dD, 0);
+  }
+}
