@@ -22,6 +22,7 @@ prop() { # a version property of the parent pom
 }
 JAVACPP=$(prop javacpp.version)
 CUDA=$(prop cuda.version)
+SLF4J=$(prop slf4j.version)
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   (cd "$ROOT" && mvn -B -o -q -pl mixer-cuda -am compile)
@@ -44,7 +45,9 @@ for jar in \
     "org/bytedeco/javacpp/$JAVACPP/javacpp-$JAVACPP.jar" \
     "org/bytedeco/javacpp/$JAVACPP/javacpp-$JAVACPP-linux-x86_64.jar" \
     "org/bytedeco/cuda/$CUDA/cuda-$CUDA.jar" \
-    "org/bytedeco/cuda/$CUDA/cuda-$CUDA-linux-x86_64.jar"; do
+    "org/bytedeco/cuda/$CUDA/cuda-$CUDA-linux-x86_64.jar" \
+    "org/slf4j/slf4j-api/$SLF4J/slf4j-api-$SLF4J.jar" \
+    "org/slf4j/slf4j-simple/$SLF4J/slf4j-simple-$SLF4J.jar"; do
   if [[ ! -f "$M2/$jar" ]]; then
     echo "gpu-bundle: $M2/$jar missing: run a Maven build of mixer-cuda first" >&2
     exit 1
@@ -76,6 +79,7 @@ CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
 LD_LIBRARY_PATH="$HERE/native:$CUDA_HOME/lib64:/usr/lib/x86_64-linux-gnu:/usr/lib64${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export LD_LIBRARY_PATH
 exec "$HERE/runtime/bin/java" --add-modules jdk.incubator.vector \
+  -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
   -Dorg.bytedeco.javacpp.cachedir="${JAVACPP_CACHE:-${TMPDIR:-/tmp}/mambamixer-javacpp}" \
   -cp "$HERE/lib/*" org.mambamixer.cuda.gpu.ScanCheck "$@"
 LAUNCHER

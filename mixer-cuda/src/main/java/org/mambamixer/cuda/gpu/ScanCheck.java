@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import org.mambamixer.cuda.ScanKernel;
 import org.mambamixer.cuda.ScanProblem;
+import org.mambamixer.cuda.cpu.CpuScanKernel;
 
 /**
  * {@code scan-check}: runs a fast kernel and a reference kernel on the same random problems
@@ -92,12 +93,17 @@ public final class ScanCheck {
   }
 
   /** The CPU kernel: the reference for --backend cuda, the kernel under test for --backend cpu. */
-  static ScanKernel cpuKernel() {
-    return new ScalarScanKernel();
+  static CpuScanKernel cpuKernel() {
+    return new CpuScanKernel();
   }
 
   private static int check(
       ScanKernel kernel, ScanKernel reference, List<CheckCase> cases, int reps, PrintStream out) {
+    for (ScanKernel k : List.of(kernel, reference)) {
+      if (k instanceof CpuScanKernel cpu) {
+        out.printf(Locale.ROOT, "cpu kernel: %s arithmetic, %d threads%n", cpu.path(), cpu.threads());
+      }
+    }
     out.printf(Locale.ROOT, "scan-check: %s vs %s, tolerance %.0e (relative, floored at 1%% of"
         + " each tensor's max)%n", kernel.name(), reference.name(), TOLERANCE);
     boolean allOk = true;
