@@ -1,6 +1,7 @@
 // Just enough of CUDA to run selective_scan.cu's kernels on the CPU, for tests on machines without
 // a GPU: each block's threads are real threads, so warp shuffles synchronise as on a device.
 // Only what the kernels use: threadIdx/blockIdx/blockDim .x, __shfl_xor_sync, expf/log1pf, min.
+// Used by fake_libcuda.cpp.
 #pragma once
 #include <algorithm>
 #include <barrier>

@@ -30,6 +30,11 @@ public record CheckCase(String name, int batch, int dim, int len, int dstate, bo
         new CheckCase("timing", 8, 256, 512, 16, true, true, true, true, false, false));
   }
 
+  /** The standard cases without the timing shape: correctness only, fast even when emulated. */
+  public static List<CheckCase> quick() {
+    return standard().stream().filter(c -> c.elements() < 1_000_000).toList();
+  }
+
   /** Elements of the state recurrence, B·D·L·N: the unit of throughput. */
   public long elements() {
     return (long) batch * dim * len * dstate;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import org.mambamixer.cuda.ScanKernel;
 import org.mambamixer.cuda.ScanProblem;
+import org.mambamixer.cuda.cpu.CpuScanKernel;
 
 /**
  * {@code scan-check}: runs a fast kernel and a reference kernel on the same random problems
@@ -15,7 +16,8 @@ import org.mambamixer.cuda.ScanProblem;
  * <pre>
  *   --backend cuda   CUDA kernel vs the CPU kernel (the default)
  *   --backend cpu    CPU kernel vs the scalar double-precision oracle
- *   --reps N         timed repetitions per case (median reported), default 5
+ *   --reps N         timed repetitions per case (median reported), default 5; 0 skips timing
+ *   --quick          only the small correctness cases, not the timing shape
  * </pre>
  *
  * Exit status: 0 all within tolerance, 1 a mismatch, 2 the backend is unusable or bad arguments.
@@ -50,22 +52,25 @@ public final class ScanCheck {
   static int run(String[] args, PrintStream out) {
     String backend = "cuda";
     int reps = 5;
+    boolean quick = false;
     try {
       for (int i = 0; i < args.length; i++) {
         switch (args[i]) {
           case "--backend" -> backend = args[++i];
           case "--reps" -> reps = Integer.parseInt(args[++i]);
+          case "--quick" -> quick = true;
           default -> throw new IllegalArgumentException("unknown argument " + args[i]);
         }
       }
-      if (reps < 1) {
-        throw new IllegalArgumentException("--reps must be at least 1 but is " + reps);
+      if (reps < 0) {
+        throw new IllegalArgumentException("--reps must be at least 0 but is " + reps);
       }
     } catch (RuntimeException e) {
       out.println("scan-check: " + e.getMessage()
-          + "\nusage: scan-check [--backend cuda|cpu] [--reps N]");
+          + "\nusage: scan-check [--backend cuda|cpu] [--reps N] [--quick]");
       return EXIT_UNUSABLE;
     }
+    List<CheckCase> cases = quick ? CheckCase.quick() : CheckCase.standard();
     switch (backend) {
       case "cuda" -> {
         CudaProbe.Verdict verdict = CudaProbe.verdict();
@@ -74,11 +79,11 @@ public final class ScanCheck {
           return EXIT_UNUSABLE;
         }
         try (CudaScanKernel cuda = new CudaScanKernel()) {
-          return check(cuda, cpuKernel(), reps, out);
+          return check(cuda, cpuKernel(), cases, reps, out);
         }
       }
       case "cpu" -> {
-        return check(cpuKernel(), new ScalarScanKernel(), reps, out);
+        return check(cpuKernel(), new ScalarScanKernel(), cases, reps, out);
       }
       default -> {
         out.println("scan-check: unknown backend " + backend + " (expected cuda or cpu)");
@@ -88,16 +93,22 @@ public final class ScanCheck {
   }
 
   /** The CPU kernel: the reference for --backend cuda, the kernel under test for --backend cpu. */
-  static ScanKernel cpuKernel() {
-    return new ScalarScanKernel();
+  static CpuScanKernel cpuKernel() {
+    return new CpuScanKernel();
   }
 
-  private static int check(ScanKernel kernel, ScanKernel reference, int reps, PrintStream out) {
+  private static int check(
+      ScanKernel kernel, ScanKernel reference, List<CheckCase> cases, int reps, PrintStream out) {
+    for (ScanKernel k : List.of(kernel, reference)) {
+      if (k instanceof CpuScanKernel cpu) {
+        out.printf(Locale.ROOT, "cpu kernel: %s arithmetic, %d threads%n", cpu.path(), cpu.threads());
+      }
+    }
     out.printf(Locale.ROOT, "scan-check: %s vs %s, tolerance %.0e (relative, floored at 1%% of"
         + " each tensor's max)%n", kernel.name(), reference.name(), TOLERANCE);
     boolean allOk = true;
     long seed = 1;
-    for (CheckCase c : CheckCase.standard()) {
+    for (CheckCase c : cases) {
       ScanProblem p = c.sample(seed);
       float[] dout = c.dout(seed);
       seed++;
@@ -108,6 +119,9 @@ public final class ScanCheck {
         allOk &= e.ok();
         out.printf(Locale.ROOT, "  %-12s max abs %.3e  max rel %.3e  %s%n", e.tensor(), e.maxAbs(),
             e.maxRel(), e.ok() ? "ok" : "MISMATCH");
+      }
+      if (reps == 0) {
+        continue;
       }
       double[] k = time(kernel, p, dout, reps);
       double[] r = time(reference, p, dout, reps);
