@@ -22,7 +22,8 @@ public final class Main {
 
   /** The modules whose commands the launcher offers. */
   static List<Module> commandModules() {
-    return List.of(new org.mambamixer.timeseries.cli.TimeseriesCommands());
+    return List.of(new org.mambamixer.timeseries.cli.TimeseriesCommands(),
+        new org.mambamixer.cuda.inject.KernelCommands());
   }
 
   public static void main(String[] args) {

@@ -95,11 +95,12 @@ public final class ForecastCommand implements Command {
     if (f.bool("resume") && !f.has("run-dir")) {
       throw new UsageException("--resume needs the --run-dir of the run to continue");
     }
-    Path csv = f.has("data") ? Path.of(f.required("data"))
-        : DataLocator.fromEnvironment(f.string("data-dir")).locate(f.required("dataset"));
     int lookback = f.positiveInt("lookback");
     List<Integer> horizons = f.intList("horizon");
     TrainConfig train = trainConfig(f);
+    f.positiveInt("val-every");
+    Path csv = f.has("data") ? Path.of(f.required("data"))
+        : DataLocator.fromEnvironment(f.string("data-dir")).locate(f.required("dataset"));
     ScanBackend backend;
     try {
       backend = ScanBackend.parse(f.required("scan"));

@@ -12,5 +12,6 @@ public final class TimeseriesCommands extends AbstractModule {
         MapBinder.newMapBinder(binder(), String.class, Command.class);
     commands.addBinding("forecast").to(ForecastCommand.class);
     commands.addBinding("predict").to(PredictCommand.class);
+    commands.addBinding("summary").to(SummaryCommand.class);
   }
 }

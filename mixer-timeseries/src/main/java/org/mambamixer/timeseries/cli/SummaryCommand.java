@@ -1,0 +1,78 @@
+package org.mambamixer.timeseries.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.mambamixer.api.cli.Command;
+import org.mambamixer.api.cli.Flags;
+import org.mambamixer.api.cli.UsageException;
+import org.mambamixer.api.report.Table;
+import org.mambamixer.timeseries.model.PaperResults;
+
+/**
+ * {@code ./mambamixer summary}: joins every forecast run's results under a directory into one
+ * table beside the paper's Table 5, as CSV and Markdown.
+ */
+public final class SummaryCommand implements Command {
+  private static final Flags.Spec FLAGS = new Flags.Spec()
+      .option("runs", "DIR", "runs", "directory searched for results.csv of forecast runs")
+      .option("output", "PREFIX", null, "also write PREFIX.csv and PREFIX.md");
+
+  @Override
+  public String summary() {
+    return "join forecast results into one table beside the paper's Table 5";
+  }
+
+  @Override
+  public Flags.Spec flags() {
+    return FLAGS;
+  }
+
+  @Override
+  public int run(Flags f) throws IOException {
+    Path root = f.path("runs");
+    if (!Files.isDirectory(root)) {
+      throw new UsageException("--runs " + root + " is not a directory");
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(root)) {
+      // Per-horizon run directories hold their own results.csv; take the leaves only.
+      files = s.filter(p -> p.getFileName().toString().equals("results.csv"))
+          .filter(p -> p.getParent().getFileName().toString().matches("H\\d+"))
+          .sorted().toList();
+    }
+    List<Object[]> rows = new ArrayList<>();
+    for (Path file : files) {
+      Table t = Table.readCsv(file);
+      for (int i = 0; i < t.rowCount(); i++) {
+        String dataset = t.get(i, "dataset").toString();
+        int lookback = ((Number) t.get(i, "lookback")).intValue();
+        int horizon = ((Number) t.get(i, "horizon")).intValue();
+        double mse = ((Number) t.get(i, "mse")).doubleValue();
+        double paper = lookback == 512 ? PaperResults.tsm2Mse(dataset, horizon) : Double.NaN;
+        boolean hasPaper = !Double.isNaN(paper);
+        rows.add(new Object[] {dataset, lookback, horizon, mse,
+            ((Number) t.get(i, "mae")).doubleValue(), hasPaper ? paper : null,
+            hasPaper ? mse / paper : null, t.get(i, "epochs"),
+            t.get(i, "seconds_per_epoch"), t.get(i, "peak_rss_mb")});
+      }
+    }
+    rows.sort(Comparator.<Object[], String>comparing(r -> (String) r[0])
+        .thenComparing(r -> (Integer) r[1]).thenComparing(r -> (Integer) r[2]));
+    Table table = Table.of("dataset", "lookback", "horizon", "mse", "mae", "paper_mse",
+        "mse_ratio", "epochs", "seconds_per_epoch", "peak_rss_mb");
+    for (Object[] r : rows) {
+      table = table.append(r);
+    }
+    System.out.println(table.toMarkdown(3));
+    if (f.has("output")) {
+      table.writeCsv(Path.of(f.required("output") + ".csv"));
+      table.writeMarkdown(Path.of(f.required("output") + ".md"), 3);
+    }
+    return 0;
+  }
+}
