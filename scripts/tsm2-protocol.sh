@@ -4,7 +4,8 @@
 # Every run writes OUT_DIR/<dataset>-L<lookback>/H<h>/ (config, metrics, checkpoint, plots) and
 # OUT_DIR/<dataset>-L<lookback>/results.csv. Budgets are reduced to fit the machine: each epoch
 # sees a random subset of --max-batches training batches, validation may be thinned (--val-every),
-# the test split is always complete.
+# the test split is always complete. Re-running the script continues where it stopped: finished
+# datasets are skipped and every horizon resumes from its last finished epoch.
 set -euo pipefail
 data=${1:?data directory, e.g. ../shared/data/forecasting}
 out=${2:?output directory}
@@ -14,7 +15,7 @@ run() { # dataset lookback val-every max-batches epochs
   if [[ -f "$dir/results.csv" && $(wc -l < "$dir/results.csv") -ge 5 ]]; then return; fi
   "$here/mambamixer" forecast --dataset "$1" --data-dir "$data" --lookback "$2" \
     --horizon 96,192,336,720 --budget full --epochs "$5" --max-batches "$4" --patience 2 \
-    --val-every "$3" --scan cpu --run-dir "$dir" 2>&1 | tee -a "$out/protocol.log"
+    --val-every "$3" --scan cpu --run-dir "$dir" --resume 2>&1 | tee -a "$out/protocol.log"
 }
 mkdir -p "$out"
 run ETTh1 512 1 40 3

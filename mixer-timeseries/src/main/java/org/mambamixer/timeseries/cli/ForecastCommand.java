@@ -65,7 +65,7 @@ public final class ForecastCommand implements Command {
       .option("scan", "auto|cpu|cuda|reference", "auto", "selective-scan backend")
       .option("runs-dir", "DIR", "runs", "parent of new run directories")
       .option("run-dir", "DIR", null, "the run directory (default: a new one under --runs-dir)")
-      .flag("resume", "continue the killed run in --run-dir");
+      .flag("resume", "continue the run in --run-dir from its last finished epoch (fresh where none)");
 
   private final PrintStream out;
 
