@@ -99,16 +99,17 @@ public final class ForecastCommand implements Command {
     List<Integer> horizons = f.intList("horizon");
     TrainConfig train = trainConfig(f);
     f.positiveInt("val-every");
-    Path csv = f.has("data") ? Path.of(f.required("data"))
-        : DataLocator.fromEnvironment(f.string("data-dir")).locate(f.required("dataset"));
     ScanBackend backend;
     try {
       backend = ScanBackend.parse(f.required("scan"));
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
-    Injector injector = Guice.createInjector(new MixerModule(), new ScanBackendModule(backend),
-        averaging(f.choice("averaging", "learned", "softmax", "frozen")));
+    AbstractModule averaging = averaging(f.choice("averaging", "learned", "softmax", "frozen"));
+    Path csv = f.has("data") ? Path.of(f.required("data"))
+        : DataLocator.fromEnvironment(f.string("data-dir")).locate(f.required("dataset"));
+    Injector injector =
+        Guice.createInjector(new MixerModule(), new ScanBackendModule(backend), averaging);
     SelectiveScan scan = injector.getInstance(SelectiveScan.class);
     ForecastRun runner = new ForecastRun(injector.getInstance(BackboneFactory.class), scan, out);
     Path parent = f.has("run-dir") ? f.path("run-dir") : f.path("runs-dir").resolve(
