@@ -63,6 +63,13 @@ final class VectorTileOps implements TileOps {
   }
 
   @Override
+  public void exp(float[] x, int count) {
+    for (int i = 0; i < count; i += W) {
+      exp(FloatVector.fromArray(F, x, i)).intoArray(x, i);
+    }
+  }
+
+  @Override
   public void softplus(float[] x, float[] sig, int count) {
     for (int i = 0; i < count; i += W) {
       FloatVector v = FloatVector.fromArray(F, x, i);
