@@ -29,7 +29,7 @@ import org.mambamixer.cuda.cpu.ExpBound;
  * </pre>
  *
  * All inputs present (z, D, delta_bias, softplus), forward direction. Each time is the median of
- * the repetitions after one warm-up call; one element is one (b, l, d, n).
+ * the repetitions after warm-up calls; one element is one (b, l, d, n).
  */
 public final class ScanBench {
   private static final String DEFAULT_SHAPES = "8x512x256x16,224x63x128x16,2x2048x64x16,8x512x256x4,4x256x128x64";
@@ -100,9 +100,12 @@ public final class ScanBench {
     }
   }
 
-  /** Median seconds of {@code reps} calls after one warm-up call. */
+  /** Median seconds of {@code reps} calls after warm-up calls (at least 3 and 2 seconds: the JIT). */
   private static double median(int reps, Runnable call) {
-    call.run();
+    long warmEnd = System.nanoTime() + 2_000_000_000L;
+    for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
+      call.run();
+    }
     double[] t = new double[reps];
     for (int i = 0; i < reps; i++) {
       long start = System.nanoTime();

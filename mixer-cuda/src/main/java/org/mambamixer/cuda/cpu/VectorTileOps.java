@@ -20,12 +20,13 @@ final class VectorTileOps implements TileOps {
   /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer. */
   private static final float ROUND = 12582912f;
   // 2^f = e^(f ln 2) on f in [-0.5, 0.5]: Taylor terms ln2^k / k!, truncation error ~1e-7.
-  private static final float E1 = 0.6931471805599453f;
-  private static final float E2 = 0.2402265069591007f;
-  private static final float E3 = 0.05550410866482158f;
-  private static final float E4 = 0.009618129107628477f;
-  private static final float E5 = 0.0013333558146428443f;
-  private static final float E6 = 1.5403530393381606e-4f;
+  private static final FloatVector E1 = FloatVector.broadcast(F, 0.6931471805599453f);
+  private static final FloatVector E2 = FloatVector.broadcast(F, 0.2402265069591007f);
+  private static final FloatVector E3 = FloatVector.broadcast(F, 0.05550410866482158f);
+  private static final FloatVector E4 = FloatVector.broadcast(F, 0.009618129107628477f);
+  private static final FloatVector E5 = FloatVector.broadcast(F, 0.0013333558146428443f);
+  private static final FloatVector E6 = FloatVector.broadcast(F, 1.5403530393381606e-4f);
+  private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
 
   VectorTileOps() {
     if (F.length() != W) {
@@ -47,12 +48,12 @@ final class VectorTileOps implements TileOps {
     x = x.max(-126f).min(127f);
     FloatVector r = x.add(ROUND).sub(ROUND);
     FloatVector f = x.sub(r);
-    FloatVector p = f.mul(E6).add(E5);
-    p = p.mul(f).add(E4);
-    p = p.mul(f).add(E3);
-    p = p.mul(f).add(E2);
-    p = p.mul(f).add(E1);
-    p = p.mul(f).add(1f);
+    FloatVector p = E6.fma(f, E5);
+    p = p.fma(f, E4);
+    p = p.fma(f, E3);
+    p = p.fma(f, E2);
+    p = p.fma(f, E1);
+    p = p.fma(f, ONE);
     IntVector e = (IntVector) r.convert(VectorOperators.F2I, 0);
     FloatVector scale = e.lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats();
     return p.mul(scale);
