@@ -38,21 +38,14 @@ public record ScanFixture(int b, int d, int l, int n, boolean z, boolean skip, b
         + (h0 ? " h0" : "");
   }
 
-  /** Every input present, as float arrays in the ScanProblem layout. */
+  /** The inputs this fixture switches on, as float arrays in the ScanProblem layout. */
   public ScanProblem problem() {
-    Random r = new Random(seed);
-    // Without softplus, delta + bias must stay positive or the state grows without bound.
-    float[] delta = softplus ? gauss(r, b * d * l, 1f, -1f) : uniform(r, b * d * l, 0.05f, 0.6f);
-    return new ScanProblem(b, d, l, n, gauss(r, b * d * l, 1f, 0f), delta,
-        uniform(r, d * n, -1.5f, -0.2f), gauss(r, b * n * l, 0.5f, 0f), gauss(r, b * n * l, 0.5f, 0f),
-        skip ? gauss(r, d, 1f, 0f) : null, z ? gauss(r, b * d * l, 1f, 0f) : null,
-        bias ? uniform(r, d, softplus ? -1f : 0f, 0.5f) : null, softplus, h0 ? gauss(r, b * d * n, 1f, 0f) : null,
-        reverse);
+    return RandomScanProblem.of(b, d, l, n, z, skip, bias, softplus, reverse, h0, seed);
   }
 
   /** The upstream gradient of out, (B, D, L). */
   public float[] outGrad() {
-    return gauss(new Random(seed + 1), b * d * l, 1f, 0f);
+    return RandomScanProblem.gauss(new Random(seed + 1), b * d * l, 1f, 0f);
   }
 
   /**
@@ -120,21 +113,5 @@ public record ScanFixture(int b, int d, int l, int n, boolean z, boolean skip, b
     assertThat(actual.keySet()).as(what).containsExactlyInAnyOrderElementsOf(expected.keySet());
     expected.forEach((k, e) -> assertThat(relError(actual.get(k), e))
         .as("%s: %s", what, k).isLessThanOrEqualTo(rtol));
-  }
-
-  private static float[] gauss(Random r, int size, float std, float mean) {
-    float[] a = new float[size];
-    for (int i = 0; i < size; i++) {
-      a[i] = (float) (mean + std * r.nextGaussian());
-    }
-    return a;
-  }
-
-  private static float[] uniform(Random r, int size, float lo, float hi) {
-    float[] a = new float[size];
-    for (int i = 0; i < size; i++) {
-      a[i] = lo + (hi - lo) * r.nextFloat();
-    }
-    return a;
   }
 }

@@ -18,6 +18,13 @@ final class ScalarTileOps implements TileOps {
   }
 
   @Override
+  public void exp(float[] x, int count) {
+    for (int i = 0; i < count; i++) {
+      x[i] = (float) Math.exp(x[i]);
+    }
+  }
+
+  @Override
   public void softplus(float[] x, float[] sig, int count) {
     for (int i = 0; i < count; i++) {
       float v = x[i];

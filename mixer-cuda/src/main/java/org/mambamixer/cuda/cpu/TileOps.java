@@ -19,6 +19,9 @@ interface TileOps {
    */
   void softplus(float[] x, float[] sig, int count);
 
+  /** In place over {@code count} floats (a multiple of 8): x = exp(x), as the scan computes it. */
+  void exp(float[] x, int count);
+
   /** Forward scan: reads h0 from {@code h}, writes y = C.h, the checkpoints and the last state. */
   void forward(TileJob j);
 

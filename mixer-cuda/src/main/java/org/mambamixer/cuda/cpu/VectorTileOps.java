@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Tile arithmetic on 8-lane float vectors (AVX2): one vector holds step t of the tile's channels,
  * so exp(dt A), the recurrence and y = C.h need no horizontal sums; only dB and dC (sums over
- * channels) reduce lanes. exp is a polynomial on vectors: the Vector API's own EXP is a scalar
- * loop on Java 17 without SVML (see docs/kernels.md for the measurement).
+ * channels) reduce lanes. exp is a polynomial on vectors (docs/kernels.md), so the speed does not
+ * depend on whether this JVM intrinsifies the Vector API's transcendental operators.
  */
 final class VectorTileOps implements TileOps {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
@@ -20,12 +20,13 @@ final class VectorTileOps implements TileOps {
   /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer. */
   private static final float ROUND = 12582912f;
   // 2^f = e^(f ln 2) on f in [-0.5, 0.5]: Taylor terms ln2^k / k!, truncation error ~1e-7.
-  private static final float E1 = 0.6931471805599453f;
-  private static final float E2 = 0.2402265069591007f;
-  private static final float E3 = 0.05550410866482158f;
-  private static final float E4 = 0.009618129107628477f;
-  private static final float E5 = 0.0013333558146428443f;
-  private static final float E6 = 1.5403530393381606e-4f;
+  private static final FloatVector E1 = FloatVector.broadcast(F, 0.6931471805599453f);
+  private static final FloatVector E2 = FloatVector.broadcast(F, 0.2402265069591007f);
+  private static final FloatVector E3 = FloatVector.broadcast(F, 0.05550410866482158f);
+  private static final FloatVector E4 = FloatVector.broadcast(F, 0.009618129107628477f);
+  private static final FloatVector E5 = FloatVector.broadcast(F, 0.0013333558146428443f);
+  private static final FloatVector E6 = FloatVector.broadcast(F, 1.5403530393381606e-4f);
+  private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
 
   VectorTileOps() {
     if (F.length() != W) {
@@ -45,21 +46,30 @@ final class VectorTileOps implements TileOps {
   /** 2^x, relative error about 2e-7; x is clamped to [-126, 127] (no denormals, no infinity). */
   static FloatVector exp2(FloatVector x) {
     x = x.max(-126f).min(127f);
-    FloatVector r = x.add(ROUND).sub(ROUND);
-    FloatVector f = x.sub(r);
-    FloatVector p = f.mul(E6).add(E5);
-    p = p.mul(f).add(E4);
-    p = p.mul(f).add(E3);
-    p = p.mul(f).add(E2);
-    p = p.mul(f).add(E1);
-    p = p.mul(f).add(1f);
-    IntVector e = (IntVector) r.convert(VectorOperators.F2I, 0);
-    FloatVector scale = e.lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats();
+    FloatVector shifted = x.add(ROUND); // low mantissa bits now hold k = round(x)
+    FloatVector f = x.sub(shifted.sub(ROUND));
+    FloatVector p = E6.fma(f, E5);
+    p = p.fma(f, E4);
+    p = p.fma(f, E3);
+    p = p.fma(f, E2);
+    p = p.fma(f, E1);
+    p = p.fma(f, ONE);
+    // 2^k from k's bits moved into the exponent field (the shift drops the magic number's bits).
+    // Not convert(F2I): on Java 17 that cast costs 8x the whole polynomial (measured, docs/kernels.md).
+    IntVector k = shifted.reinterpretAsInts();
+    FloatVector scale = k.lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats();
     return p.mul(scale);
   }
 
   static FloatVector exp(FloatVector x) {
     return exp2(x.mul(LOG2E));
+  }
+
+  @Override
+  public void exp(float[] x, int count) {
+    for (int i = 0; i < count; i += W) {
+      exp(FloatVector.fromArray(F, x, i)).intoArray(x, i);
+    }
   }
 
   @Override
@@ -131,81 +141,90 @@ final class VectorTileOps implements TileOps {
 
   @Override
   public void backward(TileJob j) {
-    int len = j.len;
+    // Split in two methods so each stays within C2's inlining budget: a Vector API call that is not
+    // inlined boxes its vectors, which costs several times the arithmetic.
+    for (int c = j.nChunks - 1; c >= 0; c--) {
+      int s0 = c * j.chunk;
+      int s1 = Math.min(j.len, s0 + j.chunk);
+      recompute(j, c, s0, s1);
+      adjoint(j, s0, s1);
+    }
+  }
+
+  /** States and exp(dt A) of chunk c's steps, from its checkpoint, into hBuf, aBuf; C.h into yBuf. */
+  private static void recompute(TileJob j, int c, int s0, int s1) {
+    int n = j.n;
+    int nw = n * W;
+    System.arraycopy(j.ckpt, c * nw, j.hBuf, 0, nw);
+    for (int s = s0; s < s1; s++) {
+      int t = j.pos(s);
+      int i = s - s0;
+      FloatVector dt = FloatVector.fromArray(F, j.dt, t * W);
+      FloatVector dtu = dt.mul(FloatVector.fromArray(F, j.u, t * W));
+      FloatVector y = FloatVector.zero(F);
+      int bc = j.bcOff + t * n;
+      for (int k = 0; k < n; k++) {
+        FloatVector a = exp2(dt.mul(FloatVector.fromArray(F, j.aLog2, k * W)));
+        a.intoArray(j.aBuf, i * nw + k * W);
+        FloatVector hk = a.fma(FloatVector.fromArray(F, j.hBuf, i * nw + k * W), dtu.mul(j.bt[bc + k]));
+        hk.intoArray(j.hBuf, (i + 1) * nw + k * W);
+        y = hk.fma(FloatVector.broadcast(F, j.ct[bc + k]), y);
+      }
+      y.intoArray(j.yBuf, i * W);
+    }
+  }
+
+  /** Adjoint sweep over steps s1-1 .. s0: j.h holds lambda_{s+1} already multiplied by exp(dt_{s+1} A). */
+  private static void adjoint(TileJob j, int s0, int s1) {
     int n = j.n;
     int nw = n * W;
     FloatVector d = FloatVector.fromArray(F, j.dSkip, 0);
-    FloatVector dDacc = FloatVector.zero(F);
-    for (int c = j.nChunks - 1; c >= 0; c--) {
-      int s0 = c * j.chunk;
-      int s1 = Math.min(len, s0 + j.chunk);
-      // Recompute this chunk's states from its checkpoint.
-      System.arraycopy(j.ckpt, c * nw, j.hBuf, 0, nw);
-      for (int s = s0; s < s1; s++) {
-        int t = j.pos(s);
-        int i = s - s0;
-        FloatVector dt = FloatVector.fromArray(F, j.dt, t * W);
-        FloatVector dtu = dt.mul(FloatVector.fromArray(F, j.u, t * W));
-        FloatVector y = FloatVector.zero(F);
-        int bc = j.bcOff + t * n;
-        for (int k = 0; k < n; k++) {
-          FloatVector a = exp2(dt.mul(FloatVector.fromArray(F, j.aLog2, k * W)));
-          a.intoArray(j.aBuf, i * nw + k * W);
-          FloatVector hk = a.fma(FloatVector.fromArray(F, j.hBuf, i * nw + k * W), dtu.mul(j.bt[bc + k]));
-          hk.intoArray(j.hBuf, (i + 1) * nw + k * W);
-          y = hk.fma(FloatVector.broadcast(F, j.ct[bc + k]), y);
-        }
-        y.intoArray(j.yBuf, i * W);
-      }
-      // Adjoint sweep: j.h holds lambda_{s+1} already multiplied by exp(dt_{s+1} A).
-      for (int s = s1 - 1; s >= s0; s--) {
-        int t = j.pos(s);
-        int i = s - s0;
-        FloatVector u = FloatVector.fromArray(F, j.u, t * W);
-        FloatVector dt = FloatVector.fromArray(F, j.dt, t * W);
-        FloatVector g = FloatVector.fromArray(F, j.y, t * W);
-        FloatVector dy = g;
-        if (j.hasZ) {
-          FloatVector y = FloatVector.fromArray(F, j.yBuf, i * W);
-          if (j.hasSkip) {
-            y = d.fma(u, y);
-          }
-          FloatVector z = FloatVector.fromArray(F, j.z, t * W);
-          FloatVector sg = FloatVector.broadcast(F, 1f).div(exp(z.neg()).add(1f));
-          dy = g.mul(z.mul(sg));
-          // d silu / dz = sg (1 + z (1 - sg))
-          FloatVector dsilu = sg.mul(z.mul(sg.neg().add(1f)).add(1f));
-          g.mul(y).mul(dsilu).intoArray(j.dz, t * W);
-        }
-        dDacc = dy.fma(u, dDacc);
-        FloatVector dtu = dt.mul(u);
-        FloatVector sumLB = FloatVector.zero(F);
-        FloatVector ddtA = FloatVector.zero(F);
-        int bc = j.bcOff + t * n;
-        int pc = t * n;
-        for (int k = 0; k < n; k++) {
-          float bk = j.bt[bc + k];
-          float ck = j.ct[bc + k];
-          FloatVector lam = dy.fma(FloatVector.broadcast(F, ck), FloatVector.fromArray(F, j.h, k * W));
-          FloatVector hk = FloatVector.fromArray(F, j.hBuf, (i + 1) * nw + k * W);
-          FloatVector hPrev = FloatVector.fromArray(F, j.hBuf, i * nw + k * W);
-          FloatVector a = FloatVector.fromArray(F, j.aBuf, i * nw + k * W);
-          j.dC[pc + k] += dy.mul(hk).reduceLanes(VectorOperators.ADD);
-          j.dB[pc + k] += lam.mul(dtu).reduceLanes(VectorOperators.ADD);
-          sumLB = lam.fma(FloatVector.broadcast(F, bk), sumLB);
-          FloatVector q = lam.mul(a).mul(hPrev);
-          ddtA = q.fma(FloatVector.fromArray(F, j.aRaw, k * W), ddtA);
-          q.fma(dt, FloatVector.fromArray(F, j.dA, k * W)).intoArray(j.dA, k * W);
-          a.mul(lam).intoArray(j.h, k * W);
-        }
-        FloatVector du = dt.mul(sumLB);
+    FloatVector dDacc = FloatVector.fromArray(F, j.dD, 0);
+    for (int s = s1 - 1; s >= s0; s--) {
+      int t = j.pos(s);
+      int i = s - s0;
+      FloatVector u = FloatVector.fromArray(F, j.u, t * W);
+      FloatVector dt = FloatVector.fromArray(F, j.dt, t * W);
+      FloatVector g = FloatVector.fromArray(F, j.y, t * W);
+      FloatVector dy = g;
+      if (j.hasZ) {
+        FloatVector y = FloatVector.fromArray(F, j.yBuf, i * W);
         if (j.hasSkip) {
-          du = d.fma(dy, du);
+          y = d.fma(u, y);
         }
-        du.intoArray(j.du, t * W);
-        u.fma(sumLB, ddtA).intoArray(j.ddt, t * W);
+        FloatVector z = FloatVector.fromArray(F, j.z, t * W);
+        FloatVector sg = ONE.div(exp(z.neg()).add(1f));
+        dy = g.mul(z.mul(sg));
+        // d silu / dz = sg (1 + z (1 - sg))
+        FloatVector dsilu = sg.mul(z.mul(ONE.sub(sg)).add(1f));
+        g.mul(y).mul(dsilu).intoArray(j.dz, t * W);
       }
+      dDacc = dy.fma(u, dDacc);
+      FloatVector dtu = dt.mul(u);
+      FloatVector sumLB = FloatVector.zero(F);
+      FloatVector ddtA = FloatVector.zero(F);
+      int bc = j.bcOff + t * n;
+      int pc = t * n;
+      for (int k = 0; k < n; k++) {
+        FloatVector lam = dy.fma(FloatVector.broadcast(F, j.ct[bc + k]), FloatVector.fromArray(F, j.h, k * W));
+        FloatVector hk = FloatVector.fromArray(F, j.hBuf, (i + 1) * nw + k * W);
+        FloatVector hPrev = FloatVector.fromArray(F, j.hBuf, i * nw + k * W);
+        FloatVector a = FloatVector.fromArray(F, j.aBuf, i * nw + k * W);
+        j.dC[pc + k] += dy.mul(hk).reduceLanes(VectorOperators.ADD);
+        j.dB[pc + k] += lam.mul(dtu).reduceLanes(VectorOperators.ADD);
+        sumLB = lam.fma(FloatVector.broadcast(F, j.bt[bc + k]), sumLB);
+        FloatVector q = lam.mul(a).mul(hPrev);
+        ddtA = q.fma(FloatVector.fromArray(F, j.aRaw, k * W), ddtA);
+        q.fma(dt, FloatVector.fromArray(F, j.dA, k * W)).intoArray(j.dA, k * W);
+        a.mul(lam).intoArray(j.h, k * W);
+      }
+      FloatVector du = dt.mul(sumLB);
+      if (j.hasSkip) {
+        du = d.fma(dy, du);
+      }
+      du.intoArray(j.du, t * W);
+      u.fma(sumLB, ddtA).intoArray(j.ddt, t * W);
     }
-    dDacc.add(FloatVector.fromArray(F, j.dD, 0)).intoArray(j.dD, 0);
+    dDacc.intoArray(j.dD, 0);
   }
 }
