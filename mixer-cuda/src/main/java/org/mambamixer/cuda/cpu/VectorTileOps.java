@@ -213,10 +213,11 @@ final class VectorTileOps implements TileOps {
         j.dC[pc + k] += dy.mul(hk).reduceLanes(VectorOperators.ADD);
         j.dB[pc + k] += lam.mul(dtu).reduceLanes(VectorOperators.ADD);
         sumLB = lam.fma(FloatVector.broadcast(F, j.bt[bc + k]), sumLB);
-        FloatVector q = lam.mul(a).mul(hPrev);
+        FloatVector la = lam.mul(a); // lambda exp(dt A): the adjoint carried to step s-1
+        FloatVector q = la.mul(hPrev);
         ddtA = q.fma(FloatVector.fromArray(F, j.aRaw, k * W), ddtA);
         q.fma(dt, FloatVector.fromArray(F, j.dA, k * W)).intoArray(j.dA, k * W);
-        a.mul(lam).intoArray(j.h, k * W);
+        la.intoArray(j.h, k * W);
       }
       FloatVector du = dt.mul(sumLB);
       if (j.hasSkip) {
