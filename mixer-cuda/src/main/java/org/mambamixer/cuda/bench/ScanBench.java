@@ -32,7 +32,7 @@ import org.mambamixer.cuda.cpu.ExpBound;
  * the repetitions after warm-up calls; one element is one (b, l, d, n).
  */
 public final class ScanBench {
-  private static final String DEFAULT_SHAPES = "8x512x256x16,224x63x128x16,2x2048x64x16,8x512x256x4,4x256x128x64";
+  static final String DEFAULT_SHAPES = "8x512x256x16,224x63x128x16,2x2048x64x16,8x512x256x4,4x256x128x64";
 
   private ScanBench() {}
 
@@ -68,6 +68,11 @@ public final class ScanBench {
             + "; options: --threads T --reps R --ref-reps R --no-reference --shapes BxLxDxN,...");
       }
     }
+    run(threads, reps, refReps, reference, shapes);
+  }
+
+  /** Prints the benchmark table for {@code shapes} ("BxLxDxN,..."). */
+  public static void run(int threads, int reps, int refReps, boolean reference, String shapes) {
     CpuScanKernel kernel = new CpuScanKernel(threads, CpuScanKernel.DEFAULT_CHUNK);
     System.out.printf(Locale.ROOT, "cpu kernel: %s path, %d threads, chunk %d%n", kernel.path(),
         threads, CpuScanKernel.DEFAULT_CHUNK);
