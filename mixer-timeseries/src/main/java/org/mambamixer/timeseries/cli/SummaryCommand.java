@@ -55,15 +55,16 @@ public final class SummaryCommand implements Command {
         double mse = ((Number) t.get(i, "mse")).doubleValue();
         double paper = lookback == 512 ? PaperResults.tsm2Mse(dataset, horizon) : Double.NaN;
         boolean hasPaper = !Double.isNaN(paper);
-        rows.add(new Object[] {dataset, lookback, horizon, mse,
+        String run = file.getParent().getParent().getFileName().toString();
+        rows.add(new Object[] {run, dataset, lookback, horizon, mse,
             ((Number) t.get(i, "mae")).doubleValue(), hasPaper ? paper : null,
             hasPaper ? mse / paper : null, t.get(i, "epochs"),
             t.get(i, "seconds_per_epoch"), t.get(i, "peak_rss_mb")});
       }
     }
     rows.sort(Comparator.<Object[], String>comparing(r -> (String) r[0])
-        .thenComparing(r -> (Integer) r[1]).thenComparing(r -> (Integer) r[2]));
-    Table table = Table.of("dataset", "lookback", "horizon", "mse", "mae", "paper_mse",
+        .thenComparing(r -> (Integer) r[3]));
+    Table table = Table.of("run", "dataset", "lookback", "horizon", "mse", "mae", "paper_mse",
         "mse_ratio", "epochs", "seconds_per_epoch", "peak_rss_mb");
     for (Object[] r : rows) {
       table = table.append(r);
