@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.mambamixer.api.io.Npz;
+import org.mambamixer.api.util.MaxError;
 
 /**
  * One golden case of the selective scan (an {@code .npz} from the Python reference) and the check
@@ -98,18 +99,7 @@ public record GoldenCase(String name, Map<String, Npz.Array> arrays) {
     }
     float[] a = actual.toFloatArray();
     double[] e = expected.data();
-    double scale = 0;
-    for (double v : e) {
-      scale = Math.max(scale, Math.abs(v));
-    }
-    double maxAbs = 0;
-    double maxRel = 0;
-    for (int i = 0; i < e.length; i++) {
-      double diff = Math.abs(a[i] - e[i]);
-      maxAbs = Math.max(maxAbs, diff);
-      // Relative to the element, floored at the tensor's scale so near-zero entries don't dominate.
-      maxRel = Math.max(maxRel, diff / Math.max(Math.abs(e[i]), 1e-2 * scale + 1e-12));
-    }
-    return new Error(tensor, maxAbs, maxRel, scale);
+    MaxError m = MaxError.of(e.length, i -> a[i], i -> e[i]);
+    return new Error(tensor, m.maxAbs(), m.maxRel(), m.scale());
   }
 }

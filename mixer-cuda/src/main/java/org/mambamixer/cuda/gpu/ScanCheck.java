@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import org.mambamixer.api.util.MaxError;
 import org.mambamixer.cuda.ScanKernel;
 import org.mambamixer.cuda.ScanProblem;
 import org.mambamixer.cuda.cpu.CpuScanKernel;
@@ -175,22 +176,8 @@ public final class ScanCheck {
       return new TensorError(tensor + " (missing or wrong size)", Double.POSITIVE_INFINITY,
           Double.POSITIVE_INFINITY);
     }
-    double scale = 0;
-    for (float v : expected) {
-      scale = Math.max(scale, Math.abs(v));
-    }
-    double maxAbs = 0;
-    double maxRel = 0;
-    for (int i = 0; i < expected.length; i++) {
-      double diff = Math.abs((double) actual[i] - expected[i]);
-      // A non-finite value on either side is a failure, never a NaN that compares false.
-      double rel = Double.isFinite(diff) && Double.isFinite(scale)
-          ? diff / Math.max(Math.abs(expected[i]), 1e-2 * scale + 1e-30)
-          : Double.POSITIVE_INFINITY;
-      maxAbs = Math.max(maxAbs, Double.isFinite(diff) ? diff : Double.POSITIVE_INFINITY);
-      maxRel = Math.max(maxRel, rel);
-    }
-    return new TensorError(tensor, maxAbs, maxRel);
+    MaxError m = MaxError.of(expected.length, i -> actual[i], i -> expected[i]);
+    return new TensorError(tensor, m.maxAbs(), m.maxRel());
   }
 
   /** Median wall times in ms of {forward, forward + backward}, after two warm-up runs. */
