@@ -23,6 +23,7 @@ prop() { # a version property of the parent pom
 JAVACPP=$(prop javacpp.version)
 CUDA=$(prop cuda.version)
 SLF4J=$(prop slf4j.version)
+PICOCLI=$(prop picocli.version)
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   (cd "$ROOT" && mvn -B -o -q -pl mixer-cuda -am compile)
@@ -36,17 +37,20 @@ fi
 rm -rf "$OUT"
 mkdir -p "$OUT/lib" "$OUT/native"
 
-# Classes: mixer-cuda (kernels, scan-check) and mixer-api's classes, which scan-check never
-# loads but which keep an accidental reference from failing as a missing class instead of
-# showing up as the DJL dependency it would be (DJL itself stays out).
+# Classes: mixer-cuda (kernels, scan-check), mixer-runtime (the LauncherCommand contract scan-check
+# implements) and mixer-api (never loaded by scan-check, but an accidental reference then fails
+# as a missing class instead of showing up as the DJL dependency it would be; DJL stays out).
 "$JAVA_HOME/bin/jar" --create --file "$OUT/lib/mixer-cuda.jar" -C "$CLASSES" .
 "$JAVA_HOME/bin/jar" --create --file "$OUT/lib/mixer-api.jar" -C "$ROOT/mixer-api/target/classes" .
+"$JAVA_HOME/bin/jar" --create --file "$OUT/lib/mixer-runtime.jar" \
+  -C "$ROOT/mixer-runtime/target/classes" .
 for jar in \
     "org/bytedeco/javacpp/$JAVACPP/javacpp-$JAVACPP.jar" \
     "org/bytedeco/javacpp/$JAVACPP/javacpp-$JAVACPP-linux-x86_64.jar" \
     "org/bytedeco/cuda/$CUDA/cuda-$CUDA.jar" \
     "org/bytedeco/cuda/$CUDA/cuda-$CUDA-linux-x86_64.jar" \
     "org/slf4j/slf4j-api/$SLF4J/slf4j-api-$SLF4J.jar" \
+    "info/picocli/picocli/$PICOCLI/picocli-$PICOCLI.jar" \
     "org/slf4j/slf4j-simple/$SLF4J/slf4j-simple-$SLF4J.jar"; do
   if [[ ! -f "$M2/$jar" ]]; then
     echo "gpu-bundle: $M2/$jar missing: run a Maven build of mixer-cuda first" >&2

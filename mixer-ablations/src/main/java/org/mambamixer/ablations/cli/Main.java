@@ -5,63 +5,69 @@ import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.Module;
 import com.google.inject.TypeLiteral;
-import java.util.Arrays;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.TreeMap;
-import org.mambamixer.api.cli.Command;
-import org.mambamixer.api.cli.Flags;
-import org.mambamixer.api.cli.UsageException;
+import org.mambamixer.api.inject.UnknownVariantException;
+import org.mambamixer.runtime.cli.LauncherCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
- * The {@code mambamixer} launcher's entry point: every module contributes its commands to a
- * {@code MapBinder<String, Command>}; this class only dispatches.
+ * The {@code mambamixer} launcher: installs every Guice module found through {@link ServiceLoader}
+ * ({@code META-INF/services/com.google.inject.Module} in each jar), so a jar on the class path adds
+ * its variants and commands with no edit here, and offers every registered command as a picocli
+ * sub-command. Exit codes: 0 success, 1 runtime failure (one line naming the problem; the stack
+ * with {@code MAMBAMIXER_DEBUG} set), 2 usage error (usage on stderr).
  */
-public final class Main {
-  private Main() {}
-
-  /** The modules whose commands the launcher offers. */
-  static List<Module> commandModules() {
-    return List.of(new org.mambamixer.timeseries.cli.TimeseriesCommands(),
-        new org.mambamixer.cuda.inject.KernelCommands());
-  }
+@Command(name = "mambamixer", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "MambaMixer for the JVM: selective token and channel mixing (TSM2, ViM2, ...)",
+    footer = "%nRun ./mambamixer <command> --help for a command's options; @FILE reads arguments"
+        + " from FILE.")
+public final class Main implements Runnable {
+  @Spec CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  static int run(String[] args) {
-    Injector injector = Guice.createInjector(commandModules());
-    Map<String, Command> commands =
-        new TreeMap<>(injector.getInstance(Key.get(new TypeLiteral<Map<String, Command>>() {})));
-    if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
-      System.out.println(overview(commands));
-      return args.length == 0 ? 2 : 0;
-    }
-    Command command = commands.get(args[0]);
-    if (command == null) {
-      System.err.println("unknown command '" + args[0] + "'\n\n" + overview(commands));
-      return 2;
-    }
-    List<String> rest = Arrays.asList(args).subList(1, args.length);
-    if (rest.contains("--help") || rest.contains("-h")) {
-      System.out.println(usage(args[0], command));
-      return 0;
-    }
-    try {
-      Flags flags = command.flags().parse(rest);
-      return command.run(flags);
-    } catch (UsageException e) {
-      System.err.println("mambamixer " + args[0] + ": " + e.getMessage() + "\n\n"
-          + usage(args[0], command));
-      return 2;
-    } catch (Exception e) {
-      System.err.println("mambamixer " + args[0] + ": " + describe(e));
+  /** Every Guice module that a jar on the class path ships as a service. */
+  public static List<Module> discoveredModules() {
+    return ServiceLoader.load(Module.class).stream().map(ServiceLoader.Provider::get).toList();
+  }
+
+  /** Parses and runs one command line; output and errors go to the given writers. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return commandLine(Guice.createInjector(discoveredModules()), out, err).execute(args);
+  }
+
+  /** The launcher's command line over the commands an injector registers. */
+  public static CommandLine commandLine(Injector injector, PrintWriter out, PrintWriter err) {
+    Map<String, LauncherCommand> commands = new TreeMap<>(
+        injector.getInstance(Key.get(new TypeLiteral<Map<String, LauncherCommand>>() {})));
+    CommandLine cl = new CommandLine(new Main());
+    commands.forEach(cl::addSubcommand);
+    cl.setOut(out).setErr(err);
+    cl.setExecutionExceptionHandler((e, line, parsed) -> {
+      line.getErr().println("mambamixer " + line.getCommandName() + ": " + describe(e));
       if (System.getenv("MAMBAMIXER_DEBUG") != null) {
-        e.printStackTrace();
+        e.printStackTrace(line.getErr());
       }
-      return 1;
-    }
+      line.getErr().flush();
+      return e instanceof UnknownVariantException ? 2 : 1;
+    });
+    return cl;
+  }
+
+  @Override
+  public void run() {
+    throw new ParameterException(spec.commandLine(), "name a command");
   }
 
   private static String describe(Throwable e) {
@@ -70,15 +76,13 @@ public final class Main {
         && !msg.contains(e.getCause().getMessage()) ? msg + ": " + e.getCause().getMessage() : msg;
   }
 
-  private static String overview(Map<String, Command> commands) {
-    StringBuilder sb = new StringBuilder("usage: ./mambamixer <command> [flags]   (--help after a"
-        + " command lists its flags)\n\ncommands:\n");
-    commands.forEach((name, c) -> sb.append(String.format("  %-12s %s%n", name, c.summary())));
-    return sb.toString();
-  }
-
-  private static String usage(String name, Command c) {
-    return "usage: ./mambamixer " + name + " [flags]\n" + c.summary() + "\n\nflags:\n"
-        + c.flags().usage();
+  /** The version from the launcher jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"mambamixer " + (v == null ? "(development build)" : v) + ", Java "
+          + System.getProperty("java.version")};
+    }
   }
 }

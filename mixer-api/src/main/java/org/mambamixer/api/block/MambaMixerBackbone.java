@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mambamixer.api.mixer.ChannelMixer;
 import org.mambamixer.api.mixer.TokenMixer;
+import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.skip.SkipAggregation;
 
 /**
@@ -33,15 +34,20 @@ public final class MambaMixerBackbone extends AbstractBlock {
   private final List<ResidualSublayer> channelLayers = new ArrayList<>();
   private final SkipAggregation skip;
 
+  /**
+   * Builds the layers from the given variants; {@code Variants#backbone} resolves them from the
+   * names in {@code config}.
+   */
   public MambaMixerBackbone(BackboneConfig config, TokenMixer.Factory tokens,
-      ChannelMixer.Factory channels, SkipAggregation.Factory skips) {
+      ChannelMixer.Factory channels, SkipAggregation.Factory skips, Norm.Factory norms,
+      SelectiveScan scan) {
     this.config = config;
     int d = config.dModel();
     for (int l = 1; l <= config.layers(); l++) {
-      tokenLayers.add(addChildBlock("token_" + l, new ResidualSublayer(config.norm().create(d),
-          tokens.create(config.mixers(), l), config.innerResidual())));
-      channelLayers.add(addChildBlock("channel_" + l, new ResidualSublayer(
-          config.norm().create(d), channels.create(config.mixers(), l), config.innerResidual())));
+      tokenLayers.add(addChildBlock("token_" + l, new ResidualSublayer(norms.create(d),
+          tokens.create(config.mixers(), l, scan), config.innerResidual())));
+      channelLayers.add(addChildBlock("channel_" + l, new ResidualSublayer(norms.create(d),
+          channels.create(config.mixers(), l, scan), config.innerResidual())));
     }
     skip = addChildBlock("skip", skips.create(config.layers()));
   }

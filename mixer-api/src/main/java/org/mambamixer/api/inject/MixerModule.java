@@ -1,65 +1,136 @@
 package org.mambamixer.api.inject;
 
 import com.google.inject.AbstractModule;
-import com.google.inject.multibindings.OptionalBinder;
-import jakarta.inject.Inject;
-import jakarta.inject.Provider;
-import org.mambamixer.api.mixer.ChannelMixer;
-import org.mambamixer.api.mixer.MixerSpec;
+import org.mambamixer.api.block.FeatureLayerNorm;
+import org.mambamixer.api.block.Norm;
+import org.mambamixer.api.block.RmsNorm;
 import org.mambamixer.api.mixer.SelectiveChannelMixer;
 import org.mambamixer.api.mixer.SelectiveTokenMixer;
-import org.mambamixer.api.mixer.TokenMixer;
 import org.mambamixer.api.scan.ReferenceScan;
+import org.mambamixer.api.scan.ScanBackend;
 import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.api.skip.FrozenAverage;
+import org.mambamixer.api.skip.ResidualSkip;
 import org.mambamixer.api.skip.SkipAggregation;
+import org.mambamixer.api.skip.SoftmaxAverage;
 import org.mambamixer.api.skip.WeightedAverage;
 
 /**
- * The defaults of the project's decisions as Guice bindings: the reference scan, the selective
- * token and channel mixers, and the learned weighted average. Each is an {@link OptionalBinder}
- * default, so a variant module replaces it with {@code setBinding()} rather than an {@code if}.
+ * mixer-api's variants in the registries by name: the reference scan, the selective token and
+ * channel mixers, the four skip aggregations and the two norms. Found by the launcher through
+ * {@code META-INF/services/com.google.inject.Module} like every other module's.
  */
 public final class MixerModule extends AbstractModule {
 
   @Override
   protected void configure() {
-    OptionalBinder.newOptionalBinder(binder(), SelectiveScan.class)
-        .setDefault().to(ReferenceScan.class);
-    OptionalBinder.newOptionalBinder(binder(), TokenMixer.Factory.class)
-        .setDefault().to(SelectiveTokens.class);
-    OptionalBinder.newOptionalBinder(binder(), ChannelMixer.Factory.class)
-        .setDefault().to(SelectiveChannels.class);
-    OptionalBinder.newOptionalBinder(binder(), SkipAggregation.Factory.class)
-        .setDefault().toInstance(layers -> new WeightedAverage(layers, WeightedAverage.Mode.LEARNED));
+    Registries.scans(binder()).addBinding("reference").to(Reference.class);
+    Registries.tokenMixers(binder()).addBinding("selective").to(SelectiveTokenMixer.Forward.class);
+    Registries.tokenMixers(binder()).addBinding("selective-bidirectional")
+        .to(SelectiveTokenMixer.Bidirectional.class);
+    Registries.channelMixers(binder()).addBinding("selective-bidirectional")
+        .to(SelectiveChannelMixer.Bidirectional.class);
+    Registries.channelMixers(binder()).addBinding("selective")
+        .to(SelectiveChannelMixer.Forward.class);
+    Registries.skips(binder()).addBinding("learned").to(Learned.class);
+    Registries.skips(binder()).addBinding("softmax").to(Softmax.class);
+    Registries.skips(binder()).addBinding("frozen").to(Frozen.class);
+    Registries.skips(binder()).addBinding("residual").to(Residual.class);
+    Registries.norms(binder()).addBinding("layer").to(Layer.class);
+    Registries.norms(binder()).addBinding("rms").to(Rms.class);
   }
 
-  /** Selective token mixers on whichever scan backend is bound. */
-  static final class SelectiveTokens implements TokenMixer.Factory {
-    private final Provider<SelectiveScan> scan;
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof MixerModule; // installed once even when several modules ask for it
+  }
 
-    @Inject
-    SelectiveTokens(Provider<SelectiveScan> scan) {
-      this.scan = scan;
+  @Override
+  public int hashCode() {
+    return MixerModule.class.hashCode();
+  }
+
+  static final class Reference implements ScanBackend {
+    @Override
+    public SelectiveScan create() {
+      return new ReferenceScan();
     }
 
     @Override
-    public TokenMixer create(MixerSpec spec, int layer) {
-      return new SelectiveTokenMixer(spec, scan.get());
+    public String description() {
+      return "DJL ops with engine autograd: the semantic reference (exact, slow)";
     }
   }
 
-  /** Bidirectional selective channel mixers on whichever scan backend is bound. */
-  static final class SelectiveChannels implements ChannelMixer.Factory {
-    private final Provider<SelectiveScan> scan;
-
-    @Inject
-    SelectiveChannels(Provider<SelectiveScan> scan) {
-      this.scan = scan;
+  static final class Learned implements SkipAggregation.Factory {
+    @Override
+    public SkipAggregation create(int layers) {
+      return new WeightedAverage(layers);
     }
 
     @Override
-    public ChannelMixer create(MixerSpec spec, int layer) {
-      return new SelectiveChannelMixer(spec, scan.get());
+    public String description() {
+      return "learned weighted average of all earlier outputs, identity init (the paper, D8)";
+    }
+  }
+
+  static final class Softmax implements SkipAggregation.Factory {
+    @Override
+    public SkipAggregation create(int layers) {
+      return new SoftmaxAverage(layers);
+    }
+
+    @Override
+    public String description() {
+      return "softmax-normalised learned weights, uniform init (D8 ablation)";
+    }
+  }
+
+  static final class Frozen implements SkipAggregation.Factory {
+    @Override
+    public SkipAggregation create(int layers) {
+      return new FrozenAverage(layers);
+    }
+
+    @Override
+    public String description() {
+      return "fixed uniform mean of all earlier outputs, nothing learned (D8 ablation)";
+    }
+  }
+
+  static final class Residual implements SkipAggregation.Factory {
+    @Override
+    public SkipAggregation create(int layers) {
+      return new ResidualSkip(layers);
+    }
+
+    @Override
+    public String description() {
+      return "no averaging: a plain stack of residual sublayers (D8 'off')";
+    }
+  }
+
+  static final class Layer implements Norm.Factory {
+    @Override
+    public ai.djl.nn.Block create(int features) {
+      return new FeatureLayerNorm(features, 1e-5f);
+    }
+
+    @Override
+    public String description() {
+      return "LayerNorm over the feature axis (D9 default)";
+    }
+  }
+
+  static final class Rms implements Norm.Factory {
+    @Override
+    public ai.djl.nn.Block create(int features) {
+      return new RmsNorm(features, 1e-5f);
+    }
+
+    @Override
+    public String description() {
+      return "RMSNorm over the feature axis (D9 ablation)";
     }
   }
 }

@@ -30,9 +30,11 @@ public interface SkipAggregation extends Block {
   /** Learnable scalars it holds. */
   long scalarCount();
 
-  /** Builds the aggregation for a backbone of {@code layers} layers. */
-  @FunctionalInterface
+  /** Builds the aggregation for a backbone of {@code layers} layers; registered by name. */
   interface Factory {
     SkipAggregation create(int layers);
+
+    /** One line for {@code ./mambamixer variants}. */
+    String description();
   }
 }

@@ -3,17 +3,17 @@ package org.mambamixer.api.skip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
-import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The weighted averaging of earlier features (spec §4, D8): learnable scalars per layer l
+ * The weighted averaging of earlier features (spec §4, D8), registered as {@code learned}:
+ * learnable scalars per layer l
  *
  * <pre>
  *   x_Token^(l)   = sum_{i<l}  alpha_{l,i} y_Token^(i) + sum_{i<l} beta_{l,i}  y_Channel^(i)
@@ -22,34 +22,15 @@ import java.util.List;
  *
  * 4l + 1 scalars in layer l, L(2L + 3) in all (the paper's count). Identity initialisation as in
  * DenseFormer: beta_{l,l-1} = 1 and theta_{l,l} = 1, every other weight 0, so at init the backbone
- * is a plain stack of residual sublayers and learns how much of the past to mix in.
+ * is a plain stack of residual sublayers and learns how much of the past to mix in. Subclasses
+ * change the initial weights and how raw scalars become weights ({@link SoftmaxAverage}).
  */
-public final class WeightedAverage extends AbstractBlock implements SkipAggregation {
-
-  /** The ablation switches of D8. */
-  public enum Mode {
-    /** Free scalars, identity init, no normalisation: the paper's form. */
-    LEARNED,
-    /** Each input's weights are a softmax over its scalars (uniform at init). */
-    SOFTMAX,
-    /** Weights fixed at the identity init: a plain residual stack, no learnable scalars. */
-    FROZEN
-  }
-
-  private final int layers;
-  private final Mode mode;
+public class WeightedAverage extends AbstractSkip {
   private final List<Parameter> tokenWeights = new ArrayList<>(); // layer l: (2l) = [alpha; beta]
   private final List<Parameter> channelWeights = new ArrayList<>(); // (2l+1) = [theta; gamma]
 
-  public WeightedAverage(int layers, Mode mode) {
-    if (layers <= 0) {
-      throw new IllegalArgumentException("layers must be positive, got " + layers);
-    }
-    this.layers = layers;
-    this.mode = mode;
-    if (mode == Mode.FROZEN) {
-      return;
-    }
+  public WeightedAverage(int layers) {
+    super(layers);
     for (int l = 1; l <= layers; l++) {
       int token = 2 * l;
       int channel = 2 * l + 1;
@@ -62,51 +43,44 @@ public final class WeightedAverage extends AbstractBlock implements SkipAggregat
   private Parameter weights(String name, int size, int identityIndex) {
     return Parameter.builder().setName(name).setType(Parameter.Type.OTHER)
         .optShape(new Shape(size))
-        .optInitializer((NDManager m, Shape s, DataType t) -> {
-          if (mode == Mode.SOFTMAX) {
-            return m.zeros(s, t);
-          }
-          NDArray w = m.zeros(s, t);
-          w.set(new ai.djl.ndarray.index.NDIndex(identityIndex), 1);
-          return w;
-        }).build();
+        .optInitializer((NDManager m, Shape s, DataType t) -> initial(m, s, t, identityIndex))
+        .build();
   }
 
-  public Mode mode() {
-    return mode;
+  /** The raw scalars at init: the identity (1 at the latest output, 0 elsewhere). */
+  protected NDArray initial(NDManager m, Shape shape, DataType type, int identityIndex) {
+    NDArray w = m.zeros(shape, type);
+    w.set(new NDIndex(identityIndex), 1);
+    return w;
+  }
+
+  /** The weights used from the raw scalars {@code raw (n)}: as they are, in the paper's form. */
+  protected NDArray weightsFrom(NDArray raw) {
+    return raw;
   }
 
   @Override
   public long scalarCount() {
-    return mode == Mode.FROZEN ? 0 : (long) layers * (2L * layers + 3);
+    return (long) layers * (2L * layers + 3);
   }
 
   @Override
   public NDArray tokenInput(ParameterStore ps, int layer, List<NDArray> yToken,
       List<NDArray> yChannel, boolean training) {
-    checkHistory(layer, yToken, layer, yChannel, layer);
-    if (mode == Mode.FROZEN) {
-      return yChannel.get(layer - 1);
-    }
+    Histories.checkToken(layers, layer, yToken, yChannel);
     return combine(ps, tokenWeights.get(layer - 1), yToken, yChannel, training);
   }
 
   @Override
   public NDArray channelInput(ParameterStore ps, int layer, List<NDArray> yToken,
       List<NDArray> yChannel, boolean training) {
-    checkHistory(layer, yToken, layer + 1, yChannel, layer);
-    if (mode == Mode.FROZEN) {
-      return yToken.get(layer);
-    }
+    Histories.checkChannel(layers, layer, yToken, yChannel);
     return combine(ps, channelWeights.get(layer - 1), yToken, yChannel, training);
   }
 
   private NDArray combine(ParameterStore ps, Parameter p, List<NDArray> first,
       List<NDArray> second, boolean training) {
-    NDArray w = ps.getValue(p, first.get(0).getDevice(), training); // (n)
-    if (mode == Mode.SOFTMAX) {
-      w = w.softmax(0);
-    }
+    NDArray w = weightsFrom(ps.getValue(p, first.get(0).getDevice(), training)); // (n)
     NDList scalars = w.split(w.getShape().get(0)); // n x (1)
     NDArray acc = null;
     int i = 0;
@@ -117,29 +91,5 @@ public final class WeightedAverage extends AbstractBlock implements SkipAggregat
       }
     }
     return acc;
-  }
-
-  private void checkHistory(int layer, List<NDArray> yToken, int tokens, List<NDArray> yChannel,
-      int channels) {
-    if (layer < 1 || layer > layers) {
-      throw new IllegalArgumentException("layer must be in 1.." + layers + ", got " + layer);
-    }
-    if (yToken.size() != tokens || yChannel.size() != channels) {
-      throw new IllegalArgumentException("layer " + layer + " needs " + tokens
-          + " token-mixer outputs and " + channels + " channel-mixer outputs, got "
-          + yToken.size() + " and " + yChannel.size());
-    }
-  }
-
-  @Override
-  protected NDList forwardInternal(
-      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    throw new UnsupportedOperationException(
-        "WeightedAverage combines histories: call tokenInput/channelInput");
-  }
-
-  @Override
-  public Shape[] getOutputShapes(Shape[] inputShapes) {
-    return new Shape[] {inputShapes[0]};
   }
 }

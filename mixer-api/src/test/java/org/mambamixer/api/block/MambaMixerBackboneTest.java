@@ -21,6 +21,8 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.mambamixer.api.GradCheck;
 import org.mambamixer.api.inject.MixerModule;
+import org.mambamixer.api.inject.Variants;
+import org.mambamixer.api.scan.ReferenceScan;
 import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.ssm.S6Config;
 
@@ -31,7 +33,8 @@ class MambaMixerBackboneTest {
     BackboneConfig cfg = BackboneConfig.of(layers, 8)
         .withMixers(org.mambamixer.api.mixer.MixerSpec.of(
             new S6Config(8, 2, 4, 3, 1, 1e-3f, 1e-1f, 1e-4f)));
-    return Guice.createInjector(new MixerModule()).getInstance(BackboneFactory.class).create(cfg);
+    return Guice.createInjector(new MixerModule()).getInstance(Variants.class)
+        .backbone(cfg, new ReferenceScan());
   }
 
   @Test
@@ -110,12 +113,13 @@ class MambaMixerBackboneTest {
   @Test
   void invalidConfigurationsNameTheField() {
     assertThatThrownBy(() -> BackboneConfig.of(0, 8)).hasMessageContaining("layers");
+    assertThatThrownBy(() -> BackboneConfig.of(2, 8).withSkip(" ")).hasMessageContaining("skip");
+    assertThatThrownBy(() -> MixerChoice.DEFAULT.withNorm(null)).hasMessageContaining("norm");
     assertThatThrownBy(() -> S6Config.mamba(-1)).hasMessageContaining("dModel");
     assertThatThrownBy(() -> new S6Config(8, 2, 0, 4, 1, 1e-3f, 1e-1f, 1e-4f))
         .hasMessageContaining("dState");
     assertThatThrownBy(() -> new S6Config(8, 2, 4, 4, 1, 1e-1f, 1e-3f, 1e-4f))
         .hasMessageContaining("dtMin");
-    assertThatThrownBy(() -> new org.mambamixer.api.mixer.MixerSpec(S6Config.mamba(8), 1, 1,
-        java.util.List.of(), java.util.List.of())).hasMessageContaining("tokenAxis");
+    assertThatThrownBy(() -> new org.mambamixer.api.mixer.MixerSpec(S6Config.mamba(8), 1, 1)).hasMessageContaining("tokenAxis");
   }
 }

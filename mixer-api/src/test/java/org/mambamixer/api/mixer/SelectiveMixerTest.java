@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mambamixer.api.GradCheck;
 import org.mambamixer.api.scan.ReferenceScan;
+import org.mambamixer.api.scan.ScanRoute;
 import org.mambamixer.api.ssm.S6Config;
 
 /** Token and channel mixers on a (B, C, L, D) input: shapes, axes, gradients. */
@@ -24,7 +25,7 @@ class SelectiveMixerTest {
   @Test
   void tokenMixerMixesOnlyAlongTokensAndMatchesFiniteDifferences() {
     try (NDManager m = NDManager.newBaseManager()) {
-      SelectiveTokenMixer mixer = new SelectiveTokenMixer(SPEC, new ReferenceScan());
+      SelectiveTokenMixer mixer = new SelectiveTokenMixer(SPEC, java.util.List.of(ScanRoute.FORWARD), new ReferenceScan());
       NDArray x = GradCheck.prepare(m, mixer, X, 5);
       assertIndependentAlong(m, mixer, x, 1); // channels never see each other
       NDArray w = m.randomNormal(0, 1, X, DataType.FLOAT64);
@@ -35,7 +36,8 @@ class SelectiveMixerTest {
   @Test
   void channelMixerIsBidirectionalWithSeparateParametersAndMatchesFiniteDifferences() {
     try (NDManager m = NDManager.newBaseManager()) {
-      SelectiveChannelMixer mixer = new SelectiveChannelMixer(SPEC, new ReferenceScan());
+      SelectiveChannelMixer mixer = new SelectiveChannelMixer(SPEC,
+          java.util.List.of(ScanRoute.FORWARD, ScanRoute.BACKWARD), new ReferenceScan());
       NDArray x = GradCheck.prepare(m, mixer, X, 6);
       assertIndependentAlong(m, mixer, x, 2); // tokens never see each other
       assertThat(mixer.getParameters().keys())
@@ -58,7 +60,7 @@ class SelectiveMixerTest {
   @Test
   void rejectsInputsWithTheWrongFeatureSize() {
     try (NDManager m = NDManager.newBaseManager()) {
-      SelectiveTokenMixer mixer = new SelectiveTokenMixer(SPEC, new ReferenceScan());
+      SelectiveTokenMixer mixer = new SelectiveTokenMixer(SPEC, java.util.List.of(ScanRoute.FORWARD), new ReferenceScan());
       GradCheck.prepare(m, mixer, X, 1);
       NDArray bad = m.zeros(new Shape(2, 3, 5, 6), DataType.FLOAT64);
       assertThatThrownBy(() -> mixer.forward(new ParameterStore(m, false), new NDList(bad), false))

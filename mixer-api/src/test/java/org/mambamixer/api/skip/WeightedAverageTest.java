@@ -24,18 +24,19 @@ class WeightedAverageTest {
   @ValueSource(ints = {1, 2, 3, 7})
   void holdsThePapersScalarCount(int layers) {
     try (NDManager m = NDManager.newBaseManager()) {
-      WeightedAverage wa = new WeightedAverage(layers, WeightedAverage.Mode.LEARNED);
+      WeightedAverage wa = new WeightedAverage(layers);
       wa.initialize(m, DataType.FLOAT32, new Shape(1));
       long total = wa.getParameters().stream().mapToLong(p -> p.getValue().getArray().size()).sum();
       assertThat(total).isEqualTo((long) layers * (2L * layers + 3)).isEqualTo(wa.scalarCount());
-      assertThat(new WeightedAverage(layers, WeightedAverage.Mode.FROZEN).scalarCount()).isZero();
+      assertThat(new FrozenAverage(layers).scalarCount()).isZero();
+      assertThat(new ResidualSkip(layers).scalarCount()).isZero();
     }
   }
 
   @Test
   void identityInitPassesTheLatestOutputsAndGradientsMatchFiniteDifferences() {
     try (NDManager m = NDManager.newBaseManager()) {
-      WeightedAverage wa = new WeightedAverage(3, WeightedAverage.Mode.LEARNED);
+      WeightedAverage wa = new WeightedAverage(3);
       wa.initialize(m, DataType.FLOAT64, new Shape(2, 3));
       for (Pair<String, Parameter> p : wa.getParameters()) {
         p.getValue().getArray().setRequiresGradient(true);
@@ -65,13 +66,44 @@ class WeightedAverageTest {
   @Test
   void rejectsHistoriesOfTheWrongLength() {
     try (NDManager m = NDManager.newBaseManager()) {
-      WeightedAverage wa = new WeightedAverage(2, WeightedAverage.Mode.LEARNED);
+      WeightedAverage wa = new WeightedAverage(2);
       wa.initialize(m, DataType.FLOAT32, new Shape(1));
       NDArray y = m.zeros(new Shape(1));
       assertThatThrownBy(() -> wa.tokenInput(new ParameterStore(m, false), 2, List.of(y),
           List.of(y, y), false)).hasMessageContaining("layer 2 needs 2 token-mixer outputs");
-      assertThatThrownBy(() -> new WeightedAverage(0, WeightedAverage.Mode.LEARNED))
+      assertThatThrownBy(() -> new WeightedAverage(0))
           .hasMessageContaining("layers must be positive");
+    }
+  }
+
+  @Test
+  void theAblationsAreDistinctAggregations() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      ParameterStore ps = new ParameterStore(m, false);
+      List<NDArray> yt = new ArrayList<>();
+      List<NDArray> yc = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        yt.add(m.full(new Shape(2), i + 1f)); // y_T^(i) = i + 1
+        yc.add(m.full(new Shape(2), 10f * (i + 1))); // y_C^(i) = 10 (i + 1)
+      }
+      // Layer 2's token input reads y^(0..1) of both histories.
+      List<NDArray> t = yt.subList(0, 2);
+      List<NDArray> c = yc.subList(0, 2);
+      SkipAggregation residual = new ResidualSkip(2);
+      SkipAggregation frozen = new FrozenAverage(2);
+      SoftmaxAverage softmax = new SoftmaxAverage(2);
+      softmax.initialize(m, DataType.FLOAT32, new Shape(2));
+      assertThat(residual.tokenInput(ps, 2, t, c, false).toFloatArray()).containsOnly(20f);
+      assertThat(frozen.tokenInput(ps, 2, t, c, false).toFloatArray())
+          .containsOnly((1f + 2f + 10f + 20f) / 4);
+      // Softmax starts uniform: the same mean as frozen, but it can learn.
+      assertThat(softmax.tokenInput(ps, 2, t, c, false).toFloatArray())
+          .containsOnly((1f + 2f + 10f + 20f) / 4);
+      assertThat(softmax.scalarCount()).isEqualTo(2L * (2 * 2 + 3));
+      // The channel input of layer 2 reads y_T^(0..2) and y_C^(0..1).
+      assertThat(residual.channelInput(ps, 2, yt, c, false).toFloatArray()).containsOnly(3f);
+      assertThat(frozen.channelInput(ps, 2, yt, c, false).toFloatArray())
+          .containsOnly((1f + 2f + 3f + 10f + 20f) / 5);
     }
   }
 }

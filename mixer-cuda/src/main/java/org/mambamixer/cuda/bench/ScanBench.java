@@ -23,10 +23,7 @@ import org.mambamixer.cuda.cpu.ExpBound;
  * Times the fused CPU kernel against the DJL reference scan over (batch, L, D, N), forward and
  * forward + backward, and relates the kernel's element rate to this CPU's measured exp rate.
  *
- * <pre>
- *   ScanBench [--threads T] [--reps R] [--ref-reps R] [--no-reference]
- *             [--shapes BxLxDxN,BxLxDxN,...]
- * </pre>
+ * Run through {@code ./mambamixer bench} ({@link BenchCommand}).
  *
  * All inputs present (z, D, delta_bias, softplus), forward direction. Each time is the median of
  * the repetitions after warm-up calls; one element is one (b, l, d, n).
@@ -49,26 +46,6 @@ public final class ScanBench {
     long elements() {
       return (long) b * l * d * n;
     }
-  }
-
-  public static void main(String[] args) {
-    int threads = Runtime.getRuntime().availableProcessors();
-    int reps = 7;
-    int refReps = 3;
-    boolean reference = true;
-    String shapes = DEFAULT_SHAPES;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--threads" -> threads = Integer.parseInt(args[++i]);
-        case "--reps" -> reps = Integer.parseInt(args[++i]);
-        case "--ref-reps" -> refReps = Integer.parseInt(args[++i]);
-        case "--no-reference" -> reference = false;
-        case "--shapes" -> shapes = args[++i];
-        default -> throw new IllegalArgumentException("unknown option " + args[i]
-            + "; options: --threads T --reps R --ref-reps R --no-reference --shapes BxLxDxN,...");
-      }
-    }
-    run(threads, reps, refReps, reference, shapes);
   }
 
   /** Prints the benchmark table for {@code shapes} ("BxLxDxN,..."). */

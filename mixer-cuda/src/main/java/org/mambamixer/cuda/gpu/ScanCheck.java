@@ -1,6 +1,7 @@
 package org.mambamixer.cuda.gpu;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -9,22 +10,25 @@ import org.mambamixer.api.util.MaxError;
 import org.mambamixer.cuda.ScanKernel;
 import org.mambamixer.cuda.ScanProblem;
 import org.mambamixer.cuda.cpu.CpuScanKernel;
+import org.mambamixer.runtime.cli.LauncherCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code scan-check}: runs a fast kernel and a reference kernel on the same random problems
  * ({@link CheckCase#standard()}), compares the forward and every gradient, and times both.
  *
- * <pre>
- *   --backend cuda   CUDA kernel vs the CPU kernel (the default)
- *   --backend cpu    CPU kernel vs the scalar double-precision oracle
- *   --reps N         timed repetitions per case (median reported), default 5; 0 skips timing
- *   --quick          only the small correctness cases, not the timing shape
- * </pre>
- *
- * Exit status: 0 all within tolerance, 1 a mismatch, 2 the backend is unusable or bad arguments.
- * Runs without DJL: it needs only mixer-cuda's classes, javacpp and bytedeco's cuda jars.
+ * <p>Exit status: 0 all within tolerance, 1 a mismatch, 2 the backend is unusable or bad
+ * arguments. Runs without DJL: it needs only mixer-cuda's classes, picocli, javacpp and bytedeco's
+ * cuda jars, so the GPU bundle (docs/gpu.md) runs it through {@link #main} as the launcher does.
  */
-public final class ScanCheck {
+@Command(name = "scan-check", mixinStandardHelpOptions = true,
+    description = "compare a scan kernel with a trusted one on random inputs (errors, timings)")
+public final class ScanCheck implements LauncherCommand {
 
   /**
    * Largest accepted error, relative to each element and floored at 1% of the tensor's largest
@@ -44,35 +48,38 @@ public final class ScanCheck {
     }
   }
 
-  private ScanCheck() {}
+  @Option(names = "--scan", paramLabel = "cuda|cpu", defaultValue = "cuda",
+      description = "cuda: the CUDA kernel against the CPU kernel; cpu: the CPU kernel against a"
+          + " float64 scalar oracle (default: ${DEFAULT-VALUE})")
+  String scan;
+
+  @Option(names = "--reps", paramLabel = "N", defaultValue = "5",
+      description = "timing repetitions per case, median reported; 0 skips timing")
+  int reps;
+
+  @Option(names = "--quick", description = "the small correctness cases only, not the timing shape")
+  boolean quick;
+
+  @Spec CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(run(args, System.out));
   }
 
+  /** Runs with picocli's parsing, printing everything (usage errors too) to {@code out}. */
   static int run(String[] args, PrintStream out) {
-    String backend = "cuda";
-    int reps = 5;
-    boolean quick = false;
-    try {
-      for (int i = 0; i < args.length; i++) {
-        switch (args[i]) {
-          case "--backend" -> backend = args[++i];
-          case "--reps" -> reps = Integer.parseInt(args[++i]);
-          case "--quick" -> quick = true;
-          default -> throw new IllegalArgumentException("unknown argument " + args[i]);
-        }
-      }
-      if (reps < 0) {
-        throw new IllegalArgumentException("--reps must be at least 0 but is " + reps);
-      }
-    } catch (RuntimeException e) {
-      out.println("scan-check: " + e.getMessage()
-          + "\nusage: scan-check [--backend cuda|cpu] [--reps N] [--quick]");
-      return EXIT_UNUSABLE;
+    PrintWriter w = new PrintWriter(out, true);
+    return new CommandLine(new ScanCheck()).setOut(w).setErr(w).execute(args);
+  }
+
+  @Override
+  public Integer call() {
+    if (reps < 0) {
+      throw new ParameterException(spec.commandLine(), "--reps must be at least 0 but is " + reps);
     }
+    PrintWriter out = spec.commandLine().getOut();
     List<CheckCase> cases = quick ? CheckCase.quick() : CheckCase.standard();
-    switch (backend) {
+    switch (scan) {
       case "cuda" -> {
         CudaProbe.Verdict verdict = CudaProbe.verdict();
         out.println(verdict.describe());
@@ -86,20 +93,18 @@ public final class ScanCheck {
       case "cpu" -> {
         return check(cpuKernel(), new ScalarScanKernel(), cases, reps, out);
       }
-      default -> {
-        out.println("scan-check: unknown backend " + backend + " (expected cuda or cpu)");
-        return EXIT_UNUSABLE;
-      }
+      default -> throw new ParameterException(spec.commandLine(),
+          "scan-check compares kernels: --scan must be cuda or cpu, got '" + scan + "'");
     }
   }
 
-  /** The CPU kernel: the reference for --backend cuda, the kernel under test for --backend cpu. */
+  /** The CPU kernel: the reference for --scan cuda, the kernel under test for --scan cpu. */
   static CpuScanKernel cpuKernel() {
     return new CpuScanKernel();
   }
 
   private static int check(
-      ScanKernel kernel, ScanKernel reference, List<CheckCase> cases, int reps, PrintStream out) {
+      ScanKernel kernel, ScanKernel reference, List<CheckCase> cases, int reps, PrintWriter out) {
     for (ScanKernel k : List.of(kernel, reference)) {
       if (k instanceof CpuScanKernel cpu) {
         out.printf(Locale.ROOT, "cpu kernel: %s arithmetic, %d threads%n", cpu.path(), cpu.threads());
@@ -133,6 +138,7 @@ public final class ScanCheck {
           kernel.name(), k[1], reference.name(), r[1], r[1] / k[1]);
     }
     out.println(allOk ? "scan-check: PASS" : "scan-check: FAIL");
+    out.flush();
     return allOk ? EXIT_OK : EXIT_MISMATCH;
   }
 

@@ -38,7 +38,7 @@ class FakeDriverTest {
 
   @Test
   void scanCheckPassesOnTheEmulatedDevice() throws Exception {
-    Result r = scanCheck(Map.of(), "--backend", "cuda", "--quick", "--reps", "0");
+    Result r = scanCheck(Map.of(), "--scan", "cuda", "--quick", "--reps", "0");
     assertThat(r.output()).contains("CUDA available: 1 device(s), first: Emulated device");
     assertThat(r.output()).contains("scan-check: PASS").doesNotContain("MISMATCH");
     // 5 quick cases; each compares out, last_state, 5 gradients always, plus its optional ones.
@@ -48,7 +48,7 @@ class FakeDriverTest {
 
   @Test
   void driverWithoutDeviceIsReportedAsSuch() throws Exception {
-    Result r = scanCheck(Map.of("FAKE_CUDA_DEVICES", "0"), "--backend", "cuda");
+    Result r = scanCheck(Map.of("FAKE_CUDA_DEVICES", "0"), "--scan", "cuda");
     assertThat(r.output()).contains("CUDA unavailable: the driver reports no CUDA device");
     assertThat(r.exit()).isEqualTo(ScanCheck.EXIT_UNUSABLE);
   }

@@ -21,16 +21,18 @@ class ScanCheckTest {
   void cudaWithoutDeviceSaysWhyAndFails() {
     CudaProbe.Verdict v = CudaProbe.verdict();
     Assumptions.assumeFalse(v.available(), "CUDA is available here");
-    assertThat(ScanCheck.run(new String[] {"--backend", "cuda"}, out)).isEqualTo(2);
+    assertThat(ScanCheck.run(new String[] {"--scan", "cuda"}, out)).isEqualTo(2);
     assertThat(printed()).contains("CUDA unavailable: " + v.detail());
   }
 
   @Test
   void badArgumentsPrintUsage() {
-    assertThat(ScanCheck.run(new String[] {"--backend", "tpu"}, out)).isEqualTo(2);
-    assertThat(printed()).contains("unknown backend tpu");
+    assertThat(ScanCheck.run(new String[] {"--scan", "tpu"}, out)).isEqualTo(2);
+    assertThat(printed()).contains("--scan must be cuda or cpu, got 'tpu'");
     assertThat(ScanCheck.run(new String[] {"--reps"}, out)).isEqualTo(2);
-    assertThat(printed()).contains("usage: scan-check");
+    assertThat(printed()).contains("Usage: scan-check");
+    assertThat(ScanCheck.run(new String[] {"--reps", "-1", "--scan", "cpu"}, out)).isEqualTo(2);
+    assertThat(printed()).contains("--reps must be at least 0 but is -1");
   }
 
   @Test

@@ -1,207 +1,257 @@
 package org.mambamixer.timeseries.cli;
 
-import com.google.inject.AbstractModule;
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import com.google.inject.multibindings.OptionalBinder;
-import java.io.PrintStream;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.mambamixer.api.block.BackboneFactory;
-import org.mambamixer.api.cli.Command;
-import org.mambamixer.api.cli.Flags;
-import org.mambamixer.api.cli.UsageException;
-import org.mambamixer.api.inject.MixerModule;
-import org.mambamixer.api.report.AtomicFiles;
+import org.mambamixer.api.block.MixerChoice;
+import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
-import org.mambamixer.api.skip.SkipAggregation;
-import org.mambamixer.api.skip.WeightedAverage;
-import org.mambamixer.cuda.inject.ScanBackend;
-import org.mambamixer.cuda.inject.ScanBackendModule;
+import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.cli.ScanOption;
+import org.mambamixer.runtime.cli.VariantOptions;
+import org.mambamixer.runtime.report.AtomicFiles;
+import org.mambamixer.runtime.report.Table;
 import org.mambamixer.timeseries.data.DataLocator;
 import org.mambamixer.timeseries.data.ForecastData;
 import org.mambamixer.timeseries.data.NaiveForecast;
 import org.mambamixer.timeseries.model.Tsm2Config;
 import org.mambamixer.timeseries.train.ForecastRun;
 import org.mambamixer.timeseries.train.TrainConfig;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./mambamixer forecast}: trains TSM2 on a dataset for one or more horizons, evaluates on
  * the test split and writes a run directory per horizon plus a combined results table.
  */
-public final class ForecastCommand implements Command {
-  private static final Flags.Spec FLAGS = new Flags.Spec()
-      .option("dataset", "NAME", null, "ETTh1, ETTh2, ETTm1, ETTm2, weather, ... (see --data-dir)")
-      .option("data", "CSV", null, "any CSV of the ETT/weather family instead of --dataset")
-      .option("data-dir", "DIR", null,
-          "where datasets are looked up (else $MAMBAMIXER_DATA, else ~/.mambamixer/data)")
-      .option("lookback", "T", "96", "input length (the paper uses 512)")
-      .option("horizon", "H[,H...]", "96", "forecast lengths, e.g. 96,192,336,720")
-      .option("budget", "quick|full", "quick",
-          "quick: 3 epochs of at most 120 batches (minutes); full: 10 epochs, every batch")
-      .option("epochs", "N", null, "maximum epochs (overrides the budget)")
-      .option("max-batches", "N", null, "training batches per epoch, 0 = all (overrides the budget)")
-      .option("batch-size", "N", null, "training batch size (default 32)")
-      .option("lr", "RATE", null, "peak learning rate (default 1e-3)")
-      .option("weight-decay", "WD", null, "AdamW weight decay (default 0.05)")
-      .option("patience", "N", null, "early-stopping patience in epochs (default 3)")
-      .option("seed", "N", "2021", "seed of parameters, dropout and shuffling")
-      .option("d-model", "D", null, "patch embedding width (preset per dataset)")
-      .option("layers", "L", null, "MambaMixer layers (preset per dataset)")
-      .option("d-state", "N", null, "SSM state size (default 16)")
-      .option("patch", "P", null, "patch length (default 16)")
-      .option("stride", "S", null, "patch stride (default 8)")
-      .option("dropout", "P", null, "dropout (preset per dataset)")
-      .option("averaging", "learned|softmax|frozen", "learned",
-          "weighted averaging of earlier features (frozen = plain residual stack)")
-      .flag("no-revin", "switch off reversible instance normalisation")
-      .flag("bidirectional-time", "scan time both ways (the paper's Fig. 3) instead of causally")
-      .option("val-every", "K", "1",
-          "validate on every K-th validation window (model selection only; test is never thinned)")
-      .option("scan", "auto|cpu|cuda|reference", "auto", "selective-scan backend")
-      .option("runs-dir", "DIR", "runs", "parent of new run directories")
-      .option("run-dir", "DIR", null, "the run directory (default: a new one under --runs-dir)")
-      .flag("resume", "continue the run in --run-dir from its last finished epoch (fresh where none)");
+@Command(name = "forecast", mixinStandardHelpOptions = true,
+    description = "train and evaluate TSM2 on a forecasting dataset (prints test MSE/MAE)")
+public final class ForecastCommand implements LauncherCommand {
 
-  private final PrintStream out;
+  /** Where the series comes from: a dataset name looked up in the data directory, or a file. */
+  static final class Source {
+    @Option(names = "--dataset", paramLabel = "NAME", required = true,
+        description = "ETTh1, ETTh2, ETTm1, ETTm2, weather, ... (see --data-dir)")
+    String dataset;
 
-  public ForecastCommand() {
-    this(System.out);
+    @Option(names = "--data", paramLabel = "CSV", required = true,
+        description = "any CSV of the ETT/weather family instead of --dataset")
+    Path data;
   }
 
-  ForecastCommand(PrintStream out) {
-    this.out = out;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "where datasets are looked up (else $MAMBAMIXER_DATA, else ~/.mambamixer/data)")
+  String dataDir;
+
+  @Option(names = "--lookback", paramLabel = "T", defaultValue = "96",
+      description = "input length (the paper uses 512; default ${DEFAULT-VALUE})")
+  int lookback;
+
+  @Option(names = "--horizon", paramLabel = "H", split = ",", defaultValue = "96",
+      description = "forecast lengths, e.g. 96,192,336,720 (default ${DEFAULT-VALUE})")
+  List<Integer> horizons;
+
+  @Option(names = "--budget", paramLabel = "quick|full", defaultValue = "quick",
+      description = "quick: 3 epochs of at most 120 batches (minutes); full: 10 epochs, every batch")
+  Budget budget;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "maximum epochs (overrides the budget)")
+  Integer epochs;
+
+  @Option(names = "--max-batches", paramLabel = "N",
+      description = "training batches per epoch, 0 = all (overrides the budget)")
+  Integer maxBatches;
+
+  @Option(names = "--batch-size", paramLabel = "N", description = "training batch size (default 32)")
+  Integer batchSize;
+
+  @Option(names = "--lr", paramLabel = "RATE", description = "peak learning rate (default 1e-3)")
+  Float lr;
+
+  @Option(names = "--weight-decay", paramLabel = "WD", description = "AdamW weight decay (default 0.05)")
+  Float weightDecay;
+
+  @Option(names = "--patience", paramLabel = "N", description = "early-stopping patience in epochs (default 3)")
+  Integer patience;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "2021",
+      description = "seed of parameters, dropout and shuffling (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--d-model", paramLabel = "D", description = "patch embedding width (preset per dataset)")
+  Integer dModel;
+
+  @Option(names = "--layers", paramLabel = "L", description = "MambaMixer layers (preset per dataset)")
+  Integer layers;
+
+  @Option(names = "--d-state", paramLabel = "N", description = "SSM state size (default 16)")
+  Integer dState;
+
+  @Option(names = "--patch", paramLabel = "P", description = "patch length (default 16)")
+  Integer patch;
+
+  @Option(names = "--stride", paramLabel = "S", description = "patch stride (default 8)")
+  Integer stride;
+
+  @Option(names = "--dropout", paramLabel = "P", description = "dropout (preset per dataset)")
+  Float dropout;
+
+  @Option(names = "--no-revin", description = "switch off reversible instance normalisation")
+  boolean noRevin;
+
+  @Option(names = "--val-every", paramLabel = "K", defaultValue = "1",
+      description = "validate on every K-th validation window (model selection only; test is never"
+          + " thinned)")
+  int valEvery;
+
+  @Mixin VariantOptions variantOptions;
+
+  @Mixin ScanOption scanOption;
+
+  @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = "runs",
+      description = "parent of new run directories (default ${DEFAULT-VALUE})")
+  Path runsDir;
+
+  @Option(names = "--run-dir", paramLabel = "DIR",
+      description = "the run directory (default: a new one under --runs-dir)")
+  Path runDir;
+
+  @Option(names = "--resume",
+      description = "continue the run in --run-dir from its last finished epoch (fresh where none)")
+  boolean resume;
+
+  @Spec CommandSpec spec;
+
+  enum Budget { quick, full }
+
+  private final Variants variants;
+
+  @Inject
+  public ForecastCommand(Variants variants) {
+    this.variants = variants;
   }
 
   @Override
-  public String summary() {
-    return "train and evaluate TSM2 on a forecasting dataset (prints test MSE/MAE)";
-  }
-
-  @Override
-  public Flags.Spec flags() {
-    return FLAGS;
-  }
-
-  @Override
-  public int run(Flags f) throws Exception {
-    if (f.has("dataset") == f.has("data")) {
-      throw new UsageException("give exactly one of --dataset NAME or --data CSV");
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (resume && runDir == null) {
+      throw usage("--resume needs the --run-dir of the run to continue");
     }
-    if (f.bool("resume") && !f.has("run-dir")) {
-      throw new UsageException("--resume needs the --run-dir of the run to continue");
+    for (int h : horizons) {
+      requirePositive("--horizon", h);
     }
-    int lookback = f.positiveInt("lookback");
-    List<Integer> horizons = f.intList("horizon");
-    TrainConfig train = trainConfig(f);
-    f.positiveInt("val-every");
-    ScanBackend backend;
+    requirePositive("--lookback", lookback);
+    requirePositive("--val-every", valEvery);
     try {
-      backend = ScanBackend.parse(f.required("scan"));
+      variants.check(variantOptions.over(MixerChoice.DEFAULT)); // names before any work
+      variants.checkScan(scanOption.name());
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+      throw usage(e.getMessage());
     }
-    AbstractModule averaging = averaging(f.choice("averaging", "learned", "softmax", "frozen"));
-    Path csv = f.has("data") ? Path.of(f.required("data"))
-        : DataLocator.fromEnvironment(f.string("data-dir")).locate(f.required("dataset"));
-    Injector injector =
-        Guice.createInjector(new MixerModule(), new ScanBackendModule(backend), averaging);
-    SelectiveScan scan = injector.getInstance(SelectiveScan.class);
-    ForecastRun runner = new ForecastRun(injector.getInstance(BackboneFactory.class), scan, out);
-    Path parent = f.has("run-dir") ? f.path("run-dir") : f.path("runs-dir").resolve(
-        name(csv) + "-L" + lookback + "-" + LocalDateTime.now().format(
-            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+    TrainConfig train = trainConfig();
+    Path csv = source.data != null ? source.data
+        : DataLocator.fromEnvironment(dataDir).locate(source.dataset);
+    SelectiveScan scan = variants.scan(scanOption.name());
+    ForecastRun runner = new ForecastRun(variants, scan, out);
+    Path parent = runDir != null ? runDir : runsDir.resolve(name(csv) + "-L" + lookback + "-"
+        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
     List<ForecastRun.Outcome> outcomes = new ArrayList<>();
     for (int h : horizons) {
       ForecastData data = ForecastData.load(csv, lookback, h, train.batchSize(), train.seed());
       String dataset = data.series().name();
-      Tsm2Config model = modelConfig(f, dataset, lookback, data.series().variates()).withHorizon(h);
+      Tsm2Config model = modelConfig(dataset, data.series().variates()).withHorizon(h);
       NaiveForecast.Result naive = NaiveForecast.evaluate(data.test());
       out.printf(Locale.ROOT, "%s H=%d: repeat-last-value baseline on test: MSE %.4f  MAE %.4f%n",
           dataset, h, naive.mse(), naive.mae());
       Path dir = parent.resolve("H" + h);
-      java.nio.file.Files.createDirectories(dir);
+      Files.createDirectories(dir);
       AtomicFiles.writeString(dir.resolve("scaler.json"),
           new com.google.gson.Gson().toJson(data.scaler()));
       outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train, csv.toString(),
-          f.positiveInt("val-every")),
-          data.train(), data.val().every(f.positiveInt("val-every")), data.test(), dir,
-          f.bool("resume")));
+          valEvery, scanOption.name()),
+          data.train(), data.val().every(valEvery), data.test(), dir, resume));
       ForecastRun.writeResults(parent, outcomes);
     }
     out.println();
-    out.println(org.mambamixer.api.report.Table.parseCsv(
-        java.nio.file.Files.readString(parent.resolve("results.csv")), "results.csv")
+    out.println(Table.parseCsv(Files.readString(parent.resolve("results.csv")), "results.csv")
         .toMarkdown(4));
     out.println("run directory: " + parent.toAbsolutePath());
     return 0;
   }
 
-  static TrainConfig trainConfig(Flags f) {
-    TrainConfig t = f.choice("budget", "quick", "full").equals("quick")
-        ? TrainConfig.quick() : TrainConfig.full();
-    t = t.withSeed(f.integer("seed"));
-    if (f.has("epochs")) {
-      t = t.withEpochs(f.positiveInt("epochs"));
-    }
-    if (f.has("max-batches")) {
-      t = t.withMaxBatches(f.integer("max-batches"));
-    }
-    if (f.has("batch-size")) {
-      t = t.withBatch(f.positiveInt("batch-size"));
-    }
-    if (f.has("lr")) {
-      t = t.withLr(f.number("lr"));
-    }
-    if (f.has("weight-decay")) {
-      t = t.withWeightDecay(f.number("weight-decay"));
-    }
-    if (f.has("patience")) {
-      t = t.withPatience(f.positiveInt("patience"));
-    }
-    return t;
-  }
-
-  static Tsm2Config modelConfig(Flags f, String dataset, int lookback, int variates) {
-    Tsm2Config c;
+  private TrainConfig trainConfig() {
+    TrainConfig t = budget == Budget.quick ? TrainConfig.quick() : TrainConfig.full();
+    t = t.withSeed(seed);
     try {
-      c = Tsm2Config.preset(dataset, lookback, variates);
-      if (f.has("d-model") || f.has("layers")) {
-        c = c.withModel(f.has("d-model") ? f.positiveInt("d-model") : c.dModel(),
-            f.has("layers") ? f.positiveInt("layers") : c.layers());
+      if (epochs != null) {
+        t = t.withEpochs(epochs);
       }
-      if (f.has("patch") || f.has("stride")) {
-        c = c.withPatch(f.has("patch") ? f.positiveInt("patch") : c.patchLen(),
-            f.has("stride") ? f.positiveInt("stride") : c.stride());
+      if (maxBatches != null) {
+        t = t.withMaxBatches(maxBatches);
       }
-      if (f.has("d-state")) {
-        c = new Tsm2Config(c.lookback(), c.horizon(), c.variates(), c.patchLen(), c.stride(),
-            c.dModel(), c.layers(), c.expand(), f.positiveInt("d-state"), c.dConv(), c.dropout(),
-            c.revin(), c.bidirectionalTime(), c.exogenous());
+      if (batchSize != null) {
+        t = t.withBatch(batchSize);
       }
-      if (f.has("dropout")) {
-        c = c.withDropout(f.number("dropout"));
+      if (lr != null) {
+        t = t.withLr(lr);
       }
-      return c.withRevin(!f.bool("no-revin")).withBidirectionalTime(f.bool("bidirectional-time"));
+      if (weightDecay != null) {
+        t = t.withWeightDecay(weightDecay);
+      }
+      if (patience != null) {
+        t = t.withPatience(patience);
+      }
+      return t;
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+      throw usage(e.getMessage());
     }
   }
 
-  /** The D8 switch as a module: one binding per choice, no condition in model code. */
-  static AbstractModule averaging(String mode) {
-    WeightedAverage.Mode m = WeightedAverage.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
-    return new AbstractModule() {
-      @Override
-      protected void configure() {
-        OptionalBinder.newOptionalBinder(binder(), SkipAggregation.Factory.class).setBinding()
-            .toInstance(layers -> new WeightedAverage(layers, m));
+  private Tsm2Config modelConfig(String dataset, int variates) {
+    try {
+      Tsm2Config c = Tsm2Config.preset(dataset, lookback, variates);
+      if (dModel != null || layers != null) {
+        c = c.withModel(dModel != null ? dModel : c.dModel(), layers != null ? layers : c.layers());
       }
-    };
+      if (patch != null || stride != null) {
+        c = c.withPatch(patch != null ? patch : c.patchLen(), stride != null ? stride : c.stride());
+      }
+      if (dState != null) {
+        c = c.withDState(dState);
+      }
+      if (dropout != null) {
+        c = c.withDropout(dropout);
+      }
+      c = c.withRevin(!noRevin).withVariants(variantOptions.over(c.variants()));
+      variants.check(c.variants());
+      return c;
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private void requirePositive(String flag, int value) {
+    if (value <= 0) {
+      throw usage(flag + " must be positive, got " + value);
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
   }
 
   private static String name(Path csv) {

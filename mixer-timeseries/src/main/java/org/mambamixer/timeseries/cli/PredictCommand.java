@@ -4,9 +4,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
-import com.google.inject.Guice;
-import com.google.inject.Injector;
-import java.io.PrintStream;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,15 +13,10 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.mambamixer.api.block.BackboneFactory;
-import org.mambamixer.api.cli.Command;
-import org.mambamixer.api.cli.Flags;
-import org.mambamixer.api.cli.UsageException;
-import org.mambamixer.api.inject.MixerModule;
-import org.mambamixer.api.report.AtomicFiles;
-import org.mambamixer.api.scan.SelectiveScan;
-import org.mambamixer.cuda.inject.ScanBackend;
-import org.mambamixer.cuda.inject.ScanBackendModule;
+import org.mambamixer.api.inject.Variants;
+import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.cli.ScanOption;
+import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.timeseries.data.Scaler;
 import org.mambamixer.timeseries.data.Series;
 import org.mambamixer.timeseries.data.SeriesCsv;
@@ -30,56 +24,70 @@ import org.mambamixer.timeseries.model.Tsm2;
 import org.mambamixer.timeseries.model.Tsm2Config;
 import org.mambamixer.timeseries.train.Forecaster;
 import org.mambamixer.timeseries.train.TrainConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./mambamixer predict}: batch inference with a trained run. Forecasts the horizon after
  * each of the last {@code --origins} windows of a CSV (the last one ends at the file's last row)
  * and writes them on the original scale, one row per (origin, step).
  */
-public final class PredictCommand implements Command {
-  private static final Flags.Spec FLAGS = new Flags.Spec()
-      .option("checkpoint", "DIR", null, "a run directory of ./mambamixer forecast (one horizon)")
-      .option("data", "CSV", null, "series to forecast; same columns as the training data")
-      .option("origins", "K", "1", "forecast from each of the last K windows")
-      .option("output", "CSV", null, "where to write (default: <checkpoint>/predictions.csv)")
-      .option("scan", "auto|cpu|cuda|reference", "auto", "selective-scan backend");
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = "forecast with a trained TSM2 run directory and write the forecasts as CSV")
+public final class PredictCommand implements LauncherCommand {
+  @Option(names = "--checkpoint", paramLabel = "DIR", required = true,
+      description = "a run directory of ./mambamixer forecast (one horizon, e.g. runs/.../H96)")
+  Path dir;
 
-  private final PrintStream out;
+  @Option(names = "--data", paramLabel = "CSV", required = true,
+      description = "series to forecast; same columns as the training data")
+  Path data;
 
-  public PredictCommand() {
-    this.out = System.out;
+  @Option(names = "--origins", paramLabel = "K", defaultValue = "1",
+      description = "forecast from each of the last K windows (default ${DEFAULT-VALUE})")
+  int origins;
+
+  @Option(names = "--output", paramLabel = "CSV",
+      description = "where to write (default: <checkpoint>/predictions.csv)")
+  Path output;
+
+  @Mixin ScanOption scanOption;
+
+  @Spec CommandSpec spec;
+
+  private final Variants variants;
+
+  @Inject
+  public PredictCommand(Variants variants) {
+    this.variants = variants;
   }
 
   @Override
-  public String summary() {
-    return "forecast with a trained TSM2 run directory and write the forecasts as CSV";
-  }
-
-  @Override
-  public Flags.Spec flags() {
-    return FLAGS;
-  }
-
-  @Override
-  public int run(Flags f) throws Exception {
-    Path dir = Path.of(f.required("checkpoint"));
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (origins <= 0) {
+      throw new ParameterException(spec.commandLine(), "--origins must be positive, got " + origins);
+    }
     Path weights = dir.resolve("checkpoint/best");
     for (Path p : List.of(dir.resolve("config.json"), dir.resolve("scaler.json"), weights)) {
       if (!Files.isRegularFile(p)) {
-        throw new UsageException("--checkpoint " + dir + " is not a finished forecast run: "
-            + p.getFileName() + " is missing");
+        throw new ParameterException(spec.commandLine(), "--checkpoint " + dir
+            + " is not a finished forecast run: " + p.getFileName() + " is missing");
       }
     }
     Gson gson = new Gson();
     JsonObject config = gson.fromJson(Files.readString(dir.resolve("config.json")), JsonObject.class);
     Tsm2Config mc = gson.fromJson(config.get("model"), Tsm2Config.class);
     Scaler scaler = gson.fromJson(Files.readString(dir.resolve("scaler.json")), Scaler.class);
-    Series s = SeriesCsv.read(Path.of(f.required("data")));
+    Series s = SeriesCsv.read(data);
     if (s.variates() != mc.variates()) {
       throw new IllegalArgumentException(s.name() + " has " + s.variates()
           + " variates but the model was trained on " + mc.variates());
     }
-    int origins = f.positiveInt("origins");
     int t = mc.lookback();
     int h = mc.horizon();
     int m = mc.variates();
@@ -95,21 +103,18 @@ public final class PredictCommand implements Command {
         System.arraycopy(z[end - t + r], 0, x, (k * t + r) * m, m);
       }
     }
-    ScanBackend backend = ScanBackend.parse(f.required("scan"));
-    Injector injector = Guice.createInjector(new MixerModule(), new ScanBackendModule(backend));
     float[] pred;
     try (NDManager manager = NDManager.newBaseManager()) {
-      Tsm2 model = new Tsm2(mc, injector.getInstance(BackboneFactory.class),
-          injector.getInstance(SelectiveScan.class));
+      Tsm2 model = new Tsm2(mc, variants, variants.scan(scanOption.name()));
       model.initialize(manager, DataType.FLOAT32, model.inputShapes(1));
       Forecaster forecaster = new Forecaster(model, manager, TrainConfig.quick());
       forecaster.restore(Files.readAllBytes(weights), false);
       pred = forecaster.predict(x, origins, t, m);
     }
-    Path output = f.has("output") ? f.path("output") : dir.resolve("predictions.csv");
-    AtomicFiles.writeLines(output, rows(s, scaler, pred, origins, h, m));
+    Path target = output != null ? output : dir.resolve("predictions.csv");
+    AtomicFiles.writeLines(target, rows(s, scaler, pred, origins, h, m));
     out.printf(Locale.ROOT, "wrote %d forecasts of %d steps x %d variates to %s%n", origins, h, m,
-        output);
+        target);
     return 0;
   }
 

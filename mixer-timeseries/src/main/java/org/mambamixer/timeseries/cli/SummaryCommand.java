@@ -7,36 +7,35 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
-import org.mambamixer.api.cli.Command;
-import org.mambamixer.api.cli.Flags;
-import org.mambamixer.api.cli.UsageException;
-import org.mambamixer.api.report.Table;
+import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.report.Table;
 import org.mambamixer.timeseries.model.PaperResults;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ./mambamixer summary}: joins every forecast run's results under a directory into one
  * table beside the paper's Table 5, as CSV and Markdown.
  */
-public final class SummaryCommand implements Command {
-  private static final Flags.Spec FLAGS = new Flags.Spec()
-      .option("runs", "DIR", "runs", "directory searched for results.csv of forecast runs")
-      .option("output", "PREFIX", null, "also write PREFIX.csv and PREFIX.md");
+@Command(name = "summary", mixinStandardHelpOptions = true,
+    description = "join forecast results into one table beside the paper's Table 5")
+public final class SummaryCommand implements LauncherCommand {
+  @Option(names = "--runs", paramLabel = "DIR", defaultValue = "runs",
+      description = "directory searched for results.csv of forecast runs (default ${DEFAULT-VALUE})")
+  Path root;
+
+  @Option(names = "--output", paramLabel = "PREFIX", description = "also write PREFIX.csv and PREFIX.md")
+  String output;
+
+  @Spec CommandSpec spec;
 
   @Override
-  public String summary() {
-    return "join forecast results into one table beside the paper's Table 5";
-  }
-
-  @Override
-  public Flags.Spec flags() {
-    return FLAGS;
-  }
-
-  @Override
-  public int run(Flags f) throws IOException {
-    Path root = f.path("runs");
+  public Integer call() throws IOException {
     if (!Files.isDirectory(root)) {
-      throw new UsageException("--runs " + root + " is not a directory");
+      throw new ParameterException(spec.commandLine(), "--runs " + root + " is not a directory");
     }
     List<Path> files;
     try (Stream<Path> s = Files.walk(root)) {
@@ -69,10 +68,11 @@ public final class SummaryCommand implements Command {
     for (Object[] r : rows) {
       table = table.append(r);
     }
-    System.out.println(table.toMarkdown(3));
-    if (f.has("output")) {
-      table.writeCsv(Path.of(f.required("output") + ".csv"));
-      table.writeMarkdown(Path.of(f.required("output") + ".md"), 3);
+    spec.commandLine().getOut().println(table.toMarkdown(3));
+    spec.commandLine().getOut().flush();
+    if (output != null) {
+      table.writeCsv(Path.of(output + ".csv"));
+      table.writeMarkdown(Path.of(output + ".md"), 3);
     }
     return 0;
   }

@@ -10,8 +10,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.mambamixer.api.block.BackboneFactory;
 import org.mambamixer.api.block.MambaMixerBackbone;
+import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.util.Tensors;
 
@@ -21,8 +21,9 @@ import org.mambamixer.api.util.Tensors;
  * <pre>
  *   x (B, T, M) -> RevIN -> [x ; Z_proj ; S_proj] along time        (B, T', M)
  *     -> per-variate patches + linear embedding -> dropout           (B, M, Np, D)
- *     -> L MambaMixer layers: causal selective time mixer over patches (axis 2),
- *        bidirectional selective variate mixer across variates (axis 1), weighted averaging
+ *     -> L MambaMixer layers: time mixer over patches (axis 2; causal selective by default),
+ *        variate mixer across variates (axis 1; bidirectional selective), skip aggregation
+ *        (learned weighted averaging), each variant by its registered name
  *     -> 2D LayerNorm over (patches, features)
  *     -> temporal projection head                                    (B, H, M)
  *     -> RevIN inverse
@@ -41,7 +42,7 @@ public final class Tsm2 extends AbstractBlock {
   private final Norm2d norm;
   private final TemporalHead head;
 
-  public Tsm2(Tsm2Config config, BackboneFactory backbones, SelectiveScan scan) {
+  public Tsm2(Tsm2Config config, Variants variants, SelectiveScan scan) {
     this.config = config;
     revin = config.revin() ? addChildBlock("revin", new RevIn(config.variates())) : null;
     boolean hasAux = config.exogenous().hasFuture() || config.exogenous().hasStatic();
@@ -49,7 +50,7 @@ public final class Tsm2 extends AbstractBlock {
     embed = addChildBlock("patch", new PatchEmbedding(config.inputLength(), config.patchLen(),
         config.stride(), config.dModel()));
     dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
-    backbone = addChildBlock("backbone", backbones.create(config.backbone()));
+    backbone = addChildBlock("backbone", variants.backbone(config.backbone(), scan));
     norm = addChildBlock("norm2d", new Norm2d(config.patches(), config.dModel()));
     head = addChildBlock("head", new TemporalHead(config.horizon(), config.dropout()));
   }

@@ -2,11 +2,9 @@ package org.mambamixer.timeseries.model;
 
 import static org.mambamixer.api.util.Tensors.requirePositive;
 
-import java.util.List;
 import org.mambamixer.api.block.BackboneConfig;
-import org.mambamixer.api.block.NormKind;
+import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.mixer.MixerSpec;
-import org.mambamixer.api.scan.ScanRoute;
 import org.mambamixer.api.ssm.S6Config;
 
 /**
@@ -24,12 +22,13 @@ import org.mambamixer.api.ssm.S6Config;
  * @param dConv conv width of the selective SSMs
  * @param dropout dropout after the patch embedding and before the head
  * @param revin reversible instance normalisation on (D10; off is an ablation)
- * @param bidirectionalTime the time mixer scans both ways (D4 ablation: the paper's Fig. 3)
+ * @param variants the token (time) mixer, channel (variate) mixer, skip and norm by registered
+ *     name; the default's time mixer is causal (D4), {@code selective-bidirectional} is Fig. 3's
  * @param exogenous sizes of the auxiliary inputs; {@link Exogenous#NONE} when absent
  */
 public record Tsm2Config(
     int lookback, int horizon, int variates, int patchLen, int stride, int dModel, int layers,
-    int expand, int dState, int dConv, float dropout, boolean revin, boolean bidirectionalTime,
+    int expand, int dState, int dConv, float dropout, boolean revin, MixerChoice variants,
     Exogenous exogenous) {
 
   /**
@@ -77,6 +76,9 @@ public record Tsm2Config(
     if (exogenous == null) {
       throw new IllegalArgumentException("exogenous is required (use Exogenous.NONE)");
     }
+    if (variants == null) {
+      throw new IllegalArgumentException("variants is required (use MixerChoice.DEFAULT)");
+    }
     if (patchLen > inputLength(lookback, exogenous)) {
       throw new IllegalArgumentException("patchLen " + patchLen + " exceeds the input length "
           + inputLength(lookback, exogenous));
@@ -87,7 +89,7 @@ public record Tsm2Config(
   public static Tsm2Config of(int lookback, int horizon, int variates, int dModel, int layers,
       float dropout) {
     return new Tsm2Config(lookback, horizon, variates, 16, 8, dModel, layers, 2, 16, 4, dropout,
-        true, false, Exogenous.NONE);
+        true, MixerChoice.DEFAULT, Exogenous.NONE);
   }
 
   /** ETTh1: 7 variates, hourly. */
@@ -150,44 +152,46 @@ public record Tsm2Config(
   public BackboneConfig backbone() {
     S6Config ssm = new S6Config(dModel, expand, dState, dConv, (dModel + 15) / 16, 1e-3f, 1e-1f,
         1e-4f);
-    List<ScanRoute> time = bidirectionalTime
-        ? List.of(ScanRoute.FORWARD, ScanRoute.BACKWARD) : List.of(ScanRoute.FORWARD);
-    MixerSpec spec = new MixerSpec(ssm, 2, 1, time, List.of(ScanRoute.FORWARD, ScanRoute.BACKWARD));
-    return new BackboneConfig(layers, spec, NormKind.LAYER, true);
+    return new BackboneConfig(layers, new MixerSpec(ssm, 2, 1), variants, true);
   }
 
   public Tsm2Config withHorizon(int h) {
     return new Tsm2Config(lookback, h, variates, patchLen, stride, dModel, layers, expand, dState,
-        dConv, dropout, revin, bidirectionalTime, exogenous);
+        dConv, dropout, revin, variants, exogenous);
   }
 
   public Tsm2Config withModel(int d, int l) {
     return new Tsm2Config(lookback, horizon, variates, patchLen, stride, d, l, expand, dState,
-        dConv, dropout, revin, bidirectionalTime, exogenous);
+        dConv, dropout, revin, variants, exogenous);
   }
 
   public Tsm2Config withPatch(int len, int s) {
     return new Tsm2Config(lookback, horizon, variates, len, s, dModel, layers, expand, dState,
-        dConv, dropout, revin, bidirectionalTime, exogenous);
+        dConv, dropout, revin, variants, exogenous);
+  }
+
+  public Tsm2Config withDState(int n) {
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand, n,
+        dConv, dropout, revin, variants, exogenous);
   }
 
   public Tsm2Config withDropout(float p) {
     return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
-        dState, dConv, p, revin, bidirectionalTime, exogenous);
+        dState, dConv, p, revin, variants, exogenous);
   }
 
   public Tsm2Config withRevin(boolean on) {
     return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
-        dState, dConv, dropout, on, bidirectionalTime, exogenous);
+        dState, dConv, dropout, on, variants, exogenous);
   }
 
-  public Tsm2Config withBidirectionalTime(boolean on) {
+  public Tsm2Config withVariants(MixerChoice choice) {
     return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
-        dState, dConv, dropout, revin, on, exogenous);
+        dState, dConv, dropout, revin, choice, exogenous);
   }
 
   public Tsm2Config withExogenous(Exogenous ex) {
     return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
-        dState, dConv, dropout, revin, bidirectionalTime, ex);
+        dState, dConv, dropout, revin, variants, ex);
   }
 }

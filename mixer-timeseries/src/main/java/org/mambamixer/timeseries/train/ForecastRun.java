@@ -6,18 +6,19 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.mambamixer.api.block.BackboneFactory;
-import org.mambamixer.api.report.AtomicFiles;
-import org.mambamixer.api.report.LinePlot;
-import org.mambamixer.api.report.MetricsLog;
-import org.mambamixer.api.report.Progress;
-import org.mambamixer.api.report.Table;
+import org.mambamixer.api.inject.Variants;
+import org.mambamixer.runtime.report.AtomicFiles;
+import org.knowm.xchart.XYChart;
+import org.mambamixer.runtime.report.Charts;
+import org.mambamixer.runtime.report.MetricsLog;
+import org.mambamixer.runtime.report.Progress;
+import org.mambamixer.runtime.report.Table;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.Tsm2;
@@ -53,9 +54,10 @@ public final class ForecastRun {
    * @param train the training budget
    * @param data where the data came from (recorded in config.json)
    * @param valEvery validation used every k-th window (recorded in config.json)
+   * @param scan the registered name of the scan backend asked for (recorded in config.json)
    */
   public record Spec(String dataset, Tsm2Config model, TrainConfig train, String data,
-      int valEvery) {}
+      int valEvery, String scan) {}
 
   /** What a run measured. */
   public record Outcome(String dataset, int lookback, int horizon, double mse, double mae,
@@ -65,19 +67,19 @@ public final class ForecastRun {
   private record State(int epochsDone, int bestEpoch, double bestVal, int badEpochs,
       double seconds) {}
 
-  private final BackboneFactory backbones;
+  private final Variants variants;
   private final SelectiveScan scan;
-  private final PrintStream log;
+  private final PrintWriter log;
   private final Forecaster.BatchListener observer;
 
-  public ForecastRun(BackboneFactory backbones, SelectiveScan scan, PrintStream log) {
-    this(backbones, scan, log, (b, n, loss) -> { });
+  public ForecastRun(Variants variants, SelectiveScan scan, PrintWriter log) {
+    this(variants, scan, log, (b, n, loss) -> { });
   }
 
   /** With an observer of every training batch (after the progress line). */
-  public ForecastRun(BackboneFactory backbones, SelectiveScan scan, PrintStream log,
+  public ForecastRun(Variants variants, SelectiveScan scan, PrintWriter log,
       Forecaster.BatchListener observer) {
-    this.backbones = backbones;
+    this.variants = variants;
     this.scan = scan;
     this.log = log;
     this.observer = observer;
@@ -97,7 +99,7 @@ public final class ForecastRun {
     AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
     try (NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed((int) tc.seed());
-      Tsm2 model = new Tsm2(mc, backbones, scan);
+      Tsm2 model = new Tsm2(mc, variants, scan);
       model.initialize(manager, DataType.FLOAT32, model.inputShapes(tc.batchSize()));
       long params = model.getParameters().stream()
           .mapToLong(p -> p.getValue().getArray().size()).sum();
@@ -183,10 +185,10 @@ public final class ForecastRun {
   }
 
   private static void plotLosses(Path dir, Table metrics) throws IOException {
-    new LinePlot("Training curves").xLabel("epoch").yLabel("MSE (normalised)")
-        .series("train", metrics.doubles("epoch"), metrics.doubles("train_mse"))
-        .series("validation", metrics.doubles("epoch"), metrics.doubles("val_mse"))
-        .write(dir.resolve("loss.png"));
+    XYChart chart = Charts.line("Training curves", "epoch", "MSE (normalised)");
+    Charts.series(chart, "train", metrics.doubles("epoch"), metrics.doubles("train_mse"));
+    Charts.series(chart, "validation", metrics.doubles("epoch"), metrics.doubles("val_mse"));
+    Charts.write(dir.resolve("loss.png"), chart);
   }
 
   /** Four test windows spread over the split, last variate (OT in ETT): history, truth, forecast. */
@@ -196,7 +198,7 @@ public final class ForecastRun {
     int h = test.horizon();
     int m = test.variates();
     int shown = Math.min(t, 2 * h);
-    List<LinePlot> plots = new ArrayList<>();
+    List<XYChart> plots = new ArrayList<>();
     for (int k = 0; k < 4 && test.windows() > 0; k++) {
       int i = (int) ((long) k * (test.windows() - 1) / 3);
       float[] x = new float[t * m];
@@ -217,11 +219,13 @@ public final class ForecastRun {
         truth[s] = y[s * m + m - 1];
         pred[s] = p[s * m + m - 1];
       }
-      plots.add(new LinePlot("test window " + i).xLabel("step").yLabel("value (normalised)")
-          .series("history", histX, hist).series("truth", futX, truth)
-          .series("forecast", futX, pred).marker(0, "forecast start"));
+      XYChart chart = Charts.line("test window " + i, "step", "value (normalised)");
+      Charts.series(chart, "history", histX, hist);
+      Charts.series(chart, "truth", futX, truth);
+      Charts.series(chart, "forecast", futX, pred);
+      plots.add(chart);
     }
-    LinePlot.writeGrid(dir.resolve("forecast.png"),
+    Charts.writeGrid(dir.resolve("forecast.png"),
         "TSM2 forecasts, last variate, H=" + mc.horizon(), 2, plots);
   }
 
@@ -231,6 +235,7 @@ public final class ForecastRun {
     o.addProperty("data", spec.data());
     o.addProperty("val_every", spec.valEvery());
     o.add("model", GSON.toJsonTree(spec.model()));
+    o.addProperty("scan", spec.scan());
     o.add("train", GSON.toJsonTree(spec.train()));
     o.addProperty("java", System.getProperty("java.version"));
     return GSON.toJson(o);

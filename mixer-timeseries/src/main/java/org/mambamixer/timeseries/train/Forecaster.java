@@ -15,7 +15,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Random;
 import org.mambamixer.api.scan.Backprop;
-import org.mambamixer.api.train.AdamW;
+import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.Tsm2;
 

@@ -2,7 +2,7 @@ package org.mambamixer.timeseries.train;
 
 import static org.mambamixer.api.util.Tensors.requirePositive;
 
-import org.mambamixer.api.train.LrSchedule;
+import org.mambamixer.runtime.train.LrSchedule;
 
 /**
  * How TSM2 is trained (D11).

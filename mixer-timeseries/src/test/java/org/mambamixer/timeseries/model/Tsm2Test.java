@@ -14,17 +14,17 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.google.inject.Guice;
 import org.junit.jupiter.api.Test;
-import org.mambamixer.api.block.BackboneFactory;
 import org.mambamixer.api.inject.MixerModule;
+import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.ReferenceScan;
 
 class Tsm2Test {
-  private static final BackboneFactory BACKBONES =
-      Guice.createInjector(new MixerModule()).getInstance(BackboneFactory.class);
+  private static final Variants BACKBONES =
+      Guice.createInjector(new MixerModule()).getInstance(Variants.class);
 
   static Tsm2Config tiny() {
-    return new Tsm2Config(32, 8, 3, 8, 4, 8, 2, 2, 4, 2, 0f, true, false,
+    return new Tsm2Config(32, 8, 3, 8, 4, 8, 2, 2, 4, 2, 0f, true, org.mambamixer.api.block.MixerChoice.DEFAULT,
         Tsm2Config.Exogenous.NONE);
   }
 

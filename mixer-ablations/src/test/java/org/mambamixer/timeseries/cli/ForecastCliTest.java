@@ -1,0 +1,82 @@
+package org.mambamixer.timeseries.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mambamixer.ablations.Assembled;
+import org.mambamixer.ablations.cli.Main;
+
+/** The forecast and predict commands end to end through the launcher, and their usage errors. */
+class ForecastCliTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Main.commandLine(Assembled.injector(), new PrintWriter(out, true),
+        new PrintWriter(err, true)).execute(args);
+  }
+
+  @Test
+  void trainsThenPredictsFromTheRunDirectory(@TempDir Path tmp) throws Exception {
+    Path csv = tmp.resolve("toy.csv.gz");
+    StringBuilder sb = new StringBuilder("date,x,y\n");
+    for (int t = 0; t < 400; t++) {
+      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f,%.3f%n", 1 + t / 24, t % 24,
+          Math.sin(t / 5.0), Math.cos(t / 9.0)));
+    }
+    try (var gz = new java.util.zip.GZIPOutputStream(Files.newOutputStream(csv))) {
+      gz.write(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    Path runDir = tmp.resolve("run");
+    assertThat(run("forecast", "--data", csv.toString(), "--lookback", "48", "--horizon", "12",
+        "--epochs", "1", "--max-batches", "3", "--d-model", "8", "--layers", "1", "--d-state", "4",
+        "--skip", "softmax", "--scan", "cpu", "--run-dir", runDir.toString())).isZero();
+    assertThat(out.toString()).contains("repeat-last-value baseline").contains("test MSE");
+    assertThat(runDir.resolve("results.csv")).isNotEmptyFile();
+    assertThat(Files.readString(runDir.resolve("H12/config.json")))
+        .contains("\"skip\": \"softmax\"").contains("\"scan\": \"cpu\"");
+
+    Path pred = tmp.resolve("pred.csv");
+    assertThat(run("predict", "--checkpoint", runDir.resolve("H12").toString(), "--data",
+        csv.toString(), "--origins", "3", "--scan", "cpu", "--output", pred.toString())).isZero();
+    List<String> lines = Files.readAllLines(pred);
+    assertThat(lines).hasSize(1 + 3 * 12);
+    assertThat(lines.get(0)).isEqualTo("origin,date,step,x,y");
+    // The last origin is the file's last row (day 17, 15:00); its first forecast is an hour later.
+    assertThat(lines.get(1 + 2 * 12)).startsWith("2021-03-17T15:00,2021-03-17T16:00,1,");
+    double x = Double.parseDouble(lines.get(1).split(",")[3]);
+    assertThat(x).isBetween(-3.0, 3.0); // back on the raw scale of a unit sine
+  }
+
+  @Test
+  void flagMistakesAreUsageErrorsWithExitCode2(@TempDir Path tmp) {
+    assertThat(run("forecast", "--lookback", "96")).isEqualTo(2);
+    assertThat(err.toString()).contains("--dataset").contains("Usage: mambamixer forecast");
+    assertThat(run("forecast", "--dataset", "ETTh1", "--resume")).isEqualTo(2);
+    assertThat(err.toString()).contains("--resume needs the --run-dir");
+    assertThat(run("forecast", "--dataset", "ETTh1", "--budget", "huge")).isEqualTo(2);
+    assertThat(err.toString()).contains("--budget").contains("quick, full");
+    assertThat(run("forecast", "--dataset", "nope", "--data-dir", tmp.toString())).isEqualTo(1);
+    assertThat(err.toString())
+        .contains("'nope' is neither an existing file nor a known dataset name");
+    assertThat(run("predict", "--checkpoint", tmp.toString(), "--data", "x.csv")).isEqualTo(2);
+    assertThat(err.toString()).contains("config.json is missing");
+  }
+
+  @Test
+  void anUnknownVariantNameExitsNonZeroListingTheKnownOnes() {
+    assertThat(run("forecast", "--dataset", "ETTh1", "--token-mixer", "no-such-thing"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("unknown token mixer 'no-such-thing'; known: ")
+        .contains("selective, selective-bidirectional");
+    assertThat(run("forecast", "--dataset", "ETTh1", "--scan", "tpu")).isNotZero();
+    assertThat(err.toString()).contains("unknown scan backend 'tpu'; known: auto, cpu, cuda");
+  }
+}

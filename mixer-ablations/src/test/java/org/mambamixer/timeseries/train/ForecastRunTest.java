@@ -1,0 +1,94 @@
+package org.mambamixer.timeseries.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mambamixer.ablations.Assembled;
+import org.mambamixer.api.inject.Variants;
+import org.mambamixer.api.scan.SelectiveScan;
+import org.junit.jupiter.api.io.TempDir;
+import org.mambamixer.runtime.report.Table;
+import org.mambamixer.timeseries.data.ForecastData;
+import org.mambamixer.timeseries.model.Tsm2Config;
+
+/** Run directories: contents, reproducibility with a seed, and resuming a killed run. */
+class ForecastRunTest {
+  private static final Variants VARIANTS = Assembled.variants();
+  private static final Tsm2Config MODEL = new Tsm2Config(48, 12, 3, 8, 4, 8, 1, 2, 4, 2, 0.1f,
+      true, org.mambamixer.api.block.MixerChoice.DEFAULT, Tsm2Config.Exogenous.NONE);
+  private static final TrainConfig TRAIN =
+      new TrainConfig(2, 16, 64, 3e-3f, 1e-4f, 0, 0.01f, 5, 6, 7);
+
+  @TempDir
+  static Path tmp;
+  private static ForecastData data;
+
+  /** Three noisy sines with different periods, 700 hourly rows. */
+  @BeforeAll
+  static void writeSeries() throws IOException {
+    Path csv = tmp.resolve("sines.csv");
+    StringBuilder sb = new StringBuilder("date,a,b,c\n");
+    Random rnd = new Random(1);
+    for (int t = 0; t < 700; t++) {
+      sb.append(String.format(Locale.ROOT, "2020-01-%02d %02d:00:00,%.4f,%.4f,%.4f%n",
+          1 + t / 24, t % 24, Math.sin(t / 4.0) + 0.1 * rnd.nextGaussian(),
+          Math.cos(t / 7.0) + 0.1 * rnd.nextGaussian(), Math.sin(t / 11.0) * 2));
+    }
+    Files.writeString(csv, sb.toString());
+    data = ForecastData.load(csv, MODEL.lookback(), MODEL.horizon(), TRAIN.batchSize(), TRAIN.seed());
+  }
+
+  private static ForecastRun.Outcome run(Path dir, boolean resume, Forecaster.BatchListener obs)
+      throws IOException {
+    ForecastRun r = new ForecastRun(VARIANTS, VARIANTS.scan("cpu"),
+        new PrintWriter(new ByteArrayOutputStream()), obs);
+    return r.execute(new ForecastRun.Spec("sines", MODEL, TRAIN, "sines.csv", 1, "cpu"), data.train(),
+        data.val(), data.test(), dir, resume);
+  }
+
+  @Test
+  void writesTheRunDirectoryAndRepeatsWithTheSameSeed() throws IOException {
+    ForecastRun.Outcome a = run(tmp.resolve("a"), false, (b, n, l) -> { });
+    ForecastRun.Outcome b = run(tmp.resolve("b"), false, (x, n, l) -> { });
+    assertThat(b.mse()).isEqualTo(a.mse());
+    assertThat(b.mae()).isEqualTo(a.mae());
+    for (String f : new String[] {"config.json", "metrics.csv", "results.csv", "results.md",
+        "horizon_mse.csv", "loss.png", "forecast.png", "checkpoint/best", "checkpoint/last",
+        "state.json"}) {
+      assertThat(tmp.resolve("a").resolve(f)).as(f).isNotEmptyFile();
+    }
+    Table results = Table.readCsv(tmp.resolve("a/results.csv"));
+    assertThat(results.columns().subList(0, 7))
+        .containsExactly("dataset", "lookback", "horizon", "mse", "mae", "epochs", "seconds");
+    assertThat(results.doubles("mse")[0]).isEqualTo(a.mse());
+    assertThat(Table.readCsv(tmp.resolve("a/metrics.csv")).rowCount()).isEqualTo(2);
+    assertThat(a.mse()).isLessThan(1.0); // normalised sines are learnable in two short epochs
+  }
+
+  @Test
+  void aResumedRunEndsExactlyLikeAnUninterruptedOne() throws IOException {
+    ForecastRun.Outcome straight = run(tmp.resolve("straight"), false, (b, n, l) -> { });
+    AtomicInteger calls = new AtomicInteger();
+    Path killed = tmp.resolve("killed");
+    assertThatThrownBy(() -> run(killed, false, (b, n, l) -> {
+      if (calls.incrementAndGet() == TRAIN.maxBatchesPerEpoch() + 2) {
+        throw new IllegalStateException("killed");
+      }
+    })).hasMessage("killed");
+    assertThatThrownBy(() -> run(killed, false, (b, n, l) -> { }))
+        .hasMessageContaining("--resume");
+    ForecastRun.Outcome resumed = run(killed, true, (b, n, l) -> { });
+    assertThat(resumed.mse()).isEqualTo(straight.mse());
+    assertThat(Table.readCsv(killed.resolve("metrics.csv")).rowCount()).isEqualTo(2);
+  }
+}

@@ -1,9 +1,0 @@
-package org.mambamixer.api.report;
-
-import java.io.IOException;
-
-/** A callback that may throw {@link IOException}, e.g. a writer filling a stream or folder. */
-@FunctionalInterface
-public interface IOConsumer<T> {
-  void accept(T value) throws IOException;
-}

@@ -1,0 +1,14 @@
+package org.mambamixer.runtime.cli;
+
+import picocli.CommandLine.Option;
+
+/** The scan-backend switch, spelled {@code --scan} in every command that runs a scan. */
+public final class ScanOption {
+  @Option(names = "--scan", paramLabel = "NAME", defaultValue = "auto",
+      description = "selective-scan backend: reference, cpu, cuda, auto, ... (default: ${DEFAULT-VALUE})")
+  String scan;
+
+  public String name() {
+    return scan;
+  }
+}
