@@ -79,4 +79,45 @@ class ForecastCliTest {
     assertThat(run("forecast", "--dataset", "ETTh1", "--scan", "tpu")).isNotZero();
     assertThat(err.toString()).contains("unknown scan backend 'tpu'; known: auto, cpu, cuda");
   }
+
+  @Test
+  void resumeWithAConflictingFlagNamesItAndChangesNothing(@TempDir Path tmp) throws Exception {
+    Path csv = tmp.resolve("toy.csv");
+    StringBuilder sb = new StringBuilder("date,x\n");
+    for (int t = 0; t < 300; t++) {
+      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f%n", 1 + t / 24, t % 24,
+          Math.sin(t / 5.0)));
+    }
+    Files.writeString(csv, sb);
+    Path runDir = tmp.resolve("run");
+    String[] start = {"forecast", "--data", csv.toString(), "--lookback", "32", "--horizon", "8",
+        "--epochs", "2", "--max-batches", "2", "--d-model", "8", "--layers", "1", "--d-state", "4",
+        "--skip", "frozen", "--scan", "cpu", "--run-dir", runDir.toString()};
+    assertThat(run(start)).as(err.toString()).isZero();
+    java.util.Map<Path, byte[]> before = snapshot(runDir);
+    assertThat(run("forecast", "--data", csv.toString(), "--lookback", "48", "--run-dir",
+        runDir.toString(), "--resume")).isEqualTo(2);
+    assertThat(err.toString()).contains("--lookback 48 (the run has 32)");
+    java.util.Map<Path, byte[]> after = snapshot(runDir);
+    assertThat(after).containsOnlyKeys(before.keySet());
+    before.forEach((p, bytes) -> assertThat(after.get(p)).as(p.toString()).isEqualTo(bytes));
+    // Without conflicting flags the run continues with its own settings (frozen skip, cpu scan,
+    // its budget), not the defaults, and its config.json stays as it was written.
+    String config = Files.readString(runDir.resolve("H8/config.json"));
+    assertThat(run("forecast", "--data", csv.toString(), "--run-dir", runDir.toString(),
+        "--resume")).as(err.toString()).isZero();
+    assertThat(Files.readString(runDir.resolve("H8/config.json"))).isEqualTo(config)
+        .contains("\"skip\": \"frozen\"").contains("\"command\": \"mambamixer forecast --data")
+        .contains("\"data_sha256\": \"");
+  }
+
+  private static java.util.Map<Path, byte[]> snapshot(Path dir) throws java.io.IOException {
+    java.util.Map<Path, byte[]> files = new java.util.TreeMap<>();
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        files.put(dir.relativize(p), Files.readAllBytes(p));
+      }
+    }
+    return files;
+  }
 }

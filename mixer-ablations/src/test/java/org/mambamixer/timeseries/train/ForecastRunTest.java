@@ -52,7 +52,7 @@ class ForecastRunTest {
       throws IOException {
     ForecastRun r = new ForecastRun(VARIANTS, VARIANTS.scan("cpu"),
         new PrintWriter(new ByteArrayOutputStream()), obs);
-    return r.execute(new ForecastRun.Spec("sines", MODEL, TRAIN, "sines.csv", 1, "cpu"), data.train(),
+    return r.execute(new ForecastRun.Spec("sines", MODEL, TRAIN, "sines.csv", 1, "cpu", "test", ""), data.train(),
         data.val(), data.test(), dir, resume);
   }
 

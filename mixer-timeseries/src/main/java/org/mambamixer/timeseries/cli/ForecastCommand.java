@@ -162,28 +162,38 @@ public final class ForecastCommand implements LauncherCommand {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    TrainConfig train = trainConfig();
-    Path csv = source.data != null ? source.data
-        : DataLocator.fromEnvironment(dataDir).locate(source.dataset);
-    SelectiveScan scan = variants.scan(scanOption.name());
-    ForecastRun runner = new ForecastRun(variants, scan, out);
-    Path parent = runDir != null ? runDir : runsDir.resolve(name(csv) + "-L" + lookback + "-"
+    Path parent = runDir != null ? runDir : runsDir.resolve(runName() + "-L" + lookback + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+    ForecastRun.Spec stored = resume ? storedSpec(parent) : null;
+    if (stored != null) {
+      rejectConflicts(stored);
+    }
+    TrainConfig train = stored != null ? stored.train() : trainConfig();
+    Path csv = stored != null ? Path.of(stored.data()) : source.data != null ? source.data
+        : DataLocator.fromEnvironment(dataDir).locate(source.dataset);
+    String scanName = stored != null ? stored.scan() : scanOption.name();
+    int t = stored != null ? stored.model().lookback() : lookback;
+    SelectiveScan scan = variants.scan(scanName);
+    ForecastRun runner = new ForecastRun(variants, scan, out);
     List<ForecastRun.Outcome> outcomes = new ArrayList<>();
     for (int h : horizons) {
-      ForecastData data = ForecastData.load(csv, lookback, h, train.batchSize(), train.seed());
+      ForecastData data = ForecastData.load(csv, t, h, train.batchSize(), train.seed());
       String dataset = data.series().name();
-      Tsm2Config model = modelConfig(dataset, data.series().variates()).withHorizon(h);
+      Tsm2Config model = stored != null ? stored.model().withHorizon(h)
+          : modelConfig(dataset, data.series().variates()).withHorizon(h);
       NaiveForecast.Result naive = NaiveForecast.evaluate(data.test());
       out.printf(Locale.ROOT, "%s H=%d: repeat-last-value baseline on test: MSE %.4f  MAE %.4f%n",
           dataset, h, naive.mse(), naive.mae());
       Path dir = parent.resolve("H" + h);
       Files.createDirectories(dir);
-      AtomicFiles.writeString(dir.resolve("scaler.json"),
-          new com.google.gson.Gson().toJson(data.scaler()));
+      if (!resume || !Files.exists(dir.resolve("scaler.json"))) {
+        AtomicFiles.writeString(dir.resolve("scaler.json"),
+            new com.google.gson.Gson().toJson(data.scaler()));
+      }
+      int every = stored != null ? stored.valEvery() : valEvery;
       outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train, csv.toString(),
-          valEvery, scanOption.name()),
-          data.train(), data.val().every(valEvery), data.test(), dir, resume));
+          every, scanName, commandLine(), ForecastRun.sha256(csv)),
+          data.train(), data.val().every(every), data.test(), dir, resume));
       ForecastRun.writeResults(parent, outcomes);
     }
     out.println();
@@ -248,6 +258,102 @@ public final class ForecastCommand implements LauncherCommand {
     if (value <= 0) {
       throw usage(flag + " must be positive, got " + value);
     }
+  }
+
+  /**
+   * The settings of the run being resumed, from its horizons' config.json files, or null where
+   * the run has written none yet (then {@code --resume} starts fresh, as documented). Without
+   * {@code --horizon}, the run's own horizons are resumed.
+   */
+  private ForecastRun.Spec storedSpec(Path parent) throws java.io.IOException {
+    if (!Files.isDirectory(parent)) {
+      return null;
+    }
+    List<Integer> own;
+    try (var dirs = Files.list(parent)) {
+      own = dirs.filter(d -> d.getFileName().toString().matches("H\\d+")
+              && Files.isRegularFile(d.resolve("config.json")))
+          .map(d -> Integer.parseInt(d.getFileName().toString().substring(1))).sorted().toList();
+    }
+    if (own.isEmpty()) {
+      return null;
+    }
+    if (!given("--horizon")) {
+      horizons = own;
+    }
+    int h = own.contains(horizons.get(0)) ? horizons.get(0) : own.get(0);
+    return ForecastRun.readSpec(parent.resolve("H" + h).resolve("config.json"));
+  }
+
+  /**
+   * A flag given beside {@code --resume} must agree with the run's own config: the run continues
+   * with its settings, so a different value is an error that names the flag, and nothing in the
+   * run directory has been touched yet.
+   */
+  private void rejectConflicts(ForecastRun.Spec s) {
+    Tsm2Config m = s.model();
+    TrainConfig t = s.train();
+    List<String> bad = new ArrayList<>();
+    conflict(bad, "--lookback", lookback, m.lookback());
+    conflict(bad, "--seed", seed, t.seed());
+    conflict(bad, "--val-every", valEvery, s.valEvery());
+    conflict(bad, "--scan", scanOption.name(), s.scan());
+    conflict(bad, "--epochs", epochs, t.epochs());
+    conflict(bad, "--max-batches", maxBatches, t.maxBatchesPerEpoch());
+    conflict(bad, "--batch-size", batchSize, t.batchSize());
+    conflict(bad, "--lr", lr, t.lr());
+    conflict(bad, "--weight-decay", weightDecay, t.weightDecay());
+    conflict(bad, "--patience", patience, t.patience());
+    conflict(bad, "--d-model", dModel, m.dModel());
+    conflict(bad, "--layers", layers, m.layers());
+    conflict(bad, "--d-state", dState, m.dState());
+    conflict(bad, "--patch", patch, m.patchLen());
+    conflict(bad, "--stride", stride, m.stride());
+    conflict(bad, "--dropout", dropout, m.dropout());
+    conflict(bad, "--no-revin", noRevin, !m.revin());
+    MixerChoice chosen = variantOptions.over(m.variants());
+    conflict(bad, "--token-mixer", chosen.tokenMixer(), m.variants().tokenMixer());
+    conflict(bad, "--channel-mixer", chosen.channelMixer(), m.variants().channelMixer());
+    conflict(bad, "--skip", chosen.skip(), m.variants().skip());
+    conflict(bad, "--norm", chosen.norm(), m.variants().norm());
+    if (source.data != null) {
+      conflict(bad, "--data", source.data.toString(), s.data());
+    }
+    if (budget != Budget.quick || given("--budget")) {
+      TrainConfig b = budget == Budget.quick ? TrainConfig.quick() : TrainConfig.full();
+      if (b.epochs() != t.epochs() || b.maxBatchesPerEpoch() != t.maxBatchesPerEpoch()) {
+        bad.add("--budget " + budget + " (the run was started with " + t.epochs()
+            + " epochs of " + (t.maxBatchesPerEpoch() == 0 ? "every" : "at most "
+            + t.maxBatchesPerEpoch()) + " batches)");
+      }
+    }
+    if (!bad.isEmpty()) {
+      throw usage("--resume continues the run with its own settings (config.json); these flags"
+          + " conflict with them: " + String.join("; ", bad) + ". Leave them off, or start a"
+          + " new run.");
+    }
+  }
+
+  private void conflict(List<String> bad, String flag, Object given, Object stored) {
+    if (given != null && given(flag) && !String.valueOf(given).equals(String.valueOf(stored))
+        && !(given instanceof Number g && stored instanceof Number st
+            && g.doubleValue() == st.doubleValue())) {
+      bad.add(flag + " " + given + " (the run has " + stored + ")");
+    }
+  }
+
+  private boolean given(String flag) {
+    return spec.commandLine().getParseResult().hasMatchedOption(flag);
+  }
+
+  /** The command line as typed after the launcher, recorded in config.json. */
+  private String commandLine() {
+    // originalArgs() is the whole command line, the sub-command's name included.
+    return "mambamixer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+  }
+
+  private String runName() {
+    return source.data != null ? name(source.data) : source.dataset;
   }
 
   private ParameterException usage(String message) {

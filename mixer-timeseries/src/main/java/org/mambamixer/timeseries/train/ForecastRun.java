@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.report.AtomicFiles;
 import org.knowm.xchart.XYChart;
@@ -55,9 +56,11 @@ public final class ForecastRun {
    * @param data where the data came from (recorded in config.json)
    * @param valEvery validation used every k-th window (recorded in config.json)
    * @param scan the registered name of the scan backend asked for (recorded in config.json)
+   * @param commandLine the command that started the run
+   * @param dataSha256 SHA-256 of the data file, so a rerun can tell it has the same data
    */
   public record Spec(String dataset, Tsm2Config model, TrainConfig train, String data,
-      int valEvery, String scan) {}
+      int valEvery, String scan, String commandLine, String dataSha256) {}
 
   /** What a run measured. */
   public record Outcome(String dataset, int lookback, int horizon, double mse, double mae,
@@ -96,7 +99,10 @@ public final class ForecastRun {
       throw new IOException(runDir + " already holds a run; pass --resume to continue it or"
           + " choose another --run-dir");
     }
-    AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
+    if (!resume || !Files.exists(runDir.resolve("config.json"))) {
+      // Written once, before training: a resumed run keeps the config it was started with.
+      AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
+    }
     try (NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed((int) tc.seed());
       Tsm2 model = new Tsm2(mc, variants, scan);
@@ -233,12 +239,50 @@ public final class ForecastRun {
     JsonObject o = new JsonObject();
     o.addProperty("dataset", spec.dataset());
     o.addProperty("data", spec.data());
+    o.addProperty("data_sha256", spec.dataSha256());
     o.addProperty("val_every", spec.valEvery());
     o.add("model", GSON.toJsonTree(spec.model()));
     o.addProperty("scan", spec.scan());
     o.add("train", GSON.toJsonTree(spec.train()));
+    o.addProperty("command", spec.commandLine());
+    o.addProperty("commit", Objects.requireNonNullElse(System.getenv("MAMBAMIXER_COMMIT"),
+        "unknown"));
     o.addProperty("java", System.getProperty("java.version"));
     return GSON.toJson(o);
+  }
+
+  /** The settings of a run, from its config.json. */
+  public static Spec readSpec(Path configJson) throws IOException {
+    JsonObject o;
+    try {
+      o = GSON.fromJson(Files.readString(configJson), JsonObject.class);
+    } catch (RuntimeException e) {
+      throw new IOException(configJson + " is not a readable run config: " + e.getMessage(), e);
+    }
+    if (o == null || !o.has("model") || !o.has("train") || !o.has("data")) {
+      throw new IOException(configJson + " is not a run config of ./mambamixer forecast (needs"
+          + " model, train and data)");
+    }
+    return new Spec(o.get("dataset").getAsString(), GSON.fromJson(o.get("model"), Tsm2Config.class),
+        GSON.fromJson(o.get("train"), TrainConfig.class), o.get("data").getAsString(),
+        o.has("val_every") ? o.get("val_every").getAsInt() : 1,
+        o.has("scan") ? o.get("scan").getAsString() : "auto",
+        o.has("command") ? o.get("command").getAsString() : "",
+        o.has("data_sha256") ? o.get("data_sha256").getAsString() : "");
+  }
+
+  /** SHA-256 of a file, hex. */
+  public static String sha256(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 16];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        d.update(buf, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(d.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Peak resident memory of this process (VmHWM), in MiB; -1 where /proc is absent. */
