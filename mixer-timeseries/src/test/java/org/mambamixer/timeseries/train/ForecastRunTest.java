@@ -23,6 +23,7 @@ import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.cuda.inject.ScanBackend;
 import org.mambamixer.cuda.inject.ScanBackendModule;
 import org.mambamixer.timeseries.data.ForecastData;
+import org.mambamixer.timeseries.data.NaiveForecast;
 import org.mambamixer.timeseries.model.Tsm2Config;
 
 /** Run directories: contents, reproducibility with a seed, and resuming a killed run. */
@@ -77,7 +78,12 @@ class ForecastRunTest {
         .containsExactly("dataset", "lookback", "horizon", "mse", "mae", "epochs", "seconds");
     assertThat(results.doubles("mse")[0]).isEqualTo(a.mse());
     assertThat(Table.readCsv(tmp.resolve("a/metrics.csv")).rowCount()).isEqualTo(2);
-    assertThat(a.mse()).isLessThan(1.0); // normalised sines are learnable in two short epochs
+    NaiveForecast.Result naive = NaiveForecast.evaluate(data.test());
+    // Measured: TSM2 MSE 0.68 / MAE 0.68 against naive 1.16 / 0.83 on these windows. Two short
+    // epochs learn the sines well enough to beat repeating the last value by a clear margin.
+    assertThat(a.mse()).as("TSM2 test MSE vs naive %s", naive.mse())
+        .isLessThan(0.8 * naive.mse());
+    assertThat(a.mae()).as("TSM2 test MAE vs naive %s", naive.mae()).isLessThan(naive.mae());
   }
 
   @Test
