@@ -180,8 +180,8 @@ public final class ForecastCommand implements Command {
       }
       if (f.has("d-state")) {
         c = new Tsm2Config(c.lookback(), c.horizon(), c.variates(), c.patchLen(), c.stride(),
-            c.dModel(), c.layers(), c.expand(), f.positiveInt("d-state"), c.dConv(), c.dropout(),
-            c.revin(), c.bidirectionalTime(), c.exogenous());
+            c.padEnd(), c.dModel(), c.layers(), c.expand(), f.positiveInt("d-state"), c.dConv(),
+            c.dropout(), c.revin(), c.bidirectionalTime(), c.exogenous());
       }
       if (f.has("dropout")) {
         c = c.withDropout(f.number("dropout"));

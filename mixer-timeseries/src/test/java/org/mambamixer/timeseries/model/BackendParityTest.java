@@ -32,7 +32,7 @@ class BackendParityTest {
 
   private static Map<String, float[]> step(ScanBackend backend, float[] lossOut) {
     Injector inj = Guice.createInjector(new MixerModule(), new ScanBackendModule(backend));
-    Tsm2Config c = new Tsm2Config(32, 8, 3, 8, 4, 8, 2, 2, 4, 3, 0f, true, false,
+    Tsm2Config c = new Tsm2Config(32, 8, 3, 8, 4, true, 8, 2, 2, 4, 3, 0f, true, false,
         Tsm2Config.Exogenous.NONE);
     try (NDManager m = NDManager.newBaseManager()) {
       m.getEngine().setRandomSeed(17);

@@ -31,7 +31,7 @@ class ExogenousTest {
 
   @Test
   void futureCovariatesAndStaticFeaturesAreUsed() {
-    Tsm2Config base = new Tsm2Config(T, H, M, 4, 4, 8, 1, 2, 4, 2, 0f, false, false,
+    Tsm2Config base = new Tsm2Config(T, H, M, 4, 4, true, 8, 1, 2, 4, 2, 0f, false, false,
         Tsm2Config.Exogenous.NONE);
     double without = train(base);
     double with = train(base.withExogenous(new Tsm2Config.Exogenous(1, H, 1)));

@@ -24,7 +24,7 @@ class Tsm2Test {
       Guice.createInjector(new MixerModule()).getInstance(BackboneFactory.class);
 
   static Tsm2Config tiny() {
-    return new Tsm2Config(32, 8, 3, 8, 4, 8, 2, 2, 4, 2, 0f, true, false,
+    return new Tsm2Config(32, 8, 3, 8, 4, true, 8, 2, 2, 4, 2, 0f, true, false,
         Tsm2Config.Exogenous.NONE);
   }
 
@@ -32,7 +32,7 @@ class Tsm2Test {
   void mapsAWindowToTheHorizonForEveryVariate() {
     try (NDManager m = NDManager.newBaseManager()) {
       Tsm2 model = new Tsm2(tiny(), BACKBONES, new ReferenceScan());
-      assertThat(tiny().patches()).isEqualTo(7); // (32 - 8) / 4 + 1
+      assertThat(tiny().patches()).isEqualTo(8); // (32 - 8) / 4 + 1, + 1 for the padded end
       model.initialize(m, DataType.FLOAT32, model.inputShapes(5));
       NDArray y = model.forward(new ParameterStore(m, false),
           new NDList(m.randomNormal(new Shape(5, 32, 3))), false).singletonOrThrow();
