@@ -39,7 +39,11 @@ import org.mambamixer.api.util.MaxError;
  */
 public record GoldenBlock(String name, byte[] bytes) {
 
-  /** Upstream parameter name to the project's, for the route {@link ScanRoute#FORWARD}. */
+  /**
+   * Upstream parameter name to the project's, for the route {@link ScanRoute#FORWARD}. DJL names a
+   * child block by its position and name ("02s6_fwd"); a renamed or reordered child fails the
+   * check on the parameter set, never silently.
+   */
   public static final Map<String, String> PARAMETERS = parameterNames();
 
   private static Map<String, String> parameterNames() {
@@ -84,6 +88,7 @@ public record GoldenBlock(String name, byte[] bytes) {
       for (NDArray a : NDList.decode(m, bytes)) {
         file.put(a.getName(), a);
       }
+      // The initialisation ranges do not matter: every parameter is overwritten below.
       S6Config config = new S6Config(size(file, "d_model"), size(file, "expand"),
           size(file, "d_state"), size(file, "d_conv"), size(file, "dt_rank"), 1e-3f, 1e-1f, 1e-4f);
       NDArray x = array(file, "x"); // (B, L, d_model)
