@@ -11,7 +11,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.mambamixer.api.io.SharedFiles;
 
-/** Parity of the reference scan with every golden file in {@code mixer.golden.dir} (required under CI). */
+/**
+ * Parity of the reference scan with every golden file in {@code mixer.golden.dir} (required under
+ * CI).
+ */
 class GoldenScanTest {
 
   @TestFactory

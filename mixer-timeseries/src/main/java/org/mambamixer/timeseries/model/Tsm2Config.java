@@ -32,9 +32,8 @@ import org.mambamixer.api.ssm.S6Config;
  */
 public record Tsm2Config(
     int lookback, int horizon, int variates, int patchLen, int stride, boolean padEnd, int dModel,
-    int layers,
-    int expand, int dState, int dConv, float dropout, boolean revin, boolean bidirectionalTime,
-    Exogenous exogenous) {
+    int layers, int expand, int dState, int dConv, float dropout, boolean revin,
+    boolean bidirectionalTime, Exogenous exogenous) {
 
   /**
    * Auxiliary inputs (spec §6): static features S (M, staticFeatures) and future covariates
