@@ -54,7 +54,11 @@ public record ScanFixture(int b, int d, int l, int n, boolean z, boolean skip, b
    * @return out, last_state and grad_X for every input present
    */
   public Map<String, float[]> run(SelectiveScan scan, NDManager parent) {
-    ScanProblem p = problem();
+    return run(scan, parent, problem());
+  }
+
+  /** As {@link #run(SelectiveScan, NDManager)} on {@code p}, a problem of this fixture's shape. */
+  public Map<String, float[]> run(SelectiveScan scan, NDManager parent, ScanProblem p) {
     try (NDManager m = parent.newSubManager()) {
       Map<String, NDArray> in = new LinkedHashMap<>();
       in.put("u", m.create(p.u(), new Shape(b, d, l)));

@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import org.junit.jupiter.api.Test;
 import org.mambamixer.ablations.Assembled;
+import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.scan.Backprop;
@@ -27,7 +28,8 @@ class ExogenousTest {
 
   @Test
   void futureCovariatesAndStaticFeaturesAreUsed() {
-    Tsm2Config base = new Tsm2Config(T, H, M, 4, 4, 8, 1, 2, 4, 2, 0f, false, org.mambamixer.api.block.MixerChoice.DEFAULT,
+    Tsm2Config base = new Tsm2Config(T, H, M, 4, 4, true, 8, 1, 2, 4, 2, 0f, false,
+        MixerChoice.DEFAULT,
         Tsm2Config.Exogenous.NONE);
     double without = train(base);
     double with = train(base.withExogenous(new Tsm2Config.Exogenous(1, H, 1)));

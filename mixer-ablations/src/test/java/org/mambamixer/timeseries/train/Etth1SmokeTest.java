@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.mambamixer.ablations.Assembled;
 import org.mambamixer.api.inject.Variants;
+import org.mambamixer.api.io.SharedFiles;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.timeseries.data.DataLocator;
@@ -22,8 +22,9 @@ class Etth1SmokeTest {
 
   @Test
   void briefTrainingBeatsTheNaiveForecast(@TempDir Path tmp) throws Exception {
-    Path dir = Path.of(System.getProperty("mixer.data.dir", "../shared/data"), "forecasting");
-    Assumptions.assumeTrue(Files.isDirectory(dir), "no forecasting data at " + dir.toAbsolutePath());
+    Path dir = SharedFiles.dataDir().resolve("forecasting");
+    Assumptions.assumeTrue(SharedFiles.present(dir, "forecasting data"),
+        SharedFiles.missing(dir, "forecasting data"));
     Path csv = DataLocator.fromEnvironment(dir.toString()).locate("ETTh1");
     TrainConfig train = TrainConfig.quick().withEpochs(1).withMaxBatches(40);
     ForecastData data = ForecastData.load(csv, 96, 96, train.batchSize(), train.seed());

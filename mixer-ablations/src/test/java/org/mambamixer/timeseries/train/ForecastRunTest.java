@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mambamixer.ablations.Assembled;
+import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
+import org.mambamixer.timeseries.data.NaiveForecast;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.runtime.report.Table;
@@ -24,8 +26,8 @@ import org.mambamixer.timeseries.model.Tsm2Config;
 /** Run directories: contents, reproducibility with a seed, and resuming a killed run. */
 class ForecastRunTest {
   private static final Variants VARIANTS = Assembled.variants();
-  private static final Tsm2Config MODEL = new Tsm2Config(48, 12, 3, 8, 4, 8, 1, 2, 4, 2, 0.1f,
-      true, org.mambamixer.api.block.MixerChoice.DEFAULT, Tsm2Config.Exogenous.NONE);
+  private static final Tsm2Config MODEL = new Tsm2Config(48, 12, 3, 8, 4, true, 8, 1, 2, 4, 2,
+      0.1f, true, MixerChoice.DEFAULT, Tsm2Config.Exogenous.NONE);
   private static final TrainConfig TRAIN =
       new TrainConfig(2, 16, 64, 3e-3f, 1e-4f, 0, 0.01f, 5, 6, 7);
 
@@ -72,7 +74,12 @@ class ForecastRunTest {
         .containsExactly("dataset", "lookback", "horizon", "mse", "mae", "epochs", "seconds");
     assertThat(results.doubles("mse")[0]).isEqualTo(a.mse());
     assertThat(Table.readCsv(tmp.resolve("a/metrics.csv")).rowCount()).isEqualTo(2);
-    assertThat(a.mse()).isLessThan(1.0); // normalised sines are learnable in two short epochs
+    NaiveForecast.Result naive = NaiveForecast.evaluate(data.test());
+    // Measured: TSM2 MSE 0.70 / MAE 0.70 against naive 1.16 / 0.83 on these windows. Two short
+    // epochs learn the sines well enough to beat repeating the last value by a clear margin.
+    assertThat(a.mse()).as("TSM2 test MSE vs naive %s", naive.mse())
+        .isLessThan(0.8 * naive.mse());
+    assertThat(a.mae()).as("TSM2 test MAE vs naive %s", naive.mae()).isLessThan(naive.mae());
   }
 
   @Test

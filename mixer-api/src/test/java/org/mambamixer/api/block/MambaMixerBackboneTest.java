@@ -66,6 +66,30 @@ class MambaMixerBackboneTest {
   }
 
   @Test
+  void everyParameterAndEveryAveragingScalarGetsAGradient() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      MambaMixerBackbone net = backbone(3);
+      NDArray x = GradCheck.prepare(m, net, X, 5);
+      NDArray w = m.randomNormal(0, 1, X, DataType.FLOAT64);
+      try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+        Backprop.backward(GradCheck.weightedLoss(net, x, w).get());
+      }
+      int scalars = 0;
+      for (var p : net.getParameters()) {
+        NDArray g = p.getValue().getArray().getGradient();
+        assertThat(g.abs().sum().getDouble()).as("gradient of %s", p.getKey()).isPositive();
+        if (p.getKey().contains("skip")) {
+          // Each scalar weighs its own earlier feature map, so none may be cut off.
+          assertThat(g.abs().min().getDouble()).as("smallest gradient of %s", p.getKey())
+              .isPositive();
+          scalars += (int) g.size();
+        }
+      }
+      assertThat(scalars).isEqualTo(3 * (2 * 3 + 3));
+    }
+  }
+
+  @Test
   void sameSeedGivesBitwiseIdenticalParametersAndLosses() {
     float[][] a = train(42);
     float[][] b = train(42);

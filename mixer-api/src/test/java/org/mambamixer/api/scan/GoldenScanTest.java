@@ -9,18 +9,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.mambamixer.api.io.SharedFiles;
 
-/** Parity of the reference scan with every golden file in {@code mixer.golden.dir}. */
+/**
+ * Parity of the reference scan with every golden file in {@code mixer.golden.dir} (required under
+ * CI).
+ */
 class GoldenScanTest {
-
-  static Path goldenDir() {
-    return Path.of(System.getProperty("mixer.golden.dir", "../shared/golden"));
-  }
 
   @TestFactory
   Stream<DynamicTest> referenceMatchesEveryGoldenFile() throws Exception {
-    Path dir = goldenDir();
-    Assumptions.assumeTrue(dir.toFile().isDirectory(), "no golden directory at " + dir.toAbsolutePath());
+    Path dir = SharedFiles.goldenDir();
+    Assumptions.assumeTrue(SharedFiles.present(dir, "golden vectors"),
+        SharedFiles.missing(dir, "golden vectors"));
     List<GoldenCase> cases = GoldenCase.loadAll(dir);
     assertThat(cases).as("golden files in %s", dir).isNotEmpty();
     SelectiveScan backend = new ReferenceScan();

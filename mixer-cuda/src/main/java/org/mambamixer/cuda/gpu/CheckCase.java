@@ -11,14 +11,30 @@ import org.mambamixer.cuda.ScanProblem;
  * @param gate whether z is present
  * @param bias whether delta_bias is present
  * @param h0 whether an initial state is given
+ * @param largeDelta delta spread over [-70, 110]: past softplus's threshold (20, where it returns
+ *     x itself) and past 88.7, where a naive log(1 + exp(x)) overflows float; needs softplus
  */
 public record CheckCase(String name, int batch, int dim, int len, int dstate, boolean skip,
-    boolean gate, boolean bias, boolean softplus, boolean h0, boolean reverse) {
+    boolean gate, boolean bias, boolean softplus, boolean h0, boolean reverse,
+    boolean largeDelta) {
+
+  public CheckCase {
+    if (largeDelta && !softplus) {
+      throw new IllegalArgumentException(
+          "largeDelta needs softplus: a raw delta of -70 would be a negative step size");
+    }
+  }
+
+  /** A case with delta in the range a trained Mamba block sees. */
+  public CheckCase(String name, int batch, int dim, int len, int dstate, boolean skip,
+      boolean gate, boolean bias, boolean softplus, boolean h0, boolean reverse) {
+    this(name, batch, dim, len, dstate, skip, gate, bias, softplus, h0, reverse, false);
+  }
 
   /**
    * The cases scan-check runs: odd sizes (a partial channel tile, L not a multiple of the
-   * checkpoint chunk), every optional input present and absent, both directions, then one larger
-   * shape for timing.
+   * checkpoint chunk), every optional input present and absent, both directions, step sizes past
+   * softplus's threshold, then one larger shape for timing.
    */
   public static List<CheckCase> standard() {
     return List.of(
@@ -27,6 +43,8 @@ public record CheckCase(String name, int batch, int dim, int len, int dstate, bo
         new CheckCase("bare-h0", 3, 7, 37, 4, false, false, false, false, true, false),
         new CheckCase("skip-bias-reverse", 1, 33, 64, 8, true, false, true, false, false, true),
         new CheckCase("gate-only-n64", 2, 64, 31, 64, false, true, false, true, true, false),
+        new CheckCase("past-softplus-threshold", 1, 40, 45, 4, true, true, true, true, false,
+            false, true),
         new CheckCase("timing", 8, 256, 512, 16, true, true, true, true, false, false));
   }
 
@@ -55,7 +73,8 @@ public record CheckCase(String name, int batch, int dim, int len, int dstate, bo
       }
     }
     // Without softplus delta + bias is used as is, so both keep the step size positive.
-    float[] delta = softplus ? uniform(r, bdl, -4f, -1f) : uniform(r, bdl, 0.001f, 0.1f);
+    float[] delta = largeDelta ? uniform(r, bdl, -70f, 110f)
+        : softplus ? uniform(r, bdl, -4f, -1f) : uniform(r, bdl, 0.001f, 0.1f);
     return new ScanProblem(batch, dim, len, dstate,
         gaussian(r, bdl, 1f), delta, a, gaussian(r, bnl, 1f), gaussian(r, bnl, 1f),
         skip ? gaussian(r, dim, 1f) : null,

@@ -10,6 +10,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.mambamixer.api.io.SharedFiles;
 import org.mambamixer.api.scan.GoldenCase;
 import org.mambamixer.cuda.ScanKernel;
 import org.mambamixer.cuda.cpu.CpuScanKernel;
@@ -32,8 +33,9 @@ class KernelGoldenScanTest {
   }
 
   private static Stream<DynamicTest> parity(Supplier<ScanKernel> kernel) throws Exception {
-    Path dir = Path.of(System.getProperty("mixer.golden.dir", "../shared/golden"));
-    Assumptions.assumeTrue(dir.toFile().isDirectory(), "no golden directory at " + dir.toAbsolutePath());
+    Path dir = SharedFiles.goldenDir();
+    Assumptions.assumeTrue(SharedFiles.present(dir, "golden vectors"),
+        SharedFiles.missing(dir, "golden vectors"));
     List<GoldenCase> cases = GoldenCase.loadAll(dir);
     assertThat(cases).as("golden files in %s", dir).isNotEmpty();
     KernelScan backend = new KernelScan(kernel.get());

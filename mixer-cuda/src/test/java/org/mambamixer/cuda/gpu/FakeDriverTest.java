@@ -41,8 +41,8 @@ class FakeDriverTest {
     Result r = scanCheck(Map.of(), "--scan", "cuda", "--quick", "--reps", "0");
     assertThat(r.output()).contains("CUDA available: 1 device(s), first: Emulated device");
     assertThat(r.output()).contains("scan-check: PASS").doesNotContain("MISMATCH");
-    // 5 quick cases; each compares out, last_state, 5 gradients always, plus its optional ones.
-    assertThat(r.output().lines().filter(l -> l.endsWith("  ok")).count()).isEqualTo(47);
+    // 6 quick cases; each compares out, last_state, 5 gradients always, plus its optional ones.
+    assertThat(r.output().lines().filter(l -> l.endsWith("  ok")).count()).isEqualTo(57);
     assertThat(r.exit()).isZero();
   }
 

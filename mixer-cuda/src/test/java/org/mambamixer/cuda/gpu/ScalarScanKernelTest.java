@@ -8,10 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mambamixer.api.io.Npz;
+import org.mambamixer.api.io.SharedFiles;
 import org.mambamixer.cuda.ScanKernel;
 import org.mambamixer.cuda.ScanProblem;
 
@@ -26,7 +28,9 @@ class ScalarScanKernelTest {
   private final ScalarScanKernel oracle = new ScalarScanKernel();
 
   static Stream<Path> goldenFiles() throws IOException {
-    Path dir = Path.of(System.getProperty("mixer.golden.dir", "../../shared/golden"));
+    Path dir = SharedFiles.goldenDir();
+    Assumptions.assumeTrue(SharedFiles.present(dir, "golden vectors"),
+        SharedFiles.missing(dir, "golden vectors"));
     return Files.list(dir).filter(p -> p.toString().endsWith(".npz")).sorted();
   }
 

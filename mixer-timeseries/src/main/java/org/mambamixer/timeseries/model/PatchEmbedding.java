@@ -18,10 +18,16 @@ import org.mambamixer.api.ssm.Init;
  *
  * <pre>
  *   x (B, T, M) -> (B, M, T) -> patches (B, M, Np, P) -> Linear(P -> D) -> (B, M, Np, D)
+ *   Np = floor((T - P) / S) + 1, plus 1 with end padding
  * </pre>
  *
- * Patching is one matmul with a constant 0/1 selection matrix (T, Np * P): a single op whose
+ * Without padding the last (T - P) mod S steps, the most recent ones, fall in no patch. End
+ * padding is PatchTST's: the series is extended by S copies of its last value before it is cut,
+ * so one more patch covers the end and every observation is seen.
+ *
+ * <p>Patching is one matmul with a constant 0/1 selection matrix (T, Np * P): a single op whose
  * backward is another matmul, where cutting Np slices would make Np full-size slice gradients.
+ * Padding costs nothing: a padded position selects row T - 1, the last value.
  */
 public final class PatchEmbedding extends AbstractBlock {
   private final int length;
@@ -31,13 +37,22 @@ public final class PatchEmbedding extends AbstractBlock {
   private final Linear embed;
   private NDArray selection; // (T, Np * P), built at initialisation in the model's dtype
 
-  public PatchEmbedding(int length, int patchLen, int stride, int dModel) {
+  /**
+   * @param length T, the length of the patched series
+   * @param padEnd extend the series by {@code stride} copies of its last value before cutting
+   */
+  public PatchEmbedding(int length, int patchLen, int stride, boolean padEnd, int dModel) {
     this.length = length;
     this.patchLen = patchLen;
     this.stride = stride;
-    this.patches = (length - patchLen) / stride + 1;
+    this.patches = count(length, patchLen, stride, padEnd);
     embed = addChildBlock("embed", Linear.builder().setUnits(dModel).optBias(true).build());
     embed.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
+  }
+
+  /** Np: the number of patches of a series of {@code length} steps. */
+  public static int count(int length, int patchLen, int stride, boolean padEnd) {
+    return (length - patchLen) / stride + 1 + (padEnd ? 1 : 0);
   }
 
   @Override
@@ -56,7 +71,8 @@ public final class PatchEmbedding extends AbstractBlock {
     float[] sel = new float[length * patches * patchLen];
     for (int j = 0; j < patches; j++) {
       for (int k = 0; k < patchLen; k++) {
-        sel[(j * stride + k) * patches * patchLen + j * patchLen + k] = 1f;
+        int t = Math.min(j * stride + k, length - 1); // past the end: the replicated last value
+        sel[t * patches * patchLen + j * patchLen + k] = 1f;
       }
     }
     selection = manager.create(sel, new Shape(length, (long) patches * patchLen))

@@ -48,7 +48,7 @@ public final class Tsm2 extends AbstractBlock {
     boolean hasAux = config.exogenous().hasFuture() || config.exogenous().hasStatic();
     aux = hasAux ? addChildBlock("aux", new AuxiliaryInputs(config, scan)) : null;
     embed = addChildBlock("patch", new PatchEmbedding(config.inputLength(), config.patchLen(),
-        config.stride(), config.dModel()));
+        config.stride(), config.padEnd(), config.dModel()));
     dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
     backbone = addChildBlock("backbone", variants.backbone(config.backbone(), scan));
     norm = addChildBlock("norm2d", new Norm2d(config.patches(), config.dModel()));

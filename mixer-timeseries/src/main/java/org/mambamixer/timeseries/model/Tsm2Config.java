@@ -15,6 +15,9 @@ import org.mambamixer.api.ssm.S6Config;
  * @param variates M, the number of series
  * @param patchLen patch length (per variate)
  * @param stride patch stride
+ * @param padEnd pad the end with S copies of the last value before patching (PatchTST), so one
+ *     more patch covers the (T - P) mod S most recent steps that would otherwise be dropped; a
+ *     config.json written before this option existed reads as false, the model it was trained as
  * @param dModel patch embedding width D
  * @param layers MambaMixer layers
  * @param expand E of the selective SSMs
@@ -27,9 +30,9 @@ import org.mambamixer.api.ssm.S6Config;
  * @param exogenous sizes of the auxiliary inputs; {@link Exogenous#NONE} when absent
  */
 public record Tsm2Config(
-    int lookback, int horizon, int variates, int patchLen, int stride, int dModel, int layers,
-    int expand, int dState, int dConv, float dropout, boolean revin, MixerChoice variants,
-    Exogenous exogenous) {
+    int lookback, int horizon, int variates, int patchLen, int stride, boolean padEnd, int dModel,
+    int layers, int expand, int dState, int dConv, float dropout, boolean revin,
+    MixerChoice variants, Exogenous exogenous) {
 
   /**
    * Auxiliary inputs (spec §6): static features S (M, staticFeatures) and future covariates
@@ -85,11 +88,11 @@ public record Tsm2Config(
     }
   }
 
-  /** The defaults shared by the presets: patch 16 / stride 8, E = 2, N = 16, conv 4. */
+  /** The defaults shared by the presets: patch 16 / stride 8, end padded, E = 2, N = 16, conv 4. */
   public static Tsm2Config of(int lookback, int horizon, int variates, int dModel, int layers,
       float dropout) {
-    return new Tsm2Config(lookback, horizon, variates, 16, 8, dModel, layers, 2, 16, 4, dropout,
-        true, MixerChoice.DEFAULT, Exogenous.NONE);
+    return new Tsm2Config(lookback, horizon, variates, 16, 8, true, dModel, layers, 2, 16, 4,
+        dropout, true, MixerChoice.DEFAULT, Exogenous.NONE);
   }
 
   /** ETTh1: 7 variates, hourly. */
@@ -143,9 +146,9 @@ public record Tsm2Config(
     return inputLength(lookback, exogenous);
   }
 
-  /** Number of patches per variate: floor((T' - P) / S) + 1. */
+  /** Number of patches per variate: floor((T' - P) / S) + 1, plus 1 when the end is padded. */
   public int patches() {
-    return (inputLength() - patchLen) / stride + 1;
+    return PatchEmbedding.count(inputLength(), patchLen, stride, padEnd);
   }
 
   /** The backbone over (B, M, patches, D): time mixer on axis 2, variate mixer on axis 1. */
@@ -156,42 +159,47 @@ public record Tsm2Config(
   }
 
   public Tsm2Config withHorizon(int h) {
-    return new Tsm2Config(lookback, h, variates, patchLen, stride, dModel, layers, expand, dState,
-        dConv, dropout, revin, variants, exogenous);
+    return new Tsm2Config(lookback, h, variates, patchLen, stride, padEnd, dModel, layers, expand,
+        dState, dConv, dropout, revin, variants, exogenous);
   }
 
   public Tsm2Config withModel(int d, int l) {
-    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, d, l, expand, dState,
-        dConv, dropout, revin, variants, exogenous);
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, padEnd, d, l, expand,
+        dState, dConv, dropout, revin, variants, exogenous);
   }
 
   public Tsm2Config withPatch(int len, int s) {
-    return new Tsm2Config(lookback, horizon, variates, len, s, dModel, layers, expand, dState,
-        dConv, dropout, revin, variants, exogenous);
+    return new Tsm2Config(lookback, horizon, variates, len, s, padEnd, dModel, layers, expand,
+        dState, dConv, dropout, revin, variants, exogenous);
+  }
+
+  public Tsm2Config withPadEnd(boolean on) {
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, on, dModel, layers, expand,
+        dState, dConv, dropout, revin, variants, exogenous);
   }
 
   public Tsm2Config withDState(int n) {
-    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand, n,
-        dConv, dropout, revin, variants, exogenous);
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, padEnd, dModel, layers,
+        expand, n, dConv, dropout, revin, variants, exogenous);
   }
 
   public Tsm2Config withDropout(float p) {
-    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
-        dState, dConv, p, revin, variants, exogenous);
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, padEnd, dModel, layers,
+        expand, dState, dConv, p, revin, variants, exogenous);
   }
 
   public Tsm2Config withRevin(boolean on) {
-    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
-        dState, dConv, dropout, on, variants, exogenous);
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, padEnd, dModel, layers,
+        expand, dState, dConv, dropout, on, variants, exogenous);
   }
 
   public Tsm2Config withVariants(MixerChoice choice) {
-    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
-        dState, dConv, dropout, revin, choice, exogenous);
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, padEnd, dModel, layers,
+        expand, dState, dConv, dropout, revin, choice, exogenous);
   }
 
   public Tsm2Config withExogenous(Exogenous ex) {
-    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, dModel, layers, expand,
-        dState, dConv, dropout, revin, variants, ex);
+    return new Tsm2Config(lookback, horizon, variates, patchLen, stride, padEnd, dModel, layers,
+        expand, dState, dConv, dropout, revin, variants, ex);
   }
 }

@@ -5,18 +5,18 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import org.junit.jupiter.api.Test;
+import org.mambamixer.api.io.SharedFiles;
 
-/** The shared benchmark files; skipped where they are absent. */
+/** The shared benchmark files; skipped where they are absent, required under CI. */
 class RealDataTest {
-  private static final Path DIR =
-      Path.of(System.getProperty("mixer.data.dir", "../shared/data"), "forecasting");
+  private static final Path DIR = SharedFiles.dataDir().resolve("forecasting");
 
   private static Series load(String name) throws IOException {
-    assumeTrue(Files.isDirectory(DIR), "no forecasting data at " + DIR.toAbsolutePath());
+    assumeTrue(SharedFiles.present(DIR, "forecasting data"),
+        SharedFiles.missing(DIR, "forecasting data"));
     return SeriesCsv.read(new DataLocator(DIR, "mixer.data.dir").locate(name));
   }
 
