@@ -66,7 +66,7 @@ class ForecastCliTest {
     assertThat(run("forecast", "--dataset", "nope", "--data-dir", tmp.toString())).isEqualTo(1);
     assertThat(err.toString())
         .contains("'nope' is neither an existing file nor a known dataset name");
-    assertThat(run("predict", "--checkpoint", tmp.toString(), "--data", "x.csv")).isEqualTo(2);
+    assertThat(run("predict", "--checkpoint", tmp.toString(), "--data", "x.csv")).isEqualTo(1);
     assertThat(err.toString()).contains("config.json is missing");
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.List;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,9 +66,13 @@ class ForecastRunTest {
     assertThat(b.mse()).isEqualTo(a.mse());
     assertThat(b.mae()).isEqualTo(a.mae());
     for (String f : new String[] {"config.json", "metrics.csv", "results.csv", "results.md",
-        "horizon_mse.csv", "loss.png", "forecast.png", "checkpoint/best", "checkpoint/last",
-        "state.json"}) {
+        "horizon_mse.csv", "loss.png", "forecast.png", "state.json"}) {
       assertThat(tmp.resolve("a").resolve(f)).as(f).isNotEmptyFile();
+    }
+    // Checkpoints: DJL's own params file (epoch in the name), the optimizer state, a manifest.
+    try (var files = java.nio.file.Files.list(tmp.resolve("a/checkpoint/last"))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .containsExactlyInAnyOrder("tsm2-0002.params", "optimizer.bin", "manifest.json");
     }
     Table results = Table.readCsv(tmp.resolve("a/results.csv"));
     assertThat(results.columns().subList(0, 7))
@@ -97,5 +102,36 @@ class ForecastRunTest {
     ForecastRun.Outcome resumed = run(killed, true, (b, n, l) -> { });
     assertThat(resumed.mse()).isEqualTo(straight.mse());
     assertThat(Table.readCsv(killed.resolve("metrics.csv")).rowCount()).isEqualTo(2);
+  }
+
+  @Test
+  void aTruncatedOrAlteredCheckpointFileIsRefusedByName() throws IOException {
+    Path dir = tmp.resolve("c");
+    run(dir, false, (b, n, l) -> { });
+    Path best = dir.resolve("checkpoint/best");
+    List<String> names;
+    try (var files = java.nio.file.Files.list(best)) {
+      names = files.map(f -> f.getFileName().toString()).filter(n -> !n.equals("manifest.json"))
+          .sorted().toList();
+    }
+    assertThat(names).hasSize(2);
+    for (String name : names) {
+      Path file = best.resolve(name);
+      byte[] good = java.nio.file.Files.readAllBytes(file);
+      // Cut short (as a killed copy would leave it), then one byte flipped in place.
+      java.nio.file.Files.write(file, java.util.Arrays.copyOf(good, good.length / 2));
+      assertThatThrownBy(() -> org.mambamixer.runtime.train.Checkpoint.verify(best))
+          .hasMessageContaining(file.toString()).hasMessageContaining("truncated");
+      byte[] flipped = good.clone();
+      flipped[flipped.length / 2] ^= 0x40;
+      java.nio.file.Files.write(file, flipped);
+      assertThatThrownBy(() -> org.mambamixer.runtime.train.Checkpoint.verify(best))
+          .hasMessageContaining(file.toString()).hasMessageContaining("SHA-256");
+      java.nio.file.Files.write(file, good);
+    }
+    org.mambamixer.runtime.train.Checkpoint.verify(best);
+    java.nio.file.Files.delete(best.resolve("manifest.json"));
+    assertThatThrownBy(() -> org.mambamixer.runtime.train.Checkpoint.verify(best))
+        .hasMessageContaining("manifest.json is missing");
   }
 }

@@ -16,6 +16,7 @@ import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.report.AtomicFiles;
+import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.timeseries.data.DataLocator;
 import org.mambamixer.timeseries.data.ForecastData;
@@ -192,7 +193,7 @@ public final class ForecastCommand implements LauncherCommand {
       }
       int every = stored != null ? stored.valEvery() : valEvery;
       outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train, csv.toString(),
-          every, scanName, commandLine(), ForecastRun.sha256(csv)),
+          every, scanName, commandLine(), Checkpoint.sha256(csv)),
           data.train(), data.val().every(every), data.test(), dir, resume));
       ForecastRun.writeResults(parent, outcomes);
     }

@@ -109,63 +109,71 @@ public final class ForecastRun {
       model.initialize(manager, DataType.FLOAT32, model.inputShapes(tc.batchSize()));
       long params = model.getParameters().stream()
           .mapToLong(p -> p.getValue().getArray().size()).sum();
-      Forecaster f = new Forecaster(model, manager, tc);
-      State state = new State(0, -1, Double.POSITIVE_INFINITY, 0, 0);
-      MetricsLog metrics;
-      if (resume && Files.exists(statePath)) {
-        state = GSON.fromJson(Files.readString(statePath), State.class);
-        f.restore(Files.readAllBytes(runDir.resolve("checkpoint/last")), true);
-        metrics = MetricsLog.open(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
-        metrics.truncate(state.epochsDone());
-        log.printf(Locale.ROOT, "resuming %s after epoch %d (best val MSE %.4f at epoch %d)%n",
-            runDir, state.epochsDone(), state.bestVal(), state.bestEpoch() + 1);
-      } else {
-        metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
+      try (Forecaster f = new Forecaster(model, manager, tc)) {
+        return train(spec, f, model, params, train, val, test, runDir, resume);
       }
-      log.printf(Locale.ROOT, "%s: lookback %d, horizon %d, %d variates; %d train / %d val / %d"
-          + " test windows; %,d parameters; scan backend %s%n", spec.dataset(), mc.lookback(),
-          mc.horizon(), mc.variates(), train.windows(), val.windows(), test.windows(), params, scan.name());
-      Progress progress = new Progress(log, System::nanoTime, java.time.Duration.ofSeconds(2), 0.1);
-      int epoch = state.epochsDone();
-      while (epoch < tc.epochs() && state.badEpochs() < tc.patience()) {
-        long t0 = System.nanoTime();
-        int batches = f.batchesPerEpoch(train.windows());
-        progress.startEpoch(epoch + 1, tc.epochs(), batches);
-        double trainMse = f.trainEpoch(train, epoch, (b, n, loss) -> {
-          progress.batch(b + 1, loss);
-          observer.batch(b, n, loss);
-        });
-        Metrics v = f.evaluate(val);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        boolean better = v.mse() < state.bestVal();
-        byte[] ckpt = f.checkpoint();
-        if (better) {
-          AtomicFiles.writeBytes(runDir.resolve("checkpoint/best"), ckpt);
-        }
-        AtomicFiles.writeBytes(runDir.resolve("checkpoint/last"), ckpt);
-        metrics.append(epoch + 1, tc.schedule().at(epoch), trainMse, v.mse(), v.mae(), secs);
-        state = new State(epoch + 1, better ? epoch : state.bestEpoch(),
-            better ? v.mse() : state.bestVal(), better ? 0 : state.badEpochs() + 1,
-            state.seconds() + secs);
-        AtomicFiles.writeString(statePath, GSON.toJson(state));
-        log.printf(Locale.ROOT, "epoch %d/%d  train MSE %.4f  val MSE %.4f  val MAE %.4f  %.0fs%s%n",
-            epoch + 1, tc.epochs(), trainMse, v.mse(), v.mae(), secs, better ? "  (best)" : "");
-        epoch++;
-      }
-      f.restore(Files.readAllBytes(runDir.resolve("checkpoint/best")), false);
-      Metrics t = f.evaluate(test);
-      Outcome out = new Outcome(spec.dataset(), mc.lookback(), mc.horizon(), t.mse(), t.mae(),
-          state.bestVal(), state.epochsDone(), state.bestEpoch() + 1, state.seconds(),
-          state.seconds() / Math.max(1, state.epochsDone()), peakRssMb(), params, runDir);
-      writeResults(runDir, List.of(out));
-      writeStepMse(runDir, t);
-      plotLosses(runDir, metrics.table());
-      plotForecasts(runDir, f, test, mc);
-      log.printf(Locale.ROOT, "%s H=%d: test MSE %.4f  MAE %.4f  (best epoch %d of %d, %.0fs)%n",
-          spec.dataset(), mc.horizon(), t.mse(), t.mae(), out.bestEpoch(), out.epochs(),
-          out.seconds());
-      return out;
     }
+  }
+
+  private Outcome train(Spec spec, Forecaster f, Tsm2 model, long params, WindowSource train,
+      WindowSource val, WindowSource test, Path runDir, boolean resume) throws IOException {
+    Tsm2Config mc = spec.model();
+    TrainConfig tc = spec.train();
+    Path statePath = runDir.resolve("state.json");
+    State state = new State(0, -1, Double.POSITIVE_INFINITY, 0, 0);
+    MetricsLog metrics;
+    if (resume && Files.exists(statePath)) {
+      state = GSON.fromJson(Files.readString(statePath), State.class);
+      f.load(runDir.resolve("checkpoint/last"), true);
+      metrics = MetricsLog.open(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
+      metrics.truncate(state.epochsDone());
+      log.printf(Locale.ROOT, "resuming %s after epoch %d (best val MSE %.4f at epoch %d)%n",
+          runDir, state.epochsDone(), state.bestVal(), state.bestEpoch() + 1);
+    } else {
+      metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
+    }
+    log.printf(Locale.ROOT, "%s: lookback %d, horizon %d, %d variates; %d train / %d val / %d"
+        + " test windows; %,d parameters; scan backend %s%n", spec.dataset(), mc.lookback(),
+        mc.horizon(), mc.variates(), train.windows(), val.windows(), test.windows(), params, scan.name());
+    Progress progress = new Progress(log, System::nanoTime, java.time.Duration.ofSeconds(2), 0.1);
+    int epoch = state.epochsDone();
+    while (epoch < tc.epochs() && state.badEpochs() < tc.patience()) {
+      long t0 = System.nanoTime();
+      int batches = f.batchesPerEpoch(train.windows());
+      progress.startEpoch(epoch + 1, tc.epochs(), batches);
+      double trainMse = f.trainEpoch(train, epoch, (b, n, loss) -> {
+        progress.batch(b + 1, loss);
+        observer.batch(b, n, loss);
+      });
+      Metrics v = f.evaluate(val);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      boolean better = v.mse() < state.bestVal();
+      if (better) {
+        f.save(runDir.resolve("checkpoint/best"), epoch + 1);
+      }
+      f.save(runDir.resolve("checkpoint/last"), epoch + 1);
+      metrics.append(epoch + 1, tc.schedule().at(epoch), trainMse, v.mse(), v.mae(), secs);
+      state = new State(epoch + 1, better ? epoch : state.bestEpoch(),
+          better ? v.mse() : state.bestVal(), better ? 0 : state.badEpochs() + 1,
+          state.seconds() + secs);
+      AtomicFiles.writeString(statePath, GSON.toJson(state));
+      log.printf(Locale.ROOT, "epoch %d/%d  train MSE %.4f  val MSE %.4f  val MAE %.4f  %.0fs%s%n",
+          epoch + 1, tc.epochs(), trainMse, v.mse(), v.mae(), secs, better ? "  (best)" : "");
+      epoch++;
+    }
+    f.load(runDir.resolve("checkpoint/best"), false);
+    Metrics t = f.evaluate(test);
+    Outcome out = new Outcome(spec.dataset(), mc.lookback(), mc.horizon(), t.mse(), t.mae(),
+        state.bestVal(), state.epochsDone(), state.bestEpoch() + 1, state.seconds(),
+        state.seconds() / Math.max(1, state.epochsDone()), peakRssMb(), params, runDir);
+    writeResults(runDir, List.of(out));
+    writeStepMse(runDir, t);
+    plotLosses(runDir, metrics.table());
+    plotForecasts(runDir, f, test, mc);
+    log.printf(Locale.ROOT, "%s H=%d: test MSE %.4f  MAE %.4f  (best epoch %d of %d, %.0fs)%n",
+        spec.dataset(), mc.horizon(), t.mse(), t.mae(), out.bestEpoch(), out.epochs(),
+        out.seconds());
+    return out;
   }
 
   /** The results table of the format (plus details), written atomically. */
@@ -271,19 +279,6 @@ public final class ForecastRun {
         o.has("data_sha256") ? o.get("data_sha256").getAsString() : "");
   }
 
-  /** SHA-256 of a file, hex. */
-  public static String sha256(Path file) throws IOException {
-    try (var in = Files.newInputStream(file)) {
-      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-      byte[] buf = new byte[1 << 16];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        d.update(buf, 0, n);
-      }
-      return java.util.HexFormat.of().formatHex(d.digest());
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /** Peak resident memory of this process (VmHWM), in MiB; -1 where /proc is absent. */
   static long peakRssMb() {

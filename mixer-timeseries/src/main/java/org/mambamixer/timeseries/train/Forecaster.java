@@ -1,6 +1,6 @@
 package org.mambamixer.timeseries.train;
 
-import ai.djl.MalformedModelException;
+import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -8,14 +8,12 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Random;
 import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.runtime.train.AdamW;
+import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.Tsm2;
 
@@ -23,7 +21,7 @@ import org.mambamixer.timeseries.model.Tsm2;
  * Trains and evaluates one TSM2 model: MSE loss, AdamW, per-epoch seeding (so a resumed run
  * replays the same shuffles and dropout masks), evaluation in inference mode over every window.
  */
-public final class Forecaster {
+public final class Forecaster implements AutoCloseable {
 
   /** Called after each training batch. */
   @FunctionalInterface
@@ -35,6 +33,7 @@ public final class Forecaster {
   private final NDManager manager;
   private final TrainConfig config;
   private final AdamW optimizer;
+  private final Model djl;
   private final ParameterStore ps;
 
   /** {@code model} must already be initialised on {@code manager}. */
@@ -43,6 +42,8 @@ public final class Forecaster {
     this.manager = manager;
     this.config = config;
     this.optimizer = new AdamW(model.getParameters(), config.weightDecay());
+    this.djl = Model.newInstance("tsm2");
+    djl.setBlock(model);
     this.ps = new ParameterStore(manager, false);
   }
 
@@ -132,32 +133,36 @@ public final class Forecaster {
     }
   }
 
-  /** Parameters and optimizer state, as bytes (callers write them atomically). */
-  public byte[] checkpoint() throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      model.saveParameters(out);
-      optimizer.save(out);
-    }
-    return bytes.toByteArray();
+  /**
+   * Saves a checkpoint folder (DJL weights, optimizer state, manifest; see {@link Checkpoint}),
+   * atomically.
+   */
+  public void save(Path dir, int epoch) throws IOException {
+    Checkpoint.save(dir, djl, epoch, optimizer);
   }
 
-  /** Restores what {@link #checkpoint()} wrote; {@code withOptimizer} false loads weights only. */
-  public void restore(byte[] checkpoint, boolean withOptimizer) throws IOException {
-    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(checkpoint))) {
-      model.loadParameters(manager, in);
-      // Loading replaces each parameter's array; the new ones must track gradients again.
-      model.getParameters().forEach(p -> {
-        if (p.getValue().requiresGradient()) {
-          p.getValue().getArray().setRequiresGradient(true);
-        }
-      });
-      if (withOptimizer) {
-        optimizer.load(manager, in);
+  /**
+   * Restores a checkpoint folder after checking its manifest; {@code withOptimizer} false loads
+   * the weights only (what evaluation and prediction need).
+   */
+  public void load(Path dir, boolean withOptimizer) throws IOException {
+    Checkpoint.load(dir, djl, withOptimizer ? optimizer : null, manager);
+    // Loading replaces each parameter's array; the new ones must track gradients again.
+    model.getParameters().forEach(p -> {
+      if (p.getValue().requiresGradient()) {
+        p.getValue().getArray().setRequiresGradient(true);
       }
-    } catch (MalformedModelException e) {
-      throw new IOException("checkpoint does not fit this model: " + e.getMessage(), e);
-    }
+    });
+  }
+
+  /** The trained model as a DJL {@link Model} (its block is the TSM2 being trained). */
+  public Model djlModel() {
+    return djl;
+  }
+
+  @Override
+  public void close() {
+    djl.close();
   }
 
   private static int[] shuffled(int n, Random rnd) {
