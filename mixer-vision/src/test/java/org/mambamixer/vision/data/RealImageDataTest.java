@@ -14,11 +14,11 @@ import org.junit.jupiter.api.Test;
  * The shared image files. Skipped with the reason where they are absent, except under CI (env CI
  * set), where their absence fails.
  */
-class RealImageDataTest {
+public class RealImageDataTest {
   private static final Path DIR =
       Path.of(System.getProperty("mixer.data.dir", "../shared/data"), "images");
 
-  static Path require(String sub) {
+  public static Path require(String sub) {
     Path p = DIR.resolve(sub);
     boolean present = Files.exists(p);
     if (System.getenv("CI") != null) {
