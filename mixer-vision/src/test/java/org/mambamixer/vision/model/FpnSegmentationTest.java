@@ -64,7 +64,7 @@ class FpnSegmentationTest {
           .transpose(0, 3, 1, 2); // (B, 2, H, W)
       double first = 0;
       double last = 0;
-      for (int step = 0; step < 40; step++) {
+      for (int step = 0; step < 20; step++) {
         try (GradientCollector gc = m.getEngine().newGradientCollector()) {
           gc.zeroGradients();
           NDArray logits = seg.forward(ps, new NDList(data.get(0)), true).singletonOrThrow();
@@ -78,7 +78,7 @@ class FpnSegmentationTest {
         }
         for (Pair<String, Parameter> p : seg.getParameters()) {
           NDArray a = p.getValue().getArray();
-          a.subi(a.getGradient().mul(0.05));
+          a.subi(a.getGradient().mul(0.1));
         }
       }
       assertThat(last).isLessThan(0.5 * first);

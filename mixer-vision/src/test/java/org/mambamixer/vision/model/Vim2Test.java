@@ -76,6 +76,21 @@ class Vim2Test {
   }
 
   @Test
+  void tinyPresetHasItsCountedParametersAndStrides4To32() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Vim2 model = new Vim2(Vim2Config.TINY, new ReferenceScan());
+      // 32 x 32 is the smallest input the 224 preset takes; parameters do not depend on it.
+      Shape in = new Shape(1, 3, 32, 32);
+      model.initialize(m, DataType.FLOAT32, in);
+      assertThat(countParameters(model)).isEqualTo(19_327_666L);
+      NDList maps = model.backbone().forward(new ParameterStore(m, false),
+          new NDList(m.randomNormal(in)), false);
+      assertThat(maps.stream().map(NDArray::getShape)).containsExactly(new Shape(1, 8, 8, 96),
+          new Shape(1, 4, 4, 192), new Shape(1, 2, 2, 384), new Shape(1, 1, 1, 768));
+    }
+  }
+
+  @Test
   void oneModelRunsAtTwoResolutions() {
     try (NDManager m = NDManager.newBaseManager()) {
       Vim2 model = new Vim2(tiny(), new ReferenceScan());
