@@ -70,4 +70,18 @@ class MixerCostBench {
     }
     System.out.println(table);
   }
+
+  @Test
+  void wholeModelStepAtTheSmallPresets() {
+    StringBuilder table = new StringBuilder("| preset | batch | forward+backward ms |\n");
+    for (Vim2Config c : new Vim2Config[] {Vim2Config.TINY_28, Vim2Config.TINY_32}) {
+      try (NDManager m = NDManager.newBaseManager()) {
+        Vim2 model = new Vim2(c, new ReferenceScan());
+        double ms = millis(m, model, model.inputShape(32));
+        table.append(String.format("| %s | 32 | %.0f |%n", c.name(), ms));
+        assertThat(ms).isPositive();
+      }
+    }
+    System.out.println(table);
+  }
 }
