@@ -1,6 +1,7 @@
 package org.mambamixer.vision.model;
 
 import java.util.List;
+import java.util.Locale;
 import org.mambamixer.api.scan.ScanRoute;
 
 /**
@@ -35,7 +36,7 @@ public enum CrossScanRoute {
 
   /** The scan route handed to the route's S6: its name is the parameter prefix. */
   public ScanRoute scanRoute() {
-    return new ScanRoute(name().toLowerCase(java.util.Locale.ROOT), reverse);
+    return new ScanRoute(name().toLowerCase(Locale.ROOT), reverse);
   }
 
   /**

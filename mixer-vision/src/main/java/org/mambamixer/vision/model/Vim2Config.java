@@ -78,8 +78,9 @@ public record Vim2Config(
       throw new IllegalArgumentException("routes must be distinct and non-empty, got " + routes);
     }
     if (imageSize % (patch << (stages - 1)) != 0) {
-      throw new IllegalArgumentException("imageSize " + imageSize + " must be divisible by the total"
-          + " stride patch * 2^(stages-1) = " + (patch << (stages - 1)));
+      throw new IllegalArgumentException("imageSize " + imageSize
+          + " must be divisible by the total stride patch * 2^(stages-1) = "
+          + (patch << (stages - 1)));
     }
   }
 

@@ -72,7 +72,8 @@ public final class Vim2Stage extends AbstractBlock {
     NDArray x = inputs.singletonOrThrow(); // (B, H, W, C)
     if (x.getShape().dimension() != 4 || x.getShape().get(3) != width) {
       throw new IllegalArgumentException(
-          "a ViM2 stage of width " + width + " takes (B, H, W, " + width + "), got " + x.getShape());
+          "a ViM2 stage of width " + width + " takes (B, H, W, " + width + "), got "
+              + x.getShape());
     }
     List<NDArray> yToken = new ArrayList<>(List.of(x));
     List<NDArray> yChannel = new ArrayList<>(List.of(x));
@@ -83,7 +84,8 @@ public final class Vim2Stage extends AbstractBlock {
       }
       yToken.add(t);
       NDArray c = skip.channelInput(ps, l, yToken, yChannel, training);
-      yChannel.add(channelLayers.get(l - 1).forward(ps, new NDList(c), training).singletonOrThrow());
+      yChannel.add(
+          channelLayers.get(l - 1).forward(ps, new NDList(c), training).singletonOrThrow());
     }
     return new NDList(yChannel.get(layers));
   }
