@@ -11,7 +11,6 @@ import org.mambamixer.api.scan.ScanBackend;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.skip.FrozenAverage;
 import org.mambamixer.api.skip.ResidualSkip;
-import org.mambamixer.api.skip.SkipAggregation;
 import org.mambamixer.api.skip.SoftmaxAverage;
 import org.mambamixer.api.skip.WeightedAverage;
 
@@ -32,10 +31,10 @@ public final class MixerModule extends AbstractModule {
         .to(SelectiveChannelMixer.Bidirectional.class);
     Registries.channelMixers(binder()).addBinding("selective")
         .to(SelectiveChannelMixer.Forward.class);
-    Registries.skips(binder()).addBinding("learned").to(Learned.class);
-    Registries.skips(binder()).addBinding("softmax").to(Softmax.class);
-    Registries.skips(binder()).addBinding("frozen").to(Frozen.class);
-    Registries.skips(binder()).addBinding("residual").to(Residual.class);
+    Registries.skips(binder()).addBinding("learned").to(WeightedAverage.Factory.class);
+    Registries.skips(binder()).addBinding("softmax").to(SoftmaxAverage.Factory.class);
+    Registries.skips(binder()).addBinding("frozen").to(FrozenAverage.Factory.class);
+    Registries.skips(binder()).addBinding("residual").to(ResidualSkip.Factory.class);
     Registries.norms(binder()).addBinding("layer").to(Layer.class);
     Registries.norms(binder()).addBinding("rms").to(Rms.class);
   }
@@ -59,54 +58,6 @@ public final class MixerModule extends AbstractModule {
     @Override
     public String description() {
       return "DJL ops with engine autograd: the semantic reference (exact, slow)";
-    }
-  }
-
-  static final class Learned implements SkipAggregation.Factory {
-    @Override
-    public SkipAggregation create(int layers) {
-      return new WeightedAverage(layers);
-    }
-
-    @Override
-    public String description() {
-      return "learned weighted average of all earlier outputs, identity init (the paper, D8)";
-    }
-  }
-
-  static final class Softmax implements SkipAggregation.Factory {
-    @Override
-    public SkipAggregation create(int layers) {
-      return new SoftmaxAverage(layers);
-    }
-
-    @Override
-    public String description() {
-      return "softmax-normalised learned weights, uniform init (D8 ablation)";
-    }
-  }
-
-  static final class Frozen implements SkipAggregation.Factory {
-    @Override
-    public SkipAggregation create(int layers) {
-      return new FrozenAverage(layers);
-    }
-
-    @Override
-    public String description() {
-      return "fixed uniform mean of all earlier outputs, nothing learned (D8 ablation)";
-    }
-  }
-
-  static final class Residual implements SkipAggregation.Factory {
-    @Override
-    public SkipAggregation create(int layers) {
-      return new ResidualSkip(layers);
-    }
-
-    @Override
-    public String description() {
-      return "no averaging: a plain stack of residual sublayers (D8 'off')";
     }
   }
 

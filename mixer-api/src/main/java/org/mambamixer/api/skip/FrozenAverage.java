@@ -43,4 +43,17 @@ public final class FrozenAverage extends AbstractSkip {
   public long scalarCount() {
     return 0;
   }
+
+  /** {@code frozen} in the skip registry. */
+  public static final class Factory implements SkipAggregation.Factory {
+    @Override
+    public SkipAggregation create(int layers) {
+      return new FrozenAverage(layers);
+    }
+
+    @Override
+    public String description() {
+      return "fixed uniform mean of all earlier outputs, nothing learned (D8 ablation)";
+    }
+  }
 }

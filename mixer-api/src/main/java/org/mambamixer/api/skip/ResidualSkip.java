@@ -32,4 +32,17 @@ public final class ResidualSkip extends AbstractSkip {
   public long scalarCount() {
     return 0;
   }
+
+  /** {@code residual} in the skip registry. */
+  public static final class Factory implements SkipAggregation.Factory {
+    @Override
+    public SkipAggregation create(int layers) {
+      return new ResidualSkip(layers);
+    }
+
+    @Override
+    public String description() {
+      return "no averaging: a plain stack of residual sublayers (D8 'off')";
+    }
+  }
 }

@@ -24,4 +24,17 @@ public final class SoftmaxAverage extends WeightedAverage {
   protected NDArray weightsFrom(NDArray raw) {
     return raw.softmax(0);
   }
+
+  /** {@code softmax} in the skip registry. */
+  public static final class Factory implements SkipAggregation.Factory {
+    @Override
+    public SkipAggregation create(int layers) {
+      return new SoftmaxAverage(layers);
+    }
+
+    @Override
+    public String description() {
+      return "softmax-normalised learned weights, uniform init (D8 ablation)";
+    }
+  }
 }

@@ -92,4 +92,17 @@ public class WeightedAverage extends AbstractSkip {
     }
     return acc;
   }
+
+  /** {@code learned} in the skip registry. */
+  public static final class Factory implements SkipAggregation.Factory {
+    @Override
+    public SkipAggregation create(int layers) {
+      return new WeightedAverage(layers);
+    }
+
+    @Override
+    public String description() {
+      return "learned weighted average of all earlier outputs, identity init (the paper, D8)";
+    }
+  }
 }

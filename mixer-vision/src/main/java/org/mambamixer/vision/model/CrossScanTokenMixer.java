@@ -1,0 +1,141 @@
+package org.mambamixer.vision.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+import org.mambamixer.api.mixer.TokenMixer;
+import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.api.ssm.Init;
+import org.mambamixer.api.ssm.S6;
+import org.mambamixer.api.ssm.S6Config;
+
+/**
+ * ViM2's selective token mixer over a 2-D token grid (spec §2, D5; VMamba's SS2D shape).
+ *
+ * <pre>
+ *   x (B, H, W, C) -> in_proj (no bias) -> x (B, H, W, E), z (B, H, W, E)      E = expand * C
+ *   u = SiLU(DWConv3x3(x))                    one conv shared by every route   (B, E, H, W)
+ *   for each route r: tokens in r's order (row- or column-major, reverse flag)  (B, E, H*W)
+ *     y_r = S6_r(u_r) * silu(z_r)             own x_proj, dt_proj, A_log, D
+ *   y = sum_r y_r, back in grid order -> out_proj (no bias)                    (B, H, W, C)
+ * </pre>
+ *
+ * The column-major order is the grid transposed; reversed routes set the scan's reverse flag.
+ */
+public final class CrossScanTokenMixer extends AbstractBlock implements TokenMixer {
+  private final S6Config config;
+  private final Linear inProj;
+  private final Conv2d conv;
+  private final List<CrossScanRoute> order;
+  private final List<S6> routes = new ArrayList<>();
+  private final Linear outProj;
+
+  /**
+   * @param config the routes' S6 sizes; its dConv must be 0 because the 3x3 conv is shared
+   */
+  public CrossScanTokenMixer(S6Config config, List<CrossScanRoute> routes, SelectiveScan scan) {
+    if (config.dConv() != 0) {
+      throw new IllegalArgumentException("the cross-scan routes share one 3x3 conv; their S6 must"
+          + " have dConv = 0, got " + config.dConv());
+    }
+    if (routes.isEmpty()) {
+      throw new IllegalArgumentException("routes must name at least one cross-scan route");
+    }
+    this.config = config;
+    this.order = List.copyOf(routes);
+    int e = config.dInner();
+    inProj = addChildBlock("in_proj",
+        Linear.builder().setUnits(2L * e).optBias(false).build());
+    inProj.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
+    conv = addChildBlock("conv", Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(e)
+        .optGroups(e).optPadding(new Shape(1, 1)).optBias(true).build());
+    conv.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
+    for (CrossScanRoute r : order) {
+      this.routes.add(addChildBlock("s6_" + r.scanRoute().name(),
+          new S6(config, r.scanRoute(), scan)));
+    }
+    outProj = addChildBlock("out_proj",
+        Linear.builder().setUnits(config.dModel()).optBias(false).build());
+    outProj.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
+  }
+
+  public List<CrossScanRoute> routes() {
+    return order;
+  }
+
+  @Override
+  protected NDList forwardInternal(
+      ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray input = inputs.singletonOrThrow();
+    checkInput(input.getShape());
+    long b = input.getShape().get(0);
+    long h = input.getShape().get(1);
+    long w = input.getShape().get(2);
+    long e = config.dInner();
+    NDList xz = inProj.forward(ps, new NDList(input), training).singletonOrThrow()
+        .split(2, 3); // 2 x (B, H, W, E)
+    NDArray xGrid = xz.get(0).transpose(0, 3, 1, 2); // (B, E, H, W)
+    NDArray u = conv.forward(ps, new NDList(xGrid), training).singletonOrThrow();
+    u = u.mul(Activation.sigmoid(u)); // SiLU, (B, E, H, W)
+    NDArray zGrid = xz.get(1).transpose(0, 3, 1, 2); // (B, E, H, W)
+    NDArray y = null; // (B, E, H, W)
+    for (int i = 0; i < routes.size(); i++) {
+      boolean columns = order.get(i).columnMajor();
+      NDArray uSeq = tokens(u, columns, b, e, h * w); // (B, E, L)
+      NDArray zSeq = tokens(zGrid, columns, b, e, h * w); // (B, E, L)
+      NDArray yr = routes.get(i).forward(ps, new NDList(uSeq.transpose(0, 2, 1), zSeq), training)
+          .singletonOrThrow(); // (B, E, L)
+      NDArray grid = columns
+          ? yr.reshape(b, e, w, h).transpose(0, 1, 3, 2)
+          : yr.reshape(b, e, h, w); // (B, E, H, W)
+      y = y == null ? grid : y.add(grid);
+    }
+    NDArray out = outProj.forward(ps, new NDList(y.transpose(0, 2, 3, 1)), training)
+        .singletonOrThrow(); // (B, H, W, C)
+    return new NDList(out);
+  }
+
+  /** The grid's tokens in row- or column-major order: (B, E, H, W) -> (B, E, H*W). */
+  private static NDArray tokens(NDArray grid, boolean columns, long b, long e, long len) {
+    return (columns ? grid.transpose(0, 1, 3, 2) : grid).reshape(b, e, len);
+  }
+
+  private void checkInput(Shape shape) {
+    if (shape.dimension() != 4 || shape.get(3) != config.dModel()) {
+      throw new IllegalArgumentException("the cross-scan token mixer takes (B, H, W, C = "
+          + config.dModel() + "), got " + shape);
+    }
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return new Shape[] {inputShapes[0]};
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    Shape x = inputShapes[0];
+    checkInput(x);
+    long b = x.get(0);
+    long h = x.get(1);
+    long w = x.get(2);
+    long e = config.dInner();
+    inProj.initialize(manager, dataType, x);
+    conv.initialize(manager, dataType, new Shape(b, e, h, w));
+    for (S6 r : routes) {
+      r.initialize(manager, dataType, new Shape(b, h * w, e));
+    }
+    outProj.initialize(manager, dataType, new Shape(b, h, w, e));
+  }
+}

@@ -1,0 +1,125 @@
+package org.mambamixer.vision.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import ai.djl.translate.TranslateException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.runtime.train.AdamW;
+import org.mambamixer.vision.data.ImageDataset;
+import org.mambamixer.vision.model.Vim2;
+
+/**
+ * Trains and evaluates a ViM2 classifier: cross-entropy with label smoothing, AdamW, warm-up and
+ * cosine learning rate per epoch, top-1 / top-5 evaluation. Seeded: initialisation (by the caller
+ * seeding the engine), shuffling and augmentation (by the datasets' seeds) repeat exactly.
+ */
+public final class Classifier {
+  private final Vim2 model;
+  private final NDManager manager;
+  private final ClassifierConfig config;
+  private final AdamW optimizer;
+  private final ParameterStore ps;
+
+  /** {@code model} must already be initialised on {@code manager}. */
+  public Classifier(Vim2 model, NDManager manager, ClassifierConfig config) {
+    this.model = model;
+    this.manager = manager;
+    this.config = config;
+    this.optimizer = new AdamW(model.getParameters(), config.weightDecay());
+    this.ps = new ParameterStore(manager, false);
+  }
+
+  /** Per-epoch outcome of {@link #fit}. */
+  public record Epoch(int epoch, float lr, double trainLoss, double top1, double top5,
+      double seconds) {}
+
+  /**
+   * Smoothed cross-entropy: the target puts 1 - eps on the label and eps / K on every class.
+   *
+   * @param logits (B, K)
+   * @param labels (B) class indices
+   */
+  public static NDArray smoothedCrossEntropy(NDArray logits, NDArray labels, float eps) {
+    long k = logits.getShape().get(1);
+    NDArray logp = logits.logSoftmax(1); // (B, K)
+    NDArray target = labels.toType(DataType.INT32, false).oneHot((int) k)
+        .toType(logp.getDataType(), false).mul(1 - eps).add(eps / k); // (B, K)
+    return logp.mul(target).sum(new int[] {1}).mean().neg();
+  }
+
+  /** One epoch over {@code train} (its own seeded shuffle); returns the mean training loss. */
+  public double trainEpoch(ImageDataset train, int epoch) throws IOException, TranslateException {
+    train.setEpoch(epoch);
+    float lr = config.schedule().at(epoch);
+    double sum = 0;
+    int batches = 0;
+    for (Batch batch : train.getData(manager)) {
+      try (batch; NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning(); // frees the optimizer's temporaries each step
+        if (config.maxBatchesPerEpoch() > 0 && batches >= config.maxBatchesPerEpoch()) {
+          break; // the shuffle of this epoch was drawn when the iteration began
+        }
+        float loss;
+        try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+          Backprop.discard();
+          NDArray logits = model.forward(ps, batch.getData(), true).singletonOrThrow();
+          NDArray l = smoothedCrossEntropy(logits, batch.getLabels().head(),
+              config.labelSmoothing());
+          loss = l.getFloat();
+          if (!Float.isFinite(loss)) {
+            throw new IllegalStateException("training diverged: loss " + loss + " at epoch "
+                + (epoch + 1) + ", batch " + (batches + 1) + "; lower the learning rate");
+          }
+          Backprop.backward(l);
+        }
+        optimizer.step(lr);
+        sum += loss;
+        batches++;
+      }
+    }
+    return sum / Math.max(1, batches);
+  }
+
+  /** Top-1 / top-5 and the confusion matrix over every image of {@code data}, in order. */
+  public Accuracy evaluate(ImageDataset data) throws IOException, TranslateException {
+    Accuracy acc = new Accuracy(model.config().classes());
+    for (Batch batch : data.getData(manager)) {
+      try (batch) {
+        NDArray logits = model.forward(ps, batch.getData(), false).singletonOrThrow();
+        float[] labels = batch.getLabels().head().toFloatArray();
+        int[] y = new int[labels.length];
+        for (int i = 0; i < y.length; i++) {
+          y[i] = Math.round(labels[i]);
+        }
+        acc.add(logits.toFloatArray(), y);
+      }
+    }
+    return acc;
+  }
+
+  /** Trains for the configured epochs, evaluating on {@code test} after each. */
+  public List<Epoch> fit(ImageDataset train, ImageDataset test)
+      throws IOException, TranslateException {
+    List<Epoch> out = new ArrayList<>();
+    for (int e = 0; e < config.epochs(); e++) {
+      long start = System.nanoTime();
+      double loss = trainEpoch(train, e);
+      Accuracy acc = evaluate(test);
+      out.add(new Epoch(e, config.schedule().at(e), loss, acc.top1(), acc.top5(),
+          (System.nanoTime() - start) / 1e9));
+    }
+    return out;
+  }
+
+  public Vim2 model() {
+    return model;
+  }
+}
