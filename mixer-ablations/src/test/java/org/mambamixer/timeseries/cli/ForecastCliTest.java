@@ -120,4 +120,88 @@ class ForecastCliTest {
     }
     return files;
   }
+
+  /** A toy series of two sines, 400 hourly rows. */
+  private static Path toy(Path tmp) throws java.io.IOException {
+    Path csv = tmp.resolve("two.csv");
+    StringBuilder sb = new StringBuilder("date,x,y\n");
+    for (int t = 0; t < 400; t++) {
+      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f,%.3f%n", 1 + t / 24, t % 24,
+          Math.sin(t / 5.0), 2 + Math.cos(t / 9.0)));
+    }
+    Files.writeString(csv, sb);
+    return csv;
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"frozen", "softmax"})
+  void aTrainedRunPredictsWhatItsOwnTestEvaluationScored(String skip, @TempDir Path tmp)
+      throws Exception {
+    Path csv = toy(tmp);
+    Path runDir = tmp.resolve("run");
+    assertThat(run("forecast", "--data", csv.toString(), "--lookback", "32", "--horizon", "8",
+        "--epochs", "1", "--max-batches", "3", "--d-model", "8", "--layers", "2", "--d-state", "4",
+        "--skip", skip, "--scan", "cpu", "--run-dir", runDir.toString())).as(err.toString())
+        .isZero();
+    double testMse = org.mambamixer.runtime.report.Table.readCsv(runDir.resolve("results.csv"))
+        .doubles("mse")[0];
+    // Through the Java API a user would take: the run as a DJL model, raw histories in.
+    try (org.mambamixer.timeseries.train.TrainedRun trained =
+             org.mambamixer.timeseries.train.TrainedRun.open(runDir.resolve("H8"),
+                 Assembled.variants(), "cpu");
+         ai.djl.inference.Predictor<float[][], float[][]> p = trained.newPredictor()) {
+      assertThat(trained.spec().model().variants().skip()).isEqualTo(skip);
+      var data = org.mambamixer.timeseries.data.ForecastData.load(csv, 32, 8, 32, 2021);
+      var test = data.test();
+      var scaler = trained.scaler();
+      java.util.List<float[][]> histories = new java.util.ArrayList<>();
+      java.util.List<float[]> truths = new java.util.ArrayList<>();
+      for (int i = 0; i < test.windows(); i++) {
+        float[] x = new float[32 * 2];
+        float[] y = new float[8 * 2];
+        test.fill(i, x, 0, y, 0);
+        float[][] raw = new float[32][2];
+        for (int r = 0; r < 32; r++) {
+          for (int v = 0; v < 2; v++) {
+            raw[r][v] = x[r * 2 + v] * scaler.std()[v] + scaler.mean()[v];
+          }
+        }
+        histories.add(raw);
+        truths.add(y);
+      }
+      java.util.List<float[][]> forecasts = p.batchPredict(histories);
+      double sum = 0;
+      for (int i = 0; i < forecasts.size(); i++) {
+        for (int j = 0; j < 8; j++) {
+          for (int v = 0; v < 2; v++) {
+            double z = (forecasts.get(i)[j][v] - scaler.mean()[v]) / scaler.std()[v];
+            double d = z - truths.get(i)[j * 2 + v];
+            sum += d * d;
+          }
+        }
+      }
+      double mse = sum / (forecasts.size() * 8 * 2);
+      assertThat(mse).isCloseTo(testMse, org.assertj.core.data.Percentage.withPercentage(0.1));
+    }
+  }
+
+  @Test
+  void configRerunsARunWithFlagsOverriding(@TempDir Path tmp) throws Exception {
+    Path csv = toy(tmp);
+    Path first = tmp.resolve("first");
+    assertThat(run("forecast", "--data", csv.toString(), "--lookback", "32", "--horizon", "8",
+        "--epochs", "1", "--max-batches", "2", "--d-model", "8", "--layers", "1", "--d-state", "4",
+        "--skip", "residual", "--token-mixer", "selective-bidirectional", "--scan", "cpu",
+        "--run-dir", first.toString())).as(err.toString()).isZero();
+    Path second = tmp.resolve("second");
+    assertThat(run("forecast", "--config", first.resolve("H8/config.json").toString(),
+        "--max-batches", "1", "--run-dir", second.toString())).as(err.toString()).isZero();
+    var a = org.mambamixer.timeseries.train.ForecastRun.readSpec(first.resolve("H8/config.json"));
+    var b = org.mambamixer.timeseries.train.ForecastRun.readSpec(second.resolve("H8/config.json"));
+    assertThat(b.model()).isEqualTo(a.model());
+    assertThat(b.scan()).isEqualTo("cpu");
+    assertThat(b.train().maxBatchesPerEpoch()).isEqualTo(1);
+    assertThat(b.train().withMaxBatches(2)).isEqualTo(a.train());
+    assertThat(b.commandLine()).contains("--config").contains("--max-batches 1");
+  }
 }

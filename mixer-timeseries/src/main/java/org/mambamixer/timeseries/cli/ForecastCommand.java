@@ -42,17 +42,22 @@ public final class ForecastCommand implements LauncherCommand {
 
   /** Where the series comes from: a dataset name looked up in the data directory, or a file. */
   static final class Source {
-    @Option(names = "--dataset", paramLabel = "NAME", required = true,
+    @Option(names = "--dataset", paramLabel = "NAME",
         description = "ETTh1, ETTh2, ETTm1, ETTm2, weather, ... (see --data-dir)")
     String dataset;
 
-    @Option(names = "--data", paramLabel = "CSV", required = true,
+    @Option(names = "--data", paramLabel = "CSV",
         description = "any CSV of the ETT/weather family instead of --dataset")
     Path data;
   }
 
-  @ArgGroup(exclusive = true, multiplicity = "1")
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
   Source source;
+
+  @Option(names = "--config", paramLabel = "FILE",
+      description = "rerun a run from its config.json: every setting from the file, flags given"
+          + " beside it override (and are recorded in the new run's config)")
+  Path configFile;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "where datasets are looked up (else $MAMBAMIXER_DATA, else ~/.mambamixer/data)")
@@ -163,17 +168,35 @@ public final class ForecastCommand implements LauncherCommand {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    Path parent = runDir != null ? runDir : runsDir.resolve(runName() + "-L" + lookback + "-"
+    if (resume && configFile != null) {
+      throw usage("--resume continues a run with its own config; --config starts a new one from"
+          + " another run's: give one of them");
+    }
+    ForecastRun.Spec base = configFile != null ? ForecastRun.readSpec(configFile) : null;
+    if (source == null && base == null && !resume) {
+      throw usage("give --dataset NAME or --data CSV (or --config FILE of an earlier run)");
+    }
+    Path parent = runDir != null ? runDir : runsDir.resolve(runName(base) + "-L" + lookback + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
     ForecastRun.Spec stored = resume ? storedSpec(parent) : null;
     if (stored != null) {
       rejectConflicts(stored);
+    } else if (resume && source == null) {
+      throw usage("--resume found no run in " + parent + " to continue; give --dataset or --data"
+          + " to start it there");
     }
-    TrainConfig train = stored != null ? stored.train() : trainConfig();
-    Path csv = stored != null ? Path.of(stored.data()) : source.data != null ? source.data
-        : DataLocator.fromEnvironment(dataDir).locate(source.dataset);
-    String scanName = stored != null ? stored.scan() : scanOption.name();
-    int t = stored != null ? stored.model().lookback() : lookback;
+    if (base != null && !given("--horizon")) {
+      horizons = List.of(base.model().horizon());
+    }
+    TrainConfig train = stored != null ? stored.train()
+        : trainConfig(base != null && !given("--budget") ? base.train() : budgetConfig());
+    Path csv = stored != null ? Path.of(stored.data()) : source != null && source.data != null
+        ? source.data : source != null ? DataLocator.fromEnvironment(dataDir).locate(source.dataset)
+        : Path.of(base.data());
+    String scanName = stored != null ? stored.scan()
+        : base != null && !given("--scan") ? base.scan() : scanOption.name();
+    int t = stored != null ? stored.model().lookback()
+        : base != null && !given("--lookback") ? base.model().lookback() : lookback;
     SelectiveScan scan = variants.scan(scanName);
     ForecastRun runner = new ForecastRun(variants, scan, out);
     List<ForecastRun.Outcome> outcomes = new ArrayList<>();
@@ -181,7 +204,8 @@ public final class ForecastCommand implements LauncherCommand {
       ForecastData data = ForecastData.load(csv, t, h, train.batchSize(), train.seed());
       String dataset = data.series().name();
       Tsm2Config model = stored != null ? stored.model().withHorizon(h)
-          : modelConfig(dataset, data.series().variates()).withHorizon(h);
+          : modelConfig(base != null ? base.model().withLookback(t)
+              : Tsm2Config.preset(dataset, t, data.series().variates())).withHorizon(h);
       NaiveForecast.Result naive = NaiveForecast.evaluate(data.test());
       out.printf(Locale.ROOT, "%s H=%d: repeat-last-value baseline on test: MSE %.4f  MAE %.4f%n",
           dataset, h, naive.mse(), naive.mae());
@@ -191,7 +215,8 @@ public final class ForecastCommand implements LauncherCommand {
         AtomicFiles.writeString(dir.resolve("scaler.json"),
             new com.google.gson.Gson().toJson(data.scaler()));
       }
-      int every = stored != null ? stored.valEvery() : valEvery;
+      int every = stored != null ? stored.valEvery()
+          : base != null && !given("--val-every") ? base.valEvery() : valEvery;
       outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train, csv.toString(),
           every, scanName, commandLine(), Checkpoint.sha256(csv)),
           data.train(), data.val().every(every), data.test(), dir, resume));
@@ -204,9 +229,14 @@ public final class ForecastCommand implements LauncherCommand {
     return 0;
   }
 
-  private TrainConfig trainConfig() {
+  private TrainConfig budgetConfig() {
     TrainConfig t = budget == Budget.quick ? TrainConfig.quick() : TrainConfig.full();
-    t = t.withSeed(seed);
+    return t.withSeed(seed);
+  }
+
+  /** {@code base} with every training flag that was given applied over it. */
+  private TrainConfig trainConfig(TrainConfig base) {
+    TrainConfig t = given("--seed") ? base.withSeed(seed) : base;
     try {
       if (epochs != null) {
         t = t.withEpochs(epochs);
@@ -232,9 +262,10 @@ public final class ForecastCommand implements LauncherCommand {
     }
   }
 
-  private Tsm2Config modelConfig(String dataset, int variates) {
+  /** {@code base} (a preset, or an earlier run's model) with every model flag given over it. */
+  private Tsm2Config modelConfig(Tsm2Config base) {
     try {
-      Tsm2Config c = Tsm2Config.preset(dataset, lookback, variates);
+      Tsm2Config c = base;
       if (dModel != null || layers != null) {
         c = c.withModel(dModel != null ? dModel : c.dModel(), layers != null ? layers : c.layers());
       }
@@ -247,7 +278,10 @@ public final class ForecastCommand implements LauncherCommand {
       if (dropout != null) {
         c = c.withDropout(dropout);
       }
-      c = c.withRevin(!noRevin).withVariants(variantOptions.over(c.variants()));
+      if (given("--no-revin")) {
+        c = c.withRevin(!noRevin);
+      }
+      c = c.withVariants(variantOptions.over(c.variants()));
       variants.check(c.variants());
       return c;
     } catch (IllegalArgumentException e) {
@@ -317,7 +351,7 @@ public final class ForecastCommand implements LauncherCommand {
     conflict(bad, "--channel-mixer", chosen.channelMixer(), m.variants().channelMixer());
     conflict(bad, "--skip", chosen.skip(), m.variants().skip());
     conflict(bad, "--norm", chosen.norm(), m.variants().norm());
-    if (source.data != null) {
+    if (source != null && source.data != null) {
       conflict(bad, "--data", source.data.toString(), s.data());
     }
     if (budget != Budget.quick || given("--budget")) {
@@ -353,7 +387,10 @@ public final class ForecastCommand implements LauncherCommand {
     return "mambamixer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
   }
 
-  private String runName() {
+  private String runName(ForecastRun.Spec base) {
+    if (source == null) {
+      return base != null ? base.dataset() : "run";
+    }
     return source.data != null ? name(source.data) : source.dataset;
   }
 

@@ -158,6 +158,11 @@ public record Tsm2Config(
     return new BackboneConfig(layers, new MixerSpec(ssm, 2, 1), variants, true);
   }
 
+  public Tsm2Config withLookback(int t) {
+    return new Tsm2Config(t, horizon, variates, patchLen, stride, padEnd, dModel, layers, expand,
+        dState, dConv, dropout, revin, variants, exogenous);
+  }
+
   public Tsm2Config withHorizon(int h) {
     return new Tsm2Config(lookback, h, variates, patchLen, stride, padEnd, dModel, layers, expand,
         dState, dConv, dropout, revin, variants, exogenous);
