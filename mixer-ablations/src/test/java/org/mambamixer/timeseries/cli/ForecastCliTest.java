@@ -203,5 +203,9 @@ class ForecastCliTest {
     assertThat(b.train().maxBatchesPerEpoch()).isEqualTo(1);
     assertThat(b.train().withMaxBatches(2)).isEqualTo(a.train());
     assertThat(b.commandLine()).contains("--config").contains("--max-batches 1");
+    // summary reads each run's config: the variants name the rows.
+    assertThat(run("summary", "--runs", tmp.toString())).isZero();
+    assertThat(out.toString())
+        .contains("selective-bidirectional/selective-bidirectional/residual/layer @cpu");
   }
 }

@@ -7,9 +7,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.timeseries.model.PaperResults;
+import org.mambamixer.timeseries.train.ForecastRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -55,15 +57,17 @@ public final class SummaryCommand implements LauncherCommand {
         double paper = lookback == 512 ? PaperResults.tsm2Mse(dataset, horizon) : Double.NaN;
         boolean hasPaper = !Double.isNaN(paper);
         String run = file.getParent().getParent().getFileName().toString();
-        rows.add(new Object[] {run, dataset, lookback, horizon, mse,
+        String variants = variantsOf(file.getParent().resolve("config.json"));
+        rows.add(new Object[] {run, variants, dataset, lookback, horizon, mse,
             ((Number) t.get(i, "mae")).doubleValue(), hasPaper ? paper : null,
             hasPaper ? mse / paper : null, t.get(i, "epochs"),
             t.get(i, "seconds_per_epoch"), t.get(i, "peak_rss_mb")});
       }
     }
     rows.sort(Comparator.<Object[], String>comparing(r -> (String) r[0])
-        .thenComparing(r -> (Integer) r[3]));
-    Table table = Table.of("run", "dataset", "lookback", "horizon", "mse", "mae", "paper_mse",
+        .thenComparing(r -> (Integer) r[4]));
+    Table table = Table.of("run", "variants", "dataset", "lookback", "horizon", "mse", "mae",
+        "paper_mse",
         "mse_ratio", "epochs", "seconds_per_epoch", "peak_rss_mb");
     for (Object[] r : rows) {
       table = table.append(r);
@@ -75,5 +79,20 @@ public final class SummaryCommand implements LauncherCommand {
       table.writeMarkdown(Path.of(output + ".md"), 3);
     }
     return 0;
+  }
+
+  /**
+   * The run's variants as its config.json names them ({@code token/channel/skip/norm @ scan}), so
+   * ablation rows can be told apart; "?" for runs written before configs named them.
+   */
+  private static String variantsOf(Path config) {
+    try {
+      ForecastRun.Spec s = ForecastRun.readSpec(config);
+      MixerChoice v = s.model().variants();
+      return v == null ? "?" : v.tokenMixer() + "/" + v.channelMixer() + "/" + v.skip() + "/"
+          + v.norm() + " @" + s.scan();
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
   }
 }

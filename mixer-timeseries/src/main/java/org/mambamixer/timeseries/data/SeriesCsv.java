@@ -47,7 +47,8 @@ public final class SeriesCsv {
       throw e;
     } catch (IOException e) {
       // A truncated or corrupt gzip stream surfaces here without the file's name.
-      throw new IOException(file + ": cannot read: " + e.getMessage(), e);
+      throw e.getMessage() != null && e.getMessage().startsWith(file.toString()) ? e
+          : new IOException(file + ": cannot read: " + e.getMessage(), e);
     }
   }
 
@@ -67,13 +68,29 @@ public final class SeriesCsv {
     raw.mark(2);
     boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
     raw.reset();
-    InputStream in = gzip ? new GZIPInputStream(raw, BUFFER) : raw;
+    InputStream in = new BufferedInputStream(gzip ? new GZIPInputStream(raw, BUFFER) : raw, BUFFER);
+    requireText(file, in);
     var utf8 =
         StandardCharsets.UTF_8
             .newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
     return new BufferedReader(new InputStreamReader(in, utf8), BUFFER);
+  }
+
+  /**
+   * Refuses binary data up front (a NUL byte in the first 4 KiB, as {@code file(1)} and git
+   * judge it), so a wrong file is named as such instead of failing on its first "number".
+   */
+  private static void requireText(Path file, InputStream in) throws IOException {
+    in.mark(4096);
+    byte[] head = in.readNBytes(4096);
+    in.reset();
+    for (byte b : head) {
+      if (b == 0) {
+        throw new IOException(file + " is binary data, not a CSV text file");
+      }
+    }
   }
 
   private static Series parse(Path file, BufferedReader in) throws IOException {

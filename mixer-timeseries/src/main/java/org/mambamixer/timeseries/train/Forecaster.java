@@ -34,7 +34,7 @@ public final class Forecaster implements AutoCloseable {
   private final TrainConfig config;
   private final AdamW optimizer;
   private final Model djl;
-  private final ParameterStore ps;
+  private ParameterStore ps;
 
   /** {@code model} must already be initialised on {@code manager}. */
   public Forecaster(Tsm2 model, NDManager manager, TrainConfig config) {
@@ -147,6 +147,9 @@ public final class Forecaster implements AutoCloseable {
    */
   public void load(Path dir, boolean withOptimizer) throws IOException {
     Checkpoint.load(dir, djl, withOptimizer ? optimizer : null, manager);
+    // A parameter store caches each parameter's array on first use; loading replaced (and freed)
+    // those arrays, so the cache must go with them.
+    ps = new ParameterStore(manager, false);
     // Loading replaces each parameter's array; the new ones must track gradients again.
     model.getParameters().forEach(p -> {
       if (p.getValue().requiresGradient()) {

@@ -45,6 +45,14 @@ class SeriesCsvTest {
   }
 
   @Test
+  void binaryInputIsNamedAsSuch(@org.junit.jupiter.api.io.TempDir Path tmp) throws IOException {
+    Path bin = tmp.resolve("model.params");
+    java.nio.file.Files.write(bin, new byte[] {'D', 'J', 'L', '@', 0, 0, 0, 4, 1, 2});
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SeriesCsv.read(bin))
+        .hasMessage(bin + " is binary data, not a CSV text file");
+  }
+
+  @Test
   void readsGzipByMagicBytesWhateverTheName() throws IOException {
     String csv = "date,HUFL,OT\n2016-07-01 00:00:00,1,2\n2016-07-01 01:00:00,3,4\n";
     for (String name : new String[] {"ETTh1.csv.gz", "disguised.csv"}) {

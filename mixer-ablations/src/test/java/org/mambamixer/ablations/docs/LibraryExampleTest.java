@@ -1,0 +1,100 @@
+package org.mambamixer.ablations.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mambamixer.ablations.cli.Main;
+import org.mambamixer.api.block.BackboneConfig;
+import org.mambamixer.api.block.MambaMixerBackbone;
+import org.mambamixer.api.inject.Variants;
+import org.mambamixer.timeseries.data.SeriesCsv;
+import org.mambamixer.timeseries.train.TrainedRun;
+
+/**
+ * The Java snippets of docs/library.md, compiled and run here; the test also checks that the doc
+ * shows them verbatim (the text between the {@code // snippet} markers), so the two cannot drift.
+ */
+class LibraryExampleTest {
+
+  @Test
+  void buildsABackboneAndLoadsARunForPrediction(@TempDir Path tmp) throws Exception {
+    // A small trained run to load, made the way a user makes one.
+    Path csv = tmp.resolve("series.csv");
+    StringBuilder sb = new StringBuilder("date,load,temp\n");
+    for (int t = 0; t < 400; t++) {
+      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f,%.3f%n", 1 + t / 24, t % 24,
+          Math.sin(t / 5.0), Math.cos(t / 7.0)));
+    }
+    Files.writeString(csv, sb);
+    Path runDir = tmp.resolve("run");
+    assertThat(Main.run(new String[] {"forecast", "--data", csv.toString(), "--lookback", "32",
+        "--horizon", "8", "--epochs", "1", "--max-batches", "2", "--d-model", "8", "--layers",
+        "1", "--scan", "cpu", "--run-dir", runDir.toString()},
+        new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))).isZero();
+    float[][] values = SeriesCsv.read(csv).values();
+    float[][] history = java.util.Arrays.copyOfRange(values, values.length - 32, values.length);
+
+    // snippet: backbone
+    // Every module on the class path registers its variants (mixers, skips, norms, scans).
+    Injector injector = Guice.createInjector(ServiceLoader.load(Module.class).stream()
+        .map(ServiceLoader.Provider::get).toList());
+    Variants variants = injector.getInstance(Variants.class);
+    BackboneConfig config = BackboneConfig.of(2, 16) // 2 layers, d_model 16
+        .withTokenMixer("selective-bidirectional").withSkip("learned");
+    try (NDManager manager = NDManager.newBaseManager()) {
+      MambaMixerBackbone backbone = variants.backbone(config, variants.scan("cpu"));
+      Shape x = new Shape(4, 3, 32, 16); // (B, C, L, D): tokens on axis 2, channels on axis 1
+      backbone.initialize(manager, DataType.FLOAT32, x);
+      NDArray y = backbone.forward(new ParameterStore(manager, false),
+          new NDList(manager.randomNormal(x)), false).singletonOrThrow(); // (B, C, L, D)
+      // snippet end
+      assertThat(y.getShape()).isEqualTo(x);
+    }
+
+    // snippet: predict
+    try (TrainedRun run = TrainedRun.open(runDir.resolve("H8"), variants, "cpu");
+        Predictor<float[][], float[][]> predictor = run.newPredictor()) {
+      float[][] forecast = predictor.predict(history); // (T, M) raw -> (H, M) raw
+      // snippet end
+      assertThat(forecast.length).isEqualTo(8);
+      assertThat(forecast[0]).hasSize(2);
+      assertThat(forecast[0][0]).isBetween(-5f, 5f);
+    }
+
+    String doc = Files.readString(Path.of("../docs/library.md"));
+    String self = Files.readString(
+        Path.of("src/test/java/org/mambamixer/ablations/docs/LibraryExampleTest.java"));
+    for (String name : new String[] {"backbone", "predict"}) {
+      assertThat(doc).as("docs/library.md shows snippet '%s' as compiled here", name)
+          .contains(snippet(self, name));
+    }
+  }
+
+  /** The lines between {@code // snippet: NAME} and {@code // snippet end}, unindented. */
+  private static String snippet(String source, String name) {
+    String start = "// snippet: " + name + "\n";
+    int from = source.indexOf(start) + start.length();
+    int to = source.indexOf("// snippet end", from);
+    String body = source.substring(from, to);
+    int indent = body.length() - body.stripLeading().length();
+    return body.lines().map(l -> l.length() >= indent ? l.substring(indent) : l.strip())
+        .reduce((a, b) -> a + "\n" + b).orElse("").strip();
+  }
+}
