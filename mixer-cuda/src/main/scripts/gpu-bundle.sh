@@ -5,7 +5,7 @@
 #
 #   mixer-cuda/src/main/scripts/gpu-bundle.sh [OUT_DIR]      # default: target/gpu-bundle
 #
-# Then copy OUT_DIR to the GPU machine and run OUT_DIR/scan-check [--backend cuda|cpu] [--reps N].
+# Then copy OUT_DIR to the GPU machine and run OUT_DIR/scan-check [--scan cuda|cpu] [--reps N].
 # Environment: SKIP_BUILD=1 reuses mixer-cuda/target/classes; JAVA_HOME picks the JDK (17+) whose
 # jlink and jmods are used; CUDA_HOME (default /usr/local/cuda) is where libcudart.so.13 is taken.
 set -euo pipefail
@@ -74,8 +74,8 @@ cp -L "$CUDART" "$OUT/native/libcudart.so.13"
 
 cat > "$OUT/scan-check" <<'LAUNCHER'
 #!/bin/sh
-# scan-check on this machine: --backend cuda (default) compares the CUDA kernel with the CPU
-# kernel; --backend cpu compares the CPU kernel with the scalar oracle. Exit 0 pass, 1 mismatch,
+# scan-check on this machine: --scan cuda (default) compares the CUDA kernel with the CPU
+# kernel; --scan cpu compares the CPU kernel with the scalar oracle. Exit 0 pass, 1 mismatch,
 # 2 CUDA unusable (the reason is printed).
 HERE=$(cd "$(dirname "$0")" && pwd)
 CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * scan-check --backend cuda end to end, in a child JVM whose libcuda.so.1 is
+ * scan-check --scan cuda end to end, in a child JVM whose libcuda.so.1 is
  * {@code src/test/cuda/fake_libcuda.cpp}: bytedeco's real bindings, CudaProbe, CudaScanKernel's
  * PTX loading, allocations, copies and kernel-argument marshalling, with the kernels emulated on
  * the CPU. What it cannot cover is the GPU itself (PTX JIT, real warps, timing).
