@@ -83,6 +83,10 @@ public final class Checkpoint {
 
   /** Checks every file the manifest lists: present, of its size, of its SHA-256. */
   public static void verify(Path dir) throws IOException {
+    if (Files.isRegularFile(dir)) {
+      throw new IOException(dir + " is a single-file checkpoint of an earlier version, which held"
+          + " no manifest; retrain the run (./mambamixer forecast --config <its config.json>)");
+    }
     if (!Files.isDirectory(dir)) {
       throw new IOException("checkpoint folder " + dir + " is missing");
     }
