@@ -115,8 +115,7 @@ public final class AttentionTokenMixer extends AbstractBlock implements TokenMix
 
     @Override
     public String description() {
-      return "multi-head self-attention over the tokens (heads of width 16 where d_model allows),"
-          + " non-causal, no positional encoding";
+      return "multi-head self-attention over the tokens, non-causal, no positional encoding";
     }
   }
 }

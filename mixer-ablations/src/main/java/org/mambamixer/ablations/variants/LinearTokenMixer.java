@@ -70,8 +70,7 @@ public final class LinearTokenMixer extends AbstractBlock implements TokenMixer 
 
     @Override
     public String description() {
-      return "one Linear(L->L) over the tokens, shared by the features (\"Mamba + Linear time\");"
-          + " tied to one token count";
+      return "one Linear(L->L) over the tokens (\"Mamba + Linear time\"); tied to one token count";
     }
   }
 }

@@ -24,8 +24,8 @@ public final class MlpChannelMixer extends AxisMlp implements ChannelMixer {
 
     @Override
     public String description() {
-      return "Linear(C->2C)-GELU-Linear(2C->C) across the channels (TSM2-MLP);"
-          + " tied to one channel count";
+      return "Linear(C->2C)-GELU-Linear(2C->C) across the channels (TSM2-MLP); tied to one"
+          + " channel count";
     }
   }
 }

@@ -26,8 +26,7 @@ public final class MlpTokenMixer extends AxisMlp implements TokenMixer {
 
     @Override
     public String description() {
-      return "MLP-Mixer token mixing: Linear(L->2L)-GELU-Linear(2L->L) over the tokens;"
-          + " tied to one token count";
+      return "MLP-Mixer token mixing, Linear(L->2L)-GELU-Linear(2L->L); tied to one token count";
     }
   }
 }

@@ -16,7 +16,7 @@ public final class RemovedChannelMixer extends RemovedMixer implements ChannelMi
 
     @Override
     public String description() {
-      return "removed: the channel sublayer passes its input through (needs the inner residual)";
+      return "removed: the sublayer passes its input through (needs the inner residual)";
     }
   }
 }

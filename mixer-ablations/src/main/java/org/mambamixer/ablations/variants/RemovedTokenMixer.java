@@ -16,7 +16,7 @@ public final class RemovedTokenMixer extends RemovedMixer implements TokenMixer 
 
     @Override
     public String description() {
-      return "removed: the token sublayer passes its input through (needs the inner residual)";
+      return "removed: the sublayer passes its input through (needs the inner residual)";
     }
   }
 }
