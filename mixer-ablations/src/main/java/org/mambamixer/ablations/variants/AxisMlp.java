@@ -49,12 +49,12 @@ public class AxisMlp extends AbstractBlock {
     fc2Bias = addParameter(bias("fc2_bias"));
   }
 
-  static Parameter weight(String name) {
+  private static Parameter weight(String name) {
     return Parameter.builder().setName(name).setType(Parameter.Type.WEIGHT)
         .optInitializer(Init.FAN_IN_UNIFORM).build();
   }
 
-  static Parameter bias(String name) {
+  private static Parameter bias(String name) {
     return Parameter.builder().setName(name).setType(Parameter.Type.BIAS)
         .optInitializer(Initializer.ZEROS).build();
   }

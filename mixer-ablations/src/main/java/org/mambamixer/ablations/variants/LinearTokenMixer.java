@@ -7,10 +7,12 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import org.mambamixer.api.mixer.MixerSpec;
 import org.mambamixer.api.mixer.TokenMixer;
 import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.api.ssm.Init;
 
 /**
  * One linear map over the token axis, shared by every feature: the time mixer of the paper's
@@ -33,10 +35,13 @@ public final class LinearTokenMixer extends AbstractBlock implements TokenMixer 
 
   public LinearTokenMixer(MixerSpec spec) {
     axis = new MixedAxis(spec.tokenAxis(), spec.dModel());
-    weight = addParameter(AxisMlp.weight("weight"));
-    bias = addParameter(AxisMlp.bias("bias"));
+    weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT)
+        .optInitializer(Init.FAN_IN_UNIFORM).build()); // shaped by prepare
+    bias = addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS)
+        .optInitializer(Initializer.ZEROS).build());
   }
 
+  /** Sizes the weights by the token count of the first input, as DJL's Linear sizes its fan-in. */
   @Override
   protected void prepare(Shape[] inputShapes) {
     long l = axis.length(inputShapes[0]);
@@ -49,6 +54,7 @@ public final class LinearTokenMixer extends AbstractBlock implements TokenMixer 
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow(); // (B, ..., L, ..., D)
     NDArray w = ps.getValue(weight, x.getDevice(), training); // (L, L)
+    // L comes from the weights, not from prepare, so loaded parameters are checked too.
     axis.requireLength(x.getShape(), w.getShape().get(1), "this linear token mixer");
     int last = x.getShape().dimension() - 1;
     NDArray y = Linear.linear(x.swapAxes(axis.axis(), last), w,

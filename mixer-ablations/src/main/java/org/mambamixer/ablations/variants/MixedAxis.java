@@ -5,14 +5,15 @@ import org.mambamixer.api.util.Tensors;
 
 /**
  * The axis a variant mixes along, checked against each input of layout (B, ..., S, ..., D): S on
- * {@code axis}, the features D last, every other axis a batch axis.
+ * {@code axis}, the features D last, every other axis a batch axis. Errors name the input's shape,
+ * so a variant built for other axes or another d_model fails before the engine broadcasts.
  *
  * @param axis the mixed axis; never the batch (0) and, checked per input, never the features
  * @param dModel D, the size of the last axis
  */
-record MixedAxis(int axis, int dModel) {
+public record MixedAxis(int axis, int dModel) {
 
-  MixedAxis {
+  public MixedAxis {
     if (axis < 1) {
       throw new IllegalArgumentException("the mixed axis must be >= 1 (axis 0 is the batch), got "
           + axis);
@@ -21,7 +22,7 @@ record MixedAxis(int axis, int dModel) {
   }
 
   /** S: the length of the mixed axis of an input, once its layout is checked. */
-  long length(Shape shape) {
+  public long length(Shape shape) {
     int rank = shape.dimension();
     if (axis >= rank - 1) {
       throw new IllegalArgumentException("input of rank " + rank + " " + shape
@@ -38,7 +39,7 @@ record MixedAxis(int axis, int dModel) {
    * S, as {@link #length} reads it, for a block whose weights were sized for {@code built} positions
    * on the axis: a dense map over the axis serves that one length only.
    */
-  long requireLength(Shape shape, long built, String block) {
+  public long requireLength(Shape shape, long built, String block) {
     long s = length(shape);
     if (s != built) {
       throw new IllegalArgumentException(block + " was built for " + built + " positions on axis "
