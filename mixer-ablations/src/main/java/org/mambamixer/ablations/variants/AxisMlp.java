@@ -38,6 +38,7 @@ public class AxisMlp extends AbstractBlock {
 
   /**
    * @param axis the mixed axis of the (B, ..., D) input
+   * @param dModel D, the size of the input's last axis
    * @param expansion E: the hidden width is E times the length of the axis
    */
   public AxisMlp(int axis, int dModel, int expansion) {
