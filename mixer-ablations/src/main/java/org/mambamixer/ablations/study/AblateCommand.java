@@ -23,7 +23,7 @@ public final class AblateCommand implements LauncherCommand {
       description = "the study (JSON: name, command, base flags, axes of levels, seeds, reference)")
   Path studyFile;
 
-  @Option(names = "--studies-dir", paramLabel = "DIR", defaultValue = "studies",
+  @Option(names = "--studies-dir", paramLabel = "DIR", defaultValue = "runs/studies",
       description = "parent of study directories (default ${DEFAULT-VALUE})")
   Path studiesDir;
 
