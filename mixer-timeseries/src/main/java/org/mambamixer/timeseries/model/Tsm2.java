@@ -11,6 +11,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.mambamixer.api.block.MambaMixerBackbone;
+import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.util.Tensors;
@@ -32,7 +33,7 @@ import org.mambamixer.api.util.Tensors;
  * Forward inputs: {@code x}, then the future covariates {@code Z (B, M, T_Z, C_Z)} and the static
  * features {@code S (B, M, C_S)} when the config enables them.
  */
-public final class Tsm2 extends AbstractBlock {
+public final class Tsm2 extends AbstractBlock implements ForecastModel {
   private final Tsm2Config config;
   private final RevIn revin;
   private final AuxiliaryInputs aux;
@@ -113,7 +114,7 @@ public final class Tsm2 extends AbstractBlock {
     return new NDList(inputs.subList(1, inputs.size()));
   }
 
-  /** The shapes of the forward inputs for a batch of {@code b} windows. */
+  @Override
   public Shape[] inputShapes(long b) {
     Tsm2Config.Exogenous ex = config.exogenous();
     java.util.List<Shape> shapes = new java.util.ArrayList<>();
@@ -150,5 +151,23 @@ public final class Tsm2 extends AbstractBlock {
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     return new Shape[] {new Shape(inputShapes[0].get(0), config.horizon(), config.variates())};
+  }
+
+  /** {@code tsm2}: the paper's model, with whatever variants the config names. */
+  public static final class Factory implements ForecastModel.Factory {
+    @Override
+    public MixerChoice variants() {
+      return MixerChoice.DEFAULT;
+    }
+
+    @Override
+    public ForecastModel create(Tsm2Config config, Variants variants, SelectiveScan scan) {
+      return new Tsm2(config, variants, scan);
+    }
+
+    @Override
+    public String description() {
+      return "TSM2: RevIN, patches, MambaMixer layers (time x variates), 2D norm, linear head";
+    }
   }
 }

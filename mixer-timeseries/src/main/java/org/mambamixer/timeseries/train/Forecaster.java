@@ -15,7 +15,7 @@ import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.timeseries.data.WindowSource;
-import org.mambamixer.timeseries.model.Tsm2;
+import org.mambamixer.timeseries.model.ForecastModel;
 
 /**
  * Trains and evaluates one TSM2 model: MSE loss, AdamW, per-epoch seeding (so a resumed run
@@ -29,7 +29,7 @@ public final class Forecaster implements AutoCloseable {
     void batch(int index, int batches, float loss);
   }
 
-  private final Tsm2 model;
+  private final ForecastModel model;
   private final NDManager manager;
   private final TrainConfig config;
   private final AdamW optimizer;
@@ -37,7 +37,7 @@ public final class Forecaster implements AutoCloseable {
   private ParameterStore ps;
 
   /** {@code model} must already be initialised on {@code manager}. */
-  public Forecaster(Tsm2 model, NDManager manager, TrainConfig config) {
+  public Forecaster(ForecastModel model, NDManager manager, TrainConfig config) {
     this.model = model;
     this.manager = manager;
     this.config = config;
@@ -47,7 +47,7 @@ public final class Forecaster implements AutoCloseable {
     this.ps = new ParameterStore(manager, false);
   }
 
-  public Tsm2 model() {
+  public ForecastModel model() {
     return model;
   }
 
