@@ -11,6 +11,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.mambamixer.api.util.OpTimer;
 
 /**
  * The weighted averaging of earlier features (spec §4, D8): learnable scalars per layer l
@@ -103,20 +104,22 @@ public final class WeightedAverage extends AbstractBlock implements SkipAggregat
 
   private NDArray combine(ParameterStore ps, Parameter p, List<NDArray> first,
       List<NDArray> second, boolean training) {
-    NDArray w = ps.getValue(p, first.get(0).getDevice(), training); // (n)
-    if (mode == Mode.SOFTMAX) {
-      w = w.softmax(0);
-    }
-    NDList scalars = w.split(w.getShape().get(0)); // n x (1)
-    NDArray acc = null;
-    int i = 0;
-    for (List<NDArray> history : List.of(first, second)) {
-      for (NDArray y : history) {
-        NDArray term = y.mul(scalars.get(i++));
-        acc = acc == null ? term : acc.add(term);
+    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.WEIGHTED_AVERAGE)) {
+      NDArray w = ps.getValue(p, first.get(0).getDevice(), training); // (n)
+      if (mode == Mode.SOFTMAX) {
+        w = w.softmax(0);
       }
+      NDList scalars = w.split(w.getShape().get(0)); // n x (1)
+      NDArray acc = null;
+      int i = 0;
+      for (List<NDArray> history : List.of(first, second)) {
+        for (NDArray y : history) {
+          NDArray term = y.mul(scalars.get(i++));
+          acc = acc == null ? term : acc.add(term);
+        }
+      }
+      return acc;
     }
-    return acc;
   }
 
   private void checkHistory(int layer, List<NDArray> yToken, int tokens, List<NDArray> yChannel,

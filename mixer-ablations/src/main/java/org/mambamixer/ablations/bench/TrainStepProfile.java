@@ -1,0 +1,341 @@
+package org.mambamixer.ablations.bench;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import org.mambamixer.api.block.BackboneFactory;
+import org.mambamixer.api.inject.MixerModule;
+import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.api.util.OpTimer;
+import org.mambamixer.api.util.OpTimer.Family;
+import org.mambamixer.cuda.cpu.ExpBound;
+import org.mambamixer.cuda.inject.ScanBackend;
+import org.mambamixer.cuda.inject.ScanBackendModule;
+import org.mambamixer.timeseries.data.ForecastData;
+import org.mambamixer.timeseries.data.WindowSource;
+import org.mambamixer.timeseries.model.Tsm2;
+import org.mambamixer.timeseries.model.Tsm2Config;
+import org.mambamixer.timeseries.train.Forecaster;
+import org.mambamixer.timeseries.train.Metrics;
+import org.mambamixer.timeseries.train.TrainConfig;
+
+/**
+ * Times TSM2 training steps by op family ({@link OpTimer}) and projects an epoch.
+ *
+ * <pre>
+ *   TrainStepProfile [--data CSV | --variates M --windows W] [--lookback 512] [--horizon 96]
+ *       [--d-model 32] [--layers 2] [--d-state 16] [--patch 16] [--stride 8] [--batch-size 128]
+ *       [--eval-batch-size 256] [--steps 5] [--warmup 2] [--eval-batches 2] [--scan cpu]
+ *       [--no-engine-split]
+ * </pre>
+ *
+ * Three passes on one model: {@code warmup} untimed steps (JIT, allocator), {@code steps} steps
+ * timed by family, and {@code eval-batches} evaluation batches timed by family. A last step runs
+ * under libtorch's profiler to split the engine's backward by autograd node type (the profiler
+ * slows small ops down, so only its proportions are used, applied to the timed backward). Without
+ * {@code --data} the series is a seeded random walk of {@code M} variates.
+ */
+public final class TrainStepProfile {
+
+  /** What to time. */
+  public record Options(Path data, int variates, int windows, int lookback, int horizon,
+      int dModel, int layers, int dState, int patch, int stride, int batchSize, int evalBatchSize,
+      int steps, int warmup, int evalBatches, ScanBackend scan, boolean engineSplit) {
+
+    /** The issue's configuration: ETTh1-sized (7 variates), L512, H96, d_model 32, batch 128. */
+    public static Options issueDefaults() {
+      return new Options(null, 7, 8545, 512, 96, 32, 2, 16, 16, 8, 128, 256, 5, 2, 2,
+          ScanBackend.CPU, true);
+    }
+  }
+
+  private TrainStepProfile() {}
+
+  public static void main(String[] args) throws IOException {
+    run(parse(args), System.out);
+  }
+
+  /** Runs the three passes and prints the tables to {@code out}. */
+  public static void run(Options o, PrintStream out) throws IOException {
+    WindowSource train;
+    WindowSource val;
+    String source;
+    if (o.data() != null) {
+      ForecastData d = ForecastData.load(o.data(), o.lookback(), o.horizon(), o.batchSize(), 2021);
+      train = d.train();
+      val = d.val();
+      source = d.series().name();
+    } else {
+      train = RandomWalk.of(o.variates(), o.windows(), o.lookback(), o.horizon(), 11);
+      val = RandomWalk.of(o.variates(), Math.max(1, o.windows() / 3), o.lookback(), o.horizon(),
+          12);
+      source = "random walk";
+    }
+    Tsm2Config p = Tsm2Config.preset(o.data() != null ? source : "synthetic", o.lookback(),
+        train.variates());
+    Tsm2Config mc = new Tsm2Config(o.lookback(), o.horizon(), p.variates(), o.patch(), o.stride(),
+        o.dModel(), o.layers(), p.expand(), o.dState(), p.dConv(), p.dropout(), p.revin(), false,
+        Tsm2Config.Exogenous.NONE);
+    Injector injector = Guice.createInjector(new MixerModule(), new ScanBackendModule(o.scan()));
+    SelectiveScan scan = injector.getInstance(SelectiveScan.class);
+    int kernelThreads = Runtime.getRuntime().availableProcessors();
+    out.printf(Locale.ROOT, "TSM2 step profile: %s, %d variates, lookback %d, horizon %d, d_model %d,"
+        + " %d layers, N %d, patch %d/%d, batch %d, scan %s (%d threads)%n", source,
+        train.variates(), o.lookback(), o.horizon(), o.dModel(), o.layers(), o.dState(), o.patch(),
+        o.stride(), o.batchSize(), scan.name(), kernelThreads);
+    TrainConfig tc = TrainConfig.full().withBatch(o.batchSize())
+        .withMaxBatches(o.warmup() + o.steps() + (o.engineSplit() ? 1 : 0));
+    tc = new TrainConfig(tc.epochs(), tc.batchSize(), o.evalBatchSize(), tc.lr(), tc.minLr(),
+        tc.warmupEpochs(), tc.weightDecay(), tc.patience(), tc.maxBatchesPerEpoch(), tc.seed());
+    try (NDManager manager = NDManager.newBaseManager()) {
+      manager.getEngine().setRandomSeed(2021);
+      Tsm2 model = new Tsm2(mc, injector.getInstance(BackboneFactory.class), scan);
+      model.initialize(manager, DataType.FLOAT32, model.inputShapes(o.batchSize()));
+      Forecaster f = new Forecaster(model, manager, tc);
+      Path trace = Files.createTempFile("tsm2-step", ".json");
+      long[] stepNanos = new long[o.steps()];
+      long[] mark = new long[1];
+      Map<Family, Long>[] train1 = singleSlot();
+      Map<Family, Long>[] train1Cpu = singleSlot();
+      long[] scanElements = new long[1];
+      f.trainEpoch(train, 0, (b, n, loss) -> {
+        int timed = b - o.warmup();
+        if (timed >= 0 && timed < o.steps()) {
+          stepNanos[timed] = System.nanoTime() - mark[0];
+        }
+        if (timed == o.steps() - 1) {
+          OpTimer.stop();
+          train1[0] = OpTimer.totals();
+          train1Cpu[0] = OpTimer.cpuTotals();
+          scanElements[0] = OpTimer.scanElements() / o.steps();
+          if (o.engineSplit()) {
+            JniUtils.startProfile(false, false, false);
+          }
+        } else if (timed == o.steps() && o.engineSplit()) {
+          JniUtils.stopProfile(trace.toString());
+        }
+        if (timed == -1) {
+          OpTimer.start();
+        }
+        mark[0] = System.nanoTime();
+      });
+      int evalWindows = Math.min(val.windows(), o.evalBatches() * o.evalBatchSize());
+      WindowSource evalPart = first(val, evalWindows);
+      OpTimer.start();
+      long e0 = System.nanoTime();
+      Metrics m = f.evaluate(evalPart);
+      long evalNanos = System.nanoTime() - e0;
+      OpTimer.stop();
+      Map<Family, Long> eval = OpTimer.totals();
+      Map<Family, Long> evalCpu = OpTimer.cpuTotals();
+      double evalBatches = Math.ceil(evalWindows / (double) o.evalBatchSize());
+
+      double stepMs = median(stepNanos) / 1e6;
+      double meanStepMs = Arrays.stream(stepNanos).average().orElse(0) / 1e6;
+      out.printf(Locale.ROOT, "%nTraining step: median %.0f ms, mean %.0f ms over %d steps"
+          + " (after %d warm-up steps)%n%n", stepMs, meanStepMs, o.steps(), o.warmup());
+      printFamilies(out, train1[0], train1Cpu[0], o.steps(), "step");
+      if (o.engineSplit()) {
+        out.println();
+        EngineSplit.print(out, EngineSplit.read(trace),
+            train1[0].get(Family.ENGINE_BACKWARD) / 1e6 / o.steps());
+      }
+      Files.deleteIfExists(trace);
+      out.printf(Locale.ROOT, "%nEvaluation (no gradient): %.0f ms per batch of %d windows"
+          + " (%d windows, MSE %.3f)%n%n", evalNanos / 1e6 / evalBatches, o.evalBatchSize(),
+          evalWindows, m.mse());
+      printFamilies(out, eval, evalCpu, evalBatches, "batch");
+
+      double expRate = ExpBound.perSecond(kernelThreads, 4096, 1.0);
+      // The forward computes one exp per element, the backward recomputes it.
+      double boundMs = 2.0 * scanElements[0] / expRate * 1e3;
+      double scanMs = (train1[0].get(Family.SCAN_FORWARD) + train1[0].get(Family.SCAN_BACKWARD))
+          / 1e6 / o.steps();
+      int stepsPerEpoch = (train.windows() + o.batchSize() - 1) / o.batchSize();
+      double valBatches = Math.ceil(val.windows() / (double) o.evalBatchSize());
+      double evalBatchMs = evalNanos / 1e6 / evalBatches;
+      double epochS = (stepsPerEpoch * meanStepMs + valBatches * evalBatchMs) / 1e3;
+      out.printf(Locale.ROOT, "%nScan exp bound: %.3g scan elements per step, 2 exps each (forward"
+          + " + recompute), %.3g exp/s on %d threads -> %.0f ms per step.%n", (double)
+          scanElements[0], expRate, kernelThreads, boundMs);
+      out.printf(Locale.ROOT, "Scan kernel fwd+bwd %.0f ms = %.1fx the bound; whole step %.0f ms ="
+          + " %.1fx the bound.%n", scanMs, scanMs / boundMs, meanStepMs, meanStepMs / boundMs);
+      out.printf(Locale.ROOT, "Projected epoch: %d steps x %.0f ms + %.0f validation batches x %.0f"
+          + " ms = %.0f s (the scan bound of the training steps: %.1f s).%n", stepsPerEpoch,
+          meanStepMs, valBatches, evalBatchMs, epochS, stepsPerEpoch * boundMs / 1e3);
+      out.printf(Locale.ROOT, "Peak RSS so far: %d MiB; JVM heap used %d MiB of %d MiB"
+          + " committed.%n", peakRssMb(), usedHeapMb(), Runtime.getRuntime().totalMemory() >> 20);
+    }
+  }
+
+  private static void printFamilies(PrintStream out, Map<Family, Long> wall,
+      Map<Family, Long> cpu, double per, String unit) {
+    double total = wall.values().stream().mapToLong(Long::longValue).sum();
+    double totalCpu = cpu.values().stream().mapToLong(Long::longValue).sum();
+    out.printf(Locale.ROOT, "| family | wall ms/%s | %% of wall | CPU ms/%s | %% of CPU |%n"
+        + "|---|---:|---:|---:|---:|%n", unit, unit);
+    for (Family f : Family.values()) {
+      long ns = wall.get(f);
+      long cns = cpu.get(f);
+      if (ns > 0) {
+        out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f |%n", f.description(),
+            ns / 1e6 / per, 100 * ns / total, cns / 1e6 / per, 100 * cns / totalCpu);
+      }
+    }
+    out.printf(Locale.ROOT, "| total | %.1f | 100 | %.1f | 100 |%n", total / 1e6 / per,
+        totalCpu / 1e6 / per);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<Family, Long>[] singleSlot() {
+    return new Map[1];
+  }
+
+  private static double median(long[] a) {
+    long[] s = a.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
+  }
+
+  private static WindowSource first(WindowSource all, int n) {
+    return new WindowSource() {
+      @Override
+      public int windows() {
+        return n;
+      }
+
+      @Override
+      public int lookback() {
+        return all.lookback();
+      }
+
+      @Override
+      public int horizon() {
+        return all.horizon();
+      }
+
+      @Override
+      public int variates() {
+        return all.variates();
+      }
+
+      @Override
+      public void fill(int i, float[] x, int xOffset, float[] y, int yOffset) {
+        all.fill(i, x, xOffset, y, yOffset);
+      }
+    };
+  }
+
+  static long peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private static long usedHeapMb() {
+    Runtime r = Runtime.getRuntime();
+    return (r.totalMemory() - r.freeMemory()) >> 20;
+  }
+
+  static Options parse(String[] args) {
+    Options d = Options.issueDefaults();
+    Path data = d.data();
+    int[] v = {d.variates(), d.windows(), d.lookback(), d.horizon(), d.dModel(), d.layers(),
+        d.dState(), d.patch(), d.stride(), d.batchSize(), d.evalBatchSize(), d.steps(), d.warmup(),
+        d.evalBatches()};
+    String[] names = {"variates", "windows", "lookback", "horizon", "d-model", "layers", "d-state",
+        "patch", "stride", "batch-size", "eval-batch-size", "steps", "warmup", "eval-batches"};
+    ScanBackend scan = d.scan();
+    boolean split = d.engineSplit();
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--no-engine-split")) {
+        split = false;
+        continue;
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(a + " needs a value");
+      }
+      String value = args[++i];
+      if (a.equals("--data")) {
+        data = Path.of(value);
+      } else if (a.equals("--scan")) {
+        scan = ScanBackend.parse(value);
+      } else {
+        int k = Arrays.asList(names).indexOf(a.replaceFirst("^--", ""));
+        if (k < 0 || !a.startsWith("--")) {
+          throw new IllegalArgumentException("unknown option " + a + "; options: --data CSV --scan"
+              + " cpu|reference --no-engine-split --" + String.join(" N --", names) + " N");
+        }
+        v[k] = Integer.parseInt(value);
+      }
+    }
+    if (v[12] < 1) {
+      throw new IllegalArgumentException("--warmup must be at least 1");
+    }
+    return new Options(data, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10],
+        v[11], v[12], v[13], scan, split);
+  }
+
+  /** A seeded Gaussian random walk per variate, z-scored: stands in for a dataset. */
+  static final class RandomWalk {
+    private RandomWalk() {}
+
+    static WindowSource of(int variates, int windows, int lookback, int horizon, long seed) {
+      int rows = windows + lookback + horizon - 1;
+      float[] series = new float[rows * variates];
+      Random rnd = new Random(seed);
+      for (int m = 0; m < variates; m++) {
+        double level = 0;
+        for (int t = 0; t < rows; t++) {
+          level = 0.98 * level + rnd.nextGaussian() * 0.2;
+          series[t * variates + m] = (float) level;
+        }
+      }
+      return new WindowSource() {
+        @Override
+        public int windows() {
+          return windows;
+        }
+
+        @Override
+        public int lookback() {
+          return lookback;
+        }
+
+        @Override
+        public int horizon() {
+          return horizon;
+        }
+
+        @Override
+        public int variates() {
+          return variates;
+        }
+
+        @Override
+        public void fill(int i, float[] x, int xOffset, float[] y, int yOffset) {
+          System.arraycopy(series, i * variates, x, xOffset, lookback * variates);
+          System.arraycopy(series, (i + lookback) * variates, y, yOffset, horizon * variates);
+        }
+      };
+    }
+  }
+}
