@@ -1,5 +1,11 @@
 package org.mambamixer.api.ssm;
 
+import static org.mambamixer.api.util.OpTimer.Family.CONV;
+import static org.mambamixer.api.util.OpTimer.Family.ELEMENTWISE;
+import static org.mambamixer.api.util.OpTimer.Family.LINEAR;
+import static org.mambamixer.api.util.OpTimer.Family.RESHAPE;
+import static org.mambamixer.api.util.OpTimer.time;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -80,30 +86,53 @@ public final class S6 extends AbstractBlock {
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.get(0); // (Bt, L, E)
     NDArray zT = inputs.size() > 1 ? inputs.get(1) : null; // (Bt, E, L)
-    int len = (int) x.getShape().get(1);
-    NDArray xT = x.transpose(0, 2, 1); // (Bt, E, L)
-    NDArray u = xT;
+    NDArray u = x; // (Bt, L, E)
     if (conv != null) {
-      NDArray c = conv.forward(ps, new NDList(xT), training).singletonOrThrow(); // (Bt, E, L+k-1)
-      int k = config.dConv();
-      u = route.reverse() ? c.get(":, :, {}:", k - 1) : c.get(":, :, :{}", len);
-      u = u.mul(Activation.sigmoid(u)); // SiLU
+      NDArray c = time(CONV, () -> depthwiseConv(ps, x, training)); // (Bt, L, E)
+      u = time(ELEMENTWISE, () -> c.mul(Activation.sigmoid(c))); // SiLU
     }
-    NDArray proj = xProj.forward(ps, new NDList(u.transpose(0, 2, 1)), training)
-        .singletonOrThrow(); // (Bt, L, R + 2N)
+    NDArray uL = u;
+    NDArray proj = time(LINEAR,
+        () -> xProj.forward(ps, new NDList(uL), training).singletonOrThrow()); // (Bt, L, R + 2N)
+    NDArray uT = time(RESHAPE, () -> uL.transpose(0, 2, 1)); // (Bt, E, L)
     int r = config.dtRank();
     int n = config.dState();
-    NDList parts = proj.split(new long[] {r, r + n}, 2);
+    NDList parts = time(RESHAPE, () -> proj.split(new long[] {r, r + n}, 2));
     NDArray dtLow = parts.get(0); // (Bt, L, R)
-    NDArray bT = parts.get(1).transpose(0, 2, 1); // (Bt, N, L)
-    NDArray cT = parts.get(2).transpose(0, 2, 1); // (Bt, N, L)
+    NDArray bT = time(RESHAPE, () -> parts.get(1).transpose(0, 2, 1)); // (Bt, N, L)
+    NDArray cT = time(RESHAPE, () -> parts.get(2).transpose(0, 2, 1)); // (Bt, N, L)
     NDArray w = ps.getValue(dtWeight, x.getDevice(), training); // (E, R)
-    NDArray delta = dtLow.matMul(w.transpose()).transpose(0, 2, 1); // (Bt, E, L)
-    NDArray a = ps.getValue(aLog, x.getDevice(), training).exp().neg(); // (E, N)
+    NDArray delta = time(LINEAR,
+        () -> dtLow.matMul(w.transpose()).transpose(0, 2, 1)); // (Bt, E, L)
+    NDArray a = time(ELEMENTWISE,
+        () -> ps.getValue(aLog, x.getDevice(), training).exp().neg()); // (E, N)
     NDArray d = ps.getValue(dSkip, x.getDevice(), training); // (E)
     NDArray bias = ps.getValue(dtBias, x.getDevice(), training); // (E)
-    ScanInputs in = new ScanInputs(u, delta, a, bT, cT, d, zT, bias, true, null, route.reverse());
+    ScanInputs in = new ScanInputs(uT, delta, a, bT, cT, d, zT, bias, true, null, route.reverse());
     return new NDList(scan.scan(in).out());
+  }
+
+  /**
+   * The depthwise conv of {@code x (Bt, L, E)} as k shifted multiply-adds over zero-padded steps:
+   * the conv block's result (its parameters are used), without the transposes around it, and with
+   * a backward of elementwise ops, which libtorch runs several times faster than the backward of
+   * its grouped convolution at TSM2's shapes (docs/benchmarks.md). Zeros go before the sequence
+   * for the causal route, after it for the anti-causal one.
+   */
+  NDArray depthwiseConv(ParameterStore ps, NDArray x, boolean training) {
+    int k = config.dConv();
+    long len = x.getShape().get(1);
+    NDArray w = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), training)
+        .reshape(-1, k).transpose(); // (k, E): tap j of every channel
+    NDArray b = ps.getValue(conv.getParameters().get("bias"), x.getDevice(), training); // (E)
+    NDArray padded = x.pad(route.reverse() ? new Shape(0, 0, 0, k - 1) : new Shape(0, 0, k - 1, 0),
+        0); // (Bt, L + k - 1, E)
+    NDArray out = null;
+    for (int j = 0; j < k; j++) {
+      NDArray term = padded.get(":, {}:{}", j, j + len).mul(w.get(j));
+      out = out == null ? term : out.add(term);
+    }
+    return out.add(b);
   }
 
   @Override

@@ -81,4 +81,32 @@ class S6GradientTest {
       }
     }
   }
+
+  @Test
+  void shiftedConvolutionEqualsTheGroupedConvolutionItsParametersBelongTo() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (ScanRoute route : List.of(ScanRoute.FORWARD, ScanRoute.BACKWARD)) {
+        S6Config c = new S6Config(4, 2, 3, 4, 2, 1e-3f, 1e-1f, 1e-4f); // E = 8, k = 4
+        S6 s6 = new S6(c, route, new ReferenceScan());
+        Shape x = new Shape(3, 6, 8); // (Bt, L, E)
+        s6.initialize(m, DataType.FLOAT32, x);
+        ai.djl.nn.Block conv = s6.getChildren().values().stream()
+            .filter(b -> b instanceof ai.djl.nn.convolutional.Conv1d).findFirst().orElseThrow();
+        conv.getParameters().get("bias").getArray().set(m.randomNormal(new Shape(8)).toFloatArray());
+        NDArray in = m.randomNormal(0, 1, x, DataType.FLOAT32);
+        ParameterStore ps = new ParameterStore(m, false);
+        float[] shifted = s6.depthwiseConv(ps, in, false).toFloatArray();
+        // The block's own convolution, padded k-1 on both sides, cut as the route needs.
+        NDArray full = conv.forward(ps, new NDList(in.transpose(0, 2, 1)), false)
+            .singletonOrThrow(); // (Bt, E, L + k - 1)
+        NDArray cut = route.reverse() ? full.get(":, :, 3:") : full.get(":, :, :6");
+        float[] grouped = cut.transpose(0, 2, 1).toFloatArray();
+        assertThat(shifted).hasSameSizeAs(grouped);
+        for (int i = 0; i < grouped.length; i++) {
+          assertThat(shifted[i]).as("%s route, element %d", route.name(), i)
+              .isCloseTo(grouped[i], org.assertj.core.data.Offset.offset(1e-5f));
+        }
+      }
+    }
+  }
 }
