@@ -88,14 +88,8 @@ public final class S6 extends AbstractBlock {
     NDArray zT = inputs.size() > 1 ? inputs.get(1) : null; // (Bt, E, L)
     NDArray u = x; // (Bt, L, E)
     if (conv != null) {
-      NDArray w = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), training);
-      NDArray b = ps.getValue(conv.getParameters().get("bias"), x.getDevice(), training);
-      if (x.getDataType() == DataType.FLOAT32) {
-        u = time(CONV, () -> ConvSilu.apply(x, w, b, route.reverse())); // (Bt, L, E)
-      } else { // the float64 of gradient checks: the same map in engine ops
-        NDArray c = time(CONV, () -> depthwiseConv(x, w, b)); // (Bt, L, E)
-        u = time(ELEMENTWISE, () -> c.mul(Activation.sigmoid(c))); // SiLU
-      }
+      NDArray c = time(CONV, () -> depthwiseConv(ps, x, training)); // (Bt, L, E)
+      u = time(ELEMENTWISE, () -> c.mul(Activation.sigmoid(c))); // SiLU
     }
     NDArray uL = u;
     NDArray proj = time(LINEAR,
@@ -119,20 +113,23 @@ public final class S6 extends AbstractBlock {
   }
 
   /**
-   * The depthwise conv of {@code x (Bt, L, E)} with the conv block's weight {@code w (E, 1, k)} and
-   * bias {@code b (E)}, as k shifted multiply-adds over zero-padded steps in engine ops: zeros go
-   * before the sequence for the causal route, after it for the anti-causal one. The reference for
-   * {@link ConvSilu}, and the path for dtypes other than float32.
+   * The depthwise conv of {@code x (Bt, L, E)} as k shifted multiply-adds over zero-padded steps:
+   * the conv block's result (its parameters are used), without the transposes around it, and with
+   * a backward of elementwise ops, which libtorch runs several times faster than the backward of
+   * its grouped convolution at TSM2's shapes (docs/benchmarks.md). Zeros go before the sequence
+   * for the causal route, after it for the anti-causal one.
    */
-  NDArray depthwiseConv(NDArray x, NDArray w, NDArray b) {
+  NDArray depthwiseConv(ParameterStore ps, NDArray x, boolean training) {
     int k = config.dConv();
     long len = x.getShape().get(1);
-    NDArray taps = w.reshape(-1, k).transpose(); // (k, E): tap j of every channel
+    NDArray w = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), training)
+        .reshape(-1, k).transpose(); // (k, E): tap j of every channel
+    NDArray b = ps.getValue(conv.getParameters().get("bias"), x.getDevice(), training); // (E)
     NDArray padded = x.pad(route.reverse() ? new Shape(0, 0, 0, k - 1) : new Shape(0, 0, k - 1, 0),
         0); // (Bt, L + k - 1, E)
     NDArray out = null;
     for (int j = 0; j < k; j++) {
-      NDArray term = padded.get(":, {}:{}", j, j + len).mul(taps.get(j));
+      NDArray term = padded.get(":, {}:{}", j, j + len).mul(w.get(j));
       out = out == null ? term : out.add(term);
     }
     return out.add(b);

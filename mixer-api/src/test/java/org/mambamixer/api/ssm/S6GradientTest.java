@@ -95,8 +95,7 @@ class S6GradientTest {
         conv.getParameters().get("bias").getArray().set(m.randomNormal(new Shape(8)).toFloatArray());
         NDArray in = m.randomNormal(0, 1, x, DataType.FLOAT32);
         ParameterStore ps = new ParameterStore(m, false);
-        float[] shifted = s6.depthwiseConv(in, conv.getParameters().get("weight").getArray(),
-            conv.getParameters().get("bias").getArray()).toFloatArray();
+        float[] shifted = s6.depthwiseConv(ps, in, false).toFloatArray();
         // The block's own convolution, padded k-1 on both sides, cut as the route needs.
         NDArray full = conv.forward(ps, new NDList(in.transpose(0, 2, 1)), false)
             .singletonOrThrow(); // (Bt, E, L + k - 1)

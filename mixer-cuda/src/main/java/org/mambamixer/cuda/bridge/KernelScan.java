@@ -1,8 +1,5 @@
 package org.mambamixer.cuda.bridge;
 
-import static org.mambamixer.api.util.HostArrays.floats;
-import static org.mambamixer.api.util.HostArrays.tensor;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -69,6 +66,34 @@ public final class KernelScan implements SelectiveScan {
       Backprop.record(new Node(kernel, p, fwd, out, inputs));
     }
     return ScanOutputs.withLazyState(out, () -> tensor(m, fwd.lastState(), new Shape(b, d, n)));
+  }
+
+  /**
+   * Contiguous float32 copy, or null for an absent optional input. One copy from the engine's
+   * memory: {@code flatten} makes a strided view contiguous (a no-op view otherwise), and its
+   * buffer is read in place; DJL's {@code toFloatArray} would copy through an extra byte array.
+   */
+  private static float[] floats(NDArray x) {
+    if (x == null) {
+      return null;
+    }
+    try (NDArray f = x.getDataType() == DataType.FLOAT32 ? x.flatten()
+        : x.toType(DataType.FLOAT32, false).flatten()) {
+      float[] r = new float[Math.toIntExact(f.size())];
+      f.toByteBuffer(true).asFloatBuffer().get(r);
+      return r;
+    }
+  }
+
+  /**
+   * {@code data} as a new engine tensor of {@code shape}. Written into memory the engine allocates,
+   * so it is freed when the tensor is closed; {@code NDManager.create(float[])} would back it with
+   * a Java direct buffer that only a garbage collection frees.
+   */
+  private static NDArray tensor(NDManager m, float[] data, Shape shape) {
+    NDArray t = m.create(shape, DataType.FLOAT32);
+    t.toByteBuffer(true).asFloatBuffer().put(data);
+    return t;
   }
 
   /** The deferred backward of one scan call; keeps the float inputs and the forward's checkpoints. */
