@@ -18,6 +18,7 @@ import ai.djl.nn.convolutional.Conv1d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.ScanInputs;
 import org.mambamixer.api.scan.ScanRoute;
 import org.mambamixer.api.scan.SelectiveScan;
@@ -88,7 +89,9 @@ public final class S6 extends AbstractBlock {
     NDArray zT = inputs.size() > 1 ? inputs.get(1) : null; // (Bt, E, L)
     NDArray u = x; // (Bt, L, E)
     if (conv != null) {
-      NDArray c = time(CONV, () -> depthwiseConv(ps, x, training)); // (Bt, L, E)
+      // Which form is cheaper depends on whether a backward follows (docs/benchmarks.md).
+      NDArray c = time(CONV, () -> Backprop.isRecording() ? depthwiseConv(ps, x, training)
+          : groupedConv(ps, x, training)); // (Bt, L, E)
       u = time(ELEMENTWISE, () -> c.mul(Activation.sigmoid(c))); // SiLU
     }
     NDArray uL = u;
@@ -110,6 +113,21 @@ public final class S6 extends AbstractBlock {
     NDArray bias = ps.getValue(dtBias, x.getDevice(), training); // (E)
     ScanInputs in = new ScanInputs(uT, delta, a, bT, cT, d, zT, bias, true, null, route.reverse());
     return new NDList(scan.scan(in).out());
+  }
+
+  /**
+   * The depthwise conv of {@code x (Bt, L, E)} as the conv block's grouped convolution over
+   * {@code (Bt, E, L)}, padded k-1 on both sides and cut to the route's L outputs. Four times
+   * cheaper than {@link #depthwiseConv} in a forward at TSM2's shapes, but its backward is several
+   * times dearer: used when nothing is recorded (evaluation).
+   */
+  NDArray groupedConv(ParameterStore ps, NDArray x, boolean training) {
+    int k = config.dConv();
+    long len = x.getShape().get(1);
+    NDArray c = conv.forward(ps, new NDList(x.transpose(0, 2, 1)), training)
+        .singletonOrThrow(); // (Bt, E, L + k - 1)
+    NDArray cut = route.reverse() ? c.get(":, :, {}:", k - 1) : c.get(":, :, :{}", len);
+    return cut.transpose(0, 2, 1);
   }
 
   /**
