@@ -42,7 +42,8 @@ final class EngineSplit {
   static String family(String node) {
     String n = node.replaceAll("Backward\\d*$", "").replaceAll("Backwards$", "");
     return switch (n) {
-      case "Mm", "Bmm", "Addmm", "Matmul", "Linear", "Dot", "Mv" -> "linear (matmul)";
+      case "Mm", "Addmm", "Matmul", "Linear", "Dot", "Mv" -> "linear (matmul)";
+      case "Bmm" -> "batched matmul (in TSM2: the conv's Toeplitz form)";
       case "Convolution", "ConvolutionBackwardOverrideable", "MkldnnConvolution" -> "convolution";
       case "NativeLayerNorm", "LayerNorm" -> "layer norm";
       case "Transpose", "Permute", "View", "ReshapeAlias", "UnsafeView", "Split",
