@@ -149,6 +149,11 @@ public final class OpTimer {
     return scanElements;
   }
 
+  /** CPU time of this process so far, all threads (tick resolution on Linux). */
+  public static long processCpuNanos() {
+    return OS.getProcessCpuTime();
+  }
+
   /** Wall-clock nanoseconds per family since {@link #start()}. */
   public static Map<Family, Long> totals() {
     return map(nanos);
