@@ -38,6 +38,9 @@ import org.mambamixer.api.scan.SelectiveScan;
  * transpose.
  */
 public final class S6 extends AbstractBlock {
+  /** Longest sequence the training conv takes in Toeplitz form (its work grows with L). */
+  static final int TOEPLITZ_MAX_LEN = 256;
+
   private final S6Config config;
   private final ScanRoute route;
   private final SelectiveScan scan;
@@ -90,8 +93,9 @@ public final class S6 extends AbstractBlock {
     NDArray u = x; // (Bt, L, E)
     if (conv != null) {
       // Which form is cheaper depends on whether a backward follows (docs/benchmarks.md).
-      NDArray c = time(CONV, () -> Backprop.isRecording() ? depthwiseConv(ps, x, training)
-          : groupedConv(ps, x, training)); // (Bt, L, E)
+      NDArray c = time(CONV, () -> !Backprop.isRecording() ? groupedConv(ps, x, training)
+          : x.getShape().get(1) <= TOEPLITZ_MAX_LEN ? toeplitzConv(ps, x, training)
+          : shiftedConv(ps, x, training)); // (Bt, L, E)
       u = time(ELEMENTWISE, () -> c.mul(Activation.sigmoid(c))); // SiLU
     }
     NDArray uL = u;
@@ -118,7 +122,7 @@ public final class S6 extends AbstractBlock {
   /**
    * The depthwise conv of {@code x (Bt, L, E)} as the conv block's grouped convolution over
    * {@code (Bt, E, L)}, padded k-1 on both sides and cut to the route's L outputs. Four times
-   * cheaper than {@link #depthwiseConv} in a forward at TSM2's shapes, but its backward is several
+   * cheaper than {@link #toeplitzConv} in a forward at TSM2's shapes, but its backward is several
    * times dearer: used when nothing is recorded (evaluation).
    */
   NDArray groupedConv(ParameterStore ps, NDArray x, boolean training) {
@@ -136,9 +140,10 @@ public final class S6 extends AbstractBlock {
    * selection: {@code T[e, t, s] = w[e, j]} where s = t + j - (k - 1) (causal; s = t + j for the
    * anti-causal route). Its backward is two batched matmuls: at TSM2's shapes much cheaper than
    * the backward of the grouped convolution (half of libtorch's backward time in a step) or of k
-   * shifted multiply-adds (two passes per slice and per product).
+   * shifted multiply-adds (two passes per slice and per product). Its work grows with L per
+   * element, so longer sequences than {@link #TOEPLITZ_MAX_LEN} take {@link #shiftedConv}.
    */
-  NDArray depthwiseConv(ParameterStore ps, NDArray x, boolean training) {
+  NDArray toeplitzConv(ParameterStore ps, NDArray x, boolean training) {
     int k = config.dConv();
     int len = Math.toIntExact(x.getShape().get(1));
     NDArray w = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), training)
@@ -160,6 +165,27 @@ public final class S6 extends AbstractBlock {
     NDArray xe = x.transpose(2, 0, 1); // (E, Bt, L)
     NDArray ue = xe.matMul(toeplitz.transpose(0, 2, 1)); // (E, Bt, L)
     return ue.transpose(1, 2, 0).add(b); // (Bt, L, E)
+  }
+
+  /**
+   * The depthwise conv of {@code x (Bt, L, E)} as k shifted multiply-adds over zero-padded steps
+   * (zeros before the sequence for the causal route, after it for the anti-causal one): work
+   * linear in L, for sequences too long for the Toeplitz form.
+   */
+  NDArray shiftedConv(ParameterStore ps, NDArray x, boolean training) {
+    int k = config.dConv();
+    long len = x.getShape().get(1);
+    NDArray taps = ps.getValue(conv.getParameters().get("weight"), x.getDevice(), training)
+        .reshape(-1, k).transpose(); // (k, E): tap j of every channel
+    NDArray b = ps.getValue(conv.getParameters().get("bias"), x.getDevice(), training); // (E)
+    NDArray padded = x.pad(route.reverse() ? new Shape(0, 0, 0, k - 1) : new Shape(0, 0, k - 1, 0),
+        0); // (Bt, L + k - 1, E)
+    NDArray out = null;
+    for (int j = 0; j < k; j++) {
+      NDArray term = padded.get(":, {}:{}", j, j + len).mul(taps.get(j));
+      out = out == null ? term : out.add(term);
+    }
+    return out.add(b);
   }
 
   @Override

@@ -83,7 +83,7 @@ class S6GradientTest {
   }
 
   @Test
-  void shiftedConvolutionEqualsTheGroupedConvolutionItsParametersBelongTo() {
+  void toeplitzAndShiftedConvolutionsEqualTheGroupedConvolutionTheirParametersBelongTo() {
     try (NDManager m = NDManager.newBaseManager()) {
       for (ScanRoute route : List.of(ScanRoute.FORWARD, ScanRoute.BACKWARD)) {
         S6Config c = new S6Config(4, 2, 3, 4, 2, 1e-3f, 1e-1f, 1e-4f); // E = 8, k = 4
@@ -95,13 +95,15 @@ class S6GradientTest {
         conv.getParameters().get("bias").getArray().set(m.randomNormal(new Shape(8)).toFloatArray());
         NDArray in = m.randomNormal(0, 1, x, DataType.FLOAT32);
         ParameterStore ps = new ParameterStore(m, false);
-        float[] shifted = s6.depthwiseConv(ps, in, false).toFloatArray();
         // The block's own convolution, padded k-1 on both sides, cut as the route needs.
         float[] grouped = s6.groupedConv(ps, in, false).toFloatArray();
-        assertThat(shifted).hasSameSizeAs(grouped);
-        for (int i = 0; i < grouped.length; i++) {
-          assertThat(shifted[i]).as("%s route, element %d", route.name(), i)
-              .isCloseTo(grouped[i], org.assertj.core.data.Offset.offset(1e-5f));
+        for (float[] form : List.of(s6.toeplitzConv(ps, in, false).toFloatArray(),
+            s6.shiftedConv(ps, in, false).toFloatArray())) {
+          assertThat(form).hasSameSizeAs(grouped);
+          for (int i = 0; i < grouped.length; i++) {
+            assertThat(form[i]).as("%s route, element %d", route.name(), i)
+                .isCloseTo(grouped[i], org.assertj.core.data.Offset.offset(1e-5f));
+          }
         }
       }
     }
