@@ -4,16 +4,16 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * Wall-clock time of a training step by op family, for the step profiler. Code marks sections
- * with {@code try (OpTimer.Section s = OpTimer.section(Family.LINEAR)) { ... }}; while the timer
- * is off (the default) that is one static read and no allocation.
+ * Time of a training step by op family, for the step profiler. Code marks sections with
+ * {@code try (OpTimer.Section s = OpTimer.section(Family.LINEAR)) { ... }}; while the timer is off
+ * (the default) that is one static read and no allocation ({@link #time} also allocates its
+ * lambda).
  *
  * <p>Time is exclusive: a section opened inside another pauses the outer one, so the families add
  * up to the step. Engine ops on the CPU run synchronously in the calling thread (with libtorch's
  * intra-op threads), so a section's wall time is the work of its ops. Beside wall time the timer
  * charges the process's CPU time (every thread: libtorch's, the scan kernel's workers, GC), which
- * shared cores disturb far less than wall time. Only the thread that switched the timer on is
- * timed.
+ * shared cores disturb less than wall time. Only the thread that switched the timer on is timed.
  */
 public final class OpTimer {
 
@@ -63,9 +63,6 @@ public final class OpTimer {
   private static volatile Thread owner;
   private static final Family[] stack = new Family[MAX_DEPTH];
   private static int depth;
-  private static final com.sun.management.OperatingSystemMXBean OS =
-      (com.sun.management.OperatingSystemMXBean)
-          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
   private static long last;
   private static long lastCpu;
   private static final long[] nanos = new long[Family.values().length];
@@ -74,6 +71,13 @@ public final class OpTimer {
 
   private OpTimer() {}
 
+  /** Loaded on the first timed use only: management beans are not free to start. */
+  private static final class Cpu {
+    static final com.sun.management.OperatingSystemMXBean OS =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+  }
+
   /** Starts timing on the calling thread, from zero. */
   public static void start() {
     java.util.Arrays.fill(nanos, 0);
@@ -81,7 +85,7 @@ public final class OpTimer {
     scanElements = 0;
     depth = 0;
     last = System.nanoTime();
-    lastCpu = OS.getProcessCpuTime();
+    lastCpu = Cpu.OS.getProcessCpuTime();
     owner = Thread.currentThread();
   }
 
@@ -122,7 +126,7 @@ public final class OpTimer {
   /** Charges the time since the last event to the innermost open section (OTHER when none). */
   private static void charge() {
     long now = System.nanoTime();
-    long cpu = OS.getProcessCpuTime();
+    long cpu = Cpu.OS.getProcessCpuTime();
     int f = depth == 0 ? Family.OTHER.ordinal() : stack[depth - 1].ordinal();
     nanos[f] += now - last;
     cpuNanos[f] += cpu - lastCpu;
@@ -151,7 +155,7 @@ public final class OpTimer {
 
   /** CPU time of this process so far, all threads (tick resolution on Linux). */
   public static long processCpuNanos() {
-    return OS.getProcessCpuTime();
+    return Cpu.OS.getProcessCpuTime();
   }
 
   /** Wall-clock nanoseconds per family since {@link #start()}. */
