@@ -128,7 +128,9 @@ public final class ClassifyCommand implements LauncherCommand {
       source = dataset == null ? null : ImageSource.named(dataset);
       preset = model == null ? null : Vim2Config.preset(model);
       variants.check(variantOptions.over(Vim2Config.VARIANTS)); // names before any work
-      variants.checkScan(scanOption.name());
+      if (!resume || given("--scan")) { // a resumed run keeps its own backend
+        variants.checkScan(scanOption.name());
+      }
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
