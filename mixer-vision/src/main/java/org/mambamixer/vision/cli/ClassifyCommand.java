@@ -42,12 +42,12 @@ public final class ClassifyCommand implements LauncherCommand {
   private static final float DEFAULT_LR = 1e-3f;
 
   @Option(names = "--dataset", paramLabel = "NAME",
-      description = "fashion-mnist, mnist or cifar10 (files looked up under --data-dir)")
+      description = "fashion-mnist, mnist, cifar10 or digits (files looked up under --data-dir)")
   String dataset;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
-      description = "folder holding fashion-mnist/, mnist/, cifar10-jpeg/ (else $MAMBAMIXER_DATA"
-          + "/images, else ../shared/data/images)")
+      description = "folder holding fashion-mnist/, mnist/, cifar10-jpeg/, sklearn-digits/"
+          + " (else $MAMBAMIXER_DATA/images, else ../shared/data/images)")
   String dataDir;
 
   @Option(names = "--model", paramLabel = "NAME",
@@ -71,7 +71,8 @@ public final class ClassifyCommand implements LauncherCommand {
       description = "peak learning rate of the warm-up + cosine schedule (default 1e-3)")
   Float lr;
 
-  @Option(names = "--weight-decay", paramLabel = "WD", description = "AdamW weight decay (default 0.05)")
+  @Option(names = "--weight-decay", paramLabel = "WD",
+      description = "AdamW weight decay (default 0.05)")
   Float weightDecay;
 
   @Option(names = "--val-size", paramLabel = "N",
@@ -141,7 +142,8 @@ public final class ClassifyCommand implements LauncherCommand {
       rejectConflicts(before);
     } else if (source == null) {
       throw usage(resume ? "--resume found no run in " + runDir + " to continue; give --dataset"
-          + " to start it there" : "give --dataset NAME (fashion-mnist, mnist, cifar10)");
+          + " to start it there"
+          : "give --dataset NAME (fashion-mnist, mnist, cifar10, digits)");
     }
     if (before != null) {
       source = ImageSource.named(before.dataset());

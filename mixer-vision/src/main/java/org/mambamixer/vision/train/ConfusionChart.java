@@ -57,7 +57,8 @@ public final class ConfusionChart {
         rowTotal += c;
       }
       for (int p = 0; p < k; p++) {
-        cells.add(new Number[] {p, k - 1 - t, rowTotal == 0 ? 0 : (double) counts[t][p] / rowTotal});
+        double share = rowTotal == 0 ? 0 : (double) counts[t][p] / rowTotal;
+        cells.add(new Number[] {p, k - 1 - t, share});
       }
     }
     List<String> reversed = new ArrayList<>(classes);
