@@ -40,6 +40,8 @@ public final class ClassifyCommand implements LauncherCommand {
   private static final int DEFAULT_EPOCHS = 10;
   private static final int DEFAULT_BATCH = 32;
   private static final float DEFAULT_LR = 1e-3f;
+  /** 256 took 12 GB of memory on 28 x 28 images (docs/results-vim2.md). */
+  private static final int DEFAULT_EVAL_BATCH = 64;
 
   @Option(names = "--dataset", paramLabel = "NAME",
       description = "fashion-mnist, mnist, cifar10 or digits (files looked up under --data-dir)")
@@ -66,6 +68,10 @@ public final class ClassifyCommand implements LauncherCommand {
   @Option(names = "--batch-size", paramLabel = "N",
       description = "training batch size (default " + DEFAULT_BATCH + ")")
   Integer batchSize;
+
+  @Option(names = "--eval-batch-size", paramLabel = "N",
+      description = "batch size of validation and test (default " + DEFAULT_EVAL_BATCH + ")")
+  Integer evalBatchSize;
 
   @Option(names = "--lr", paramLabel = "RATE",
       description = "peak learning rate of the warm-up + cosine schedule (default 1e-3)")
@@ -118,6 +124,7 @@ public final class ClassifyCommand implements LauncherCommand {
     }
     requirePositive("--epochs", epochs);
     requirePositive("--batch-size", batchSize);
+    requirePositive("--eval-batch-size", evalBatchSize);
     requireNonNegative("--max-batches", maxBatches);
     requireNonNegative("--val-size", valSize);
     if (lr != null && !(lr > 0)) {
@@ -185,7 +192,8 @@ public final class ClassifyCommand implements LauncherCommand {
       int e = epochs != null ? epochs : DEFAULT_EPOCHS;
       ClassifierConfig d = ClassifierConfig.defaults(e, batchSize != null ? batchSize
           : DEFAULT_BATCH, seed);
-      tc = new ClassifierConfig(d.epochs(), d.batchSize(), d.evalBatchSize(),
+      tc = new ClassifierConfig(d.epochs(), d.batchSize(),
+          evalBatchSize != null ? evalBatchSize : DEFAULT_EVAL_BATCH,
           lr != null ? lr : DEFAULT_LR, d.minLr(), d.warmupEpochs(),
           weightDecay != null ? weightDecay : d.weightDecay(), d.labelSmoothing(), d.seed(),
           maxBatches != null ? maxBatches : 0);
@@ -220,6 +228,7 @@ public final class ClassifyCommand implements LauncherCommand {
     conflict(bad, "--epochs", epochs, t.epochs());
     conflict(bad, "--max-batches", maxBatches, t.maxBatchesPerEpoch());
     conflict(bad, "--batch-size", batchSize, t.batchSize());
+    conflict(bad, "--eval-batch-size", evalBatchSize, t.evalBatchSize());
     conflict(bad, "--lr", lr, t.lr());
     conflict(bad, "--weight-decay", weightDecay, t.weightDecay());
     conflict(bad, "--val-size", valSize, s.valSize());

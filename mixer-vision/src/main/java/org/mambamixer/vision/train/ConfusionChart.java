@@ -14,7 +14,7 @@ import org.mambamixer.runtime.report.Table;
 
 /**
  * A confusion matrix as a CSV (true class by row, predicted class by column, counts) and as an
- * XChart heat map PNG whose cells show the share of their true class in percent, so that classes
+ * XChart heat map PNG whose cells show the share of their true class (0 to 1), so that classes
  * of different sizes read alike.
  */
 public final class ConfusionChart {
@@ -42,12 +42,12 @@ public final class ConfusionChart {
     if (counts.length != k) {
       throw new IllegalArgumentException(counts.length + " rows for " + k + " classes");
     }
-    int side = Math.max(500, 60 * k + 250);
+    int side = Math.max(500, 90 * k + 250); // room for long class names under the columns
     HeatMapChart chart = new HeatMapChartBuilder().width(side).height(side - 60).title(title)
         .xAxisTitle("predicted class").yAxisTitle("true class").build();
     chart.getStyler().setShowValue(true).setMin(0).setMax(1)
         .setRangeColors(new Color[] {Color.WHITE, new Color(33, 102, 172)})
-        .setHeatMapDecimalValueFormatter(v -> v < 0.005 ? "" : Math.round(v * 100) + "%");
+        .setHeatMapValueDecimalPattern("0.00");
     chart.getStyler().setChartBackgroundColor(Color.WHITE);
     chart.getStyler().setPlotContentSize(0.95);
     List<Number[]> cells = new ArrayList<>();
