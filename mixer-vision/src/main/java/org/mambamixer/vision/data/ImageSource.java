@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.UnaryOperator;
 
 /**
@@ -169,10 +168,5 @@ public enum ImageSource {
   private static List<String> idx(boolean train) {
     String split = train ? "train" : "t10k";
     return List.of(split + "-images-idx3-ubyte.gz", split + "-labels-idx1-ubyte.gz");
-  }
-
-  @Override
-  public String toString() {
-    return label.toLowerCase(Locale.ROOT);
   }
 }
