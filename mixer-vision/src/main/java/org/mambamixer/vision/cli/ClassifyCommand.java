@@ -40,7 +40,7 @@ public final class ClassifyCommand implements LauncherCommand {
   private static final int DEFAULT_EPOCHS = 10;
   private static final int DEFAULT_BATCH = 32;
   private static final float DEFAULT_LR = 1e-3f;
-  /** 256 took 12 GB of memory on 28 x 28 images (docs/results-vim2.md). */
+  /** At 64, evaluating 28 x 28 images held the process at about 2.4 GB (docs/results-vim2.md). */
   private static final int DEFAULT_EVAL_BATCH = 64;
 
   @Option(names = "--dataset", paramLabel = "NAME",
