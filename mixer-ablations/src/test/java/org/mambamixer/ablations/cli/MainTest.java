@@ -67,4 +67,10 @@ class MainTest {
     assertThat(run("scan-check", "--scan", "cpu", "--quick", "--reps", "0")).isZero();
     assertThat(out.toString()).contains("scan-check: PASS");
   }
+
+  @Test
+  void summaryWithAModelPrintsThePresetsParameterCount() {
+    assertThat(run("summary", "--model", "vim2-tiny")).isZero();
+    assertThat(out.toString()).containsPattern("total parameters: [0-9,]+");
+  }
 }

@@ -32,10 +32,27 @@ public final class SummaryCommand implements LauncherCommand {
   @Option(names = "--output", paramLabel = "PREFIX", description = "also write PREFIX.csv and PREFIX.md")
   String output;
 
+  @Option(names = "--model", paramLabel = "NAME",
+      description = "instead: a model preset's per-stage shapes and parameter counts (the"
+          + " registered model-summary command, e.g. vim2-tiny)")
+  String model;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
+    if (model != null) {
+      // Model presets belong to their modality; whichever module registers model-summary
+      // answers, so this command needs no dependency on it.
+      picocli.CommandLine launcher = spec.commandLine().getParent();
+      picocli.CommandLine target =
+          launcher == null ? null : launcher.getSubcommands().get("model-summary");
+      if (target == null) {
+        throw new ParameterException(spec.commandLine(),
+            "--model needs a module that registers model-summary (mixer-vision does)");
+      }
+      return target.execute("--model", model);
+    }
     if (!Files.isDirectory(root)) {
       throw new ParameterException(spec.commandLine(), "--runs " + root + " is not a directory");
     }
