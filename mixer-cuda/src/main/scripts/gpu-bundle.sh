@@ -26,7 +26,7 @@ SLF4J=$(prop slf4j.version)
 PICOCLI=$(prop picocli.version)
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
-  (cd "$ROOT" && mvn -B -o -q -pl mixer-cuda -am compile)
+  (cd "$ROOT" && mvn -B -o -q -pl mixer-cuda -am package -DskipTests)
 fi
 CLASSES="$ROOT/mixer-cuda/target/classes"
 if [[ ! -f "$CLASSES/org/mambamixer/cuda/gpu/selective_scan.ptx" ]]; then

@@ -1,0 +1,96 @@
+package org.mambamixer.ablations.study;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.mambamixer.ablations.cli.Main;
+import org.mambamixer.runtime.report.Table;
+
+/**
+ * Runs one cell on whichever machine this is, in a child JVM of its own: DJL's PyTorch engine
+ * allows one gradient collector per process, so two cells can never train in one JVM, and a child
+ * also gives each cell its own memory and a clean exit. The child is the launcher itself (same
+ * Java, same class path, the JVM flags below), its output goes to the cell's {@code log.txt}, and
+ * the metrics come from the run's {@code results.csv}. Never throws: a failure becomes a
+ * {@link CellResult} with its error.
+ */
+public final class CellWorker {
+  /** What the launcher script gives its JVM, and Spark's opens so a cell could run Spark too. */
+  private static final List<String> JVM_FLAGS = List.of("--add-modules", "jdk.incubator.vector",
+      "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+      "-Dorg.slf4j.simpleLogger.log.ai.djl=warn",
+      "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error");
+
+  private CellWorker() {}
+
+  public static CellResult execute(CellJob job) {
+    long t0 = System.nanoTime();
+    Path dir = Path.of(job.runDir());
+    int code;
+    String error = "";
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    try {
+      Files.createDirectories(dir);
+      Path log = dir.resolve("log.txt");
+      List<String> command = new ArrayList<>();
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.addAll(JVM_FLAGS);
+      command.add("-Xmx" + System.getProperty("mambamixer.cell.heap", "4g"));
+      command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+      command.addAll(job.args());
+      command.addAll(List.of("--run-dir", dir.toString()));
+      Files.writeString(log, "# " + String.join(" ", job.args()) + " --run-dir " + dir + "\n",
+          StandardCharsets.UTF_8);
+      ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+      Process p = pb.start();
+      try {
+        code = p.waitFor();
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted while the cell ran", e);
+      }
+      if (code != 0) {
+        error = "exit code " + code + ": " + lastLine(log);
+      } else {
+        Table results = Table.readCsv(dir.resolve("results.csv"));
+        for (String m : job.metrics()) {
+          if (!results.columns().contains(m)) {
+            throw new IOException("results.csv has no column '" + m + "' (has "
+                + results.columns() + ")");
+          }
+          metrics.put(m, results.doubles(m)[0]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      code = 1;
+      error = e.getClass().getSimpleName() + ": " + e.getMessage();
+      metrics.clear();
+    }
+    return new CellResult(job.cellId(), code, metrics, (System.nanoTime() - t0) / 1e9, error);
+  }
+
+  private static String lastLine(Path log) {
+    try {
+      // A runtime failure ends with "mambamixer <command>: why"; a usage error starts with its
+      // reason, before the usage text.
+      List<String> lines = Files.readAllLines(log);
+      for (int i = lines.size() - 1; i >= 0; i--) {
+        if (lines.get(i).startsWith("mambamixer ")) {
+          return lines.get(i);
+        }
+      }
+      return lines.stream().filter(l -> !l.startsWith("#") && !l.startsWith("WARNING")
+          && !l.isBlank()).findFirst().orElse("");
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+}
