@@ -33,7 +33,8 @@ import org.mambamixer.vision.train.ClassifierConfig;
  *
  * <pre>
  *   config.json        data, order (permutation seed), model, variants, scan, training, command
- *   metrics.csv        per epoch: lr, train loss, test top-1 / top-5 (full forward), seconds
+ *   metrics.csv        per epoch: lr, train loss, median training batch time (free of the first
+ *                      batches' warm-up), test top-1 / top-5 (full forward), seconds
  *   checkpoint/last    weights and optimizer state after the last epoch
  *   results.csv        test accuracy, and with --stream the streamed accuracy, the largest
  *                      |logit| difference stream vs forward and the time per token of each
@@ -43,7 +44,7 @@ import org.mambamixer.vision.train.ClassifierConfig;
 public final class SequenceRun {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
   private static final List<String> METRIC_COLUMNS =
-      List.of("epoch", "lr", "train_loss", "test_top1", "test_top5", "seconds");
+      List.of("epoch", "lr", "train_loss", "median_batch_ms", "test_top1", "test_top5", "seconds");
 
   /**
    * What to run.
@@ -71,10 +72,11 @@ public final class SequenceRun {
    *     the first evaluation batch
    * @param forwardMsPerToken full forward time of that batch divided by its tokens (B * L)
    * @param streamMsPerToken streamed time of that batch divided by its tokens
+   * @param medianBatchMs median time of a training batch in the last epoch
    */
   public record Outcome(double top1, double top5, double streamTop1, double maxStreamDiff,
-      double forwardMsPerToken, double streamMsPerToken, int epochs, double seconds,
-      long peakRssMb, long parameters) {}
+      double forwardMsPerToken, double streamMsPerToken, double medianBatchMs, int epochs,
+      double seconds, long peakRssMb, long parameters) {}
 
   private final Variants variants;
   private final SelectiveScan scan;
@@ -119,16 +121,23 @@ public final class SequenceRun {
     MetricsLog metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
     Progress progress = new Progress(log, System::nanoTime, Duration.ofSeconds(2), 0.1);
     double total = 0;
+    double batchMs = Double.NaN;
     Accuracy acc = null;
     for (int epoch = 0; epoch < tc.epochs(); epoch++) {
       long t0 = System.nanoTime();
       progress.startEpoch(epoch + 1, tc.epochs(), trainer.batchesPerEpoch(train.size()));
-      double loss = trainer.trainEpoch(train, epoch, (b, n, l) -> progress.batch(b + 1, l));
+      BatchClock clock = new BatchClock();
+      double loss = trainer.trainEpoch(train, epoch, (b, n, l) -> {
+        clock.tick();
+        progress.batch(b + 1, l);
+      });
+      batchMs = clock.medianMs();
       acc = trainer.evaluate(test);
       double secs = (System.nanoTime() - t0) / 1e9;
       total += secs;
       trainer.save(runDir.resolve("checkpoint/last"), epoch + 1);
-      metrics.append(epoch + 1, tc.schedule().at(epoch), loss, acc.top1(), acc.top5(), secs);
+      metrics.append(epoch + 1, tc.schedule().at(epoch), loss, batchMs, acc.top1(), acc.top5(),
+          secs);
       log.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  test top-1 %.4f  top-5 %.4f  %.0fs%n",
           epoch + 1, tc.epochs(), loss, acc.top1(), acc.top5(), secs);
     }
@@ -162,7 +171,7 @@ public final class SequenceRun {
           acc.top1(), diff, streamMs, forwardMs);
     }
     Outcome out = new Outcome(acc.top1(), acc.top5(), streamTop1, diff, forwardMs, streamMs,
-        tc.epochs(), total, peakRssMb(), params);
+        batchMs, tc.epochs(), total, peakRssMb(), params);
     writeResults(runDir, spec, out);
     plot(runDir, metrics.table());
     return out;
@@ -171,12 +180,12 @@ public final class SequenceRun {
   private static void writeResults(Path dir, Spec spec, Outcome o) throws IOException {
     Table table = Table.of("dataset", "permuted", "length", "token_mixer", "channel_mixer",
         "top1", "top5", "stream_top1", "stream_max_abs_diff", "forward_ms_per_token",
-        "stream_ms_per_token", "epochs", "seconds", "seconds_per_epoch", "peak_rss_mb",
-        "parameters");
+        "stream_ms_per_token", "median_batch_ms", "epochs", "seconds", "seconds_per_epoch",
+        "peak_rss_mb", "parameters");
     table = table.append(spec.dataset(), spec.permuted(), spec.model().length(),
         spec.model().variants().tokenMixer(), spec.model().variants().channelMixer(), o.top1(),
         o.top5(), o.streamTop1(), o.maxStreamDiff(), o.forwardMsPerToken(), o.streamMsPerToken(),
-        o.epochs(), Math.round(o.seconds() * 10) / 10.0,
+        Math.round(o.medianBatchMs() * 10) / 10.0, o.epochs(), Math.round(o.seconds() * 10) / 10.0,
         Math.round(o.seconds() / o.epochs() * 10) / 10.0, o.peakRssMb(), o.parameters());
     table.writeCsv(dir.resolve("results.csv"));
     table.writeMarkdown(dir.resolve("results.md"), 4);
