@@ -73,6 +73,7 @@ class ClassifySequenceCliTest {
     assertThat(Double.parseDouble(results.get(0, "stream_max_abs_diff").toString()))
         .isLessThanOrEqualTo(1e-4);
     assertThat(results.get(0, "stream_top1")).isEqualTo(results.get(0, "top1"));
+    assertThat(Double.parseDouble(results.get(0, "median_batch_ms").toString())).isPositive();
     assertThat(Table.readCsv(runDir.resolve("metrics.csv")).rowCount()).isEqualTo(1);
     assertThat(runDir.resolve("loss.png")).isNotEmptyFile();
     assertThat(runDir.resolve("checkpoint/last/manifest.json")).isNotEmptyFile();
@@ -91,6 +92,10 @@ class ClassifySequenceCliTest {
     assertThat(run("classify-sequence", "--epochs", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--epochs must be positive, got 0");
     assertThat(run("classify-sequence", "--length", "x")).isEqualTo(2);
+    assertThat(run("classify-sequence", "--stream", "--token-mixer", "selective-bidirectional"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("--stream needs a causal token mixer")
+        .contains("scans backwards");
   }
 
   @Test

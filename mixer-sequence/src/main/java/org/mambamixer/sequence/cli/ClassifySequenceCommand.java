@@ -160,6 +160,13 @@ public final class ClassifySequenceCommand implements LauncherCommand {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
+    if (stream) {
+      try {
+        SequenceRun.requireStreamable(model, variants);
+      } catch (UnsupportedOperationException e) {
+        throw usage("--stream needs a causal token mixer: " + e.getMessage());
+      }
+    }
     ImageSet[] splits = load();
     ImageSet trainSet = head(splits[0], trainImages);
     ImageSet testSet = head(splits[1], testImages);

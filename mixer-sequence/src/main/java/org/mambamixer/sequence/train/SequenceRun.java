@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Objects;
 import org.knowm.xchart.XYChart;
 import org.mambamixer.api.inject.Variants;
+import org.mambamixer.api.scan.ReferenceScan;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.runtime.report.Charts;
@@ -86,6 +87,20 @@ public final class SequenceRun {
     this.variants = variants;
     this.scan = scan;
     this.log = log;
+  }
+
+  /**
+   * Checks that a model of {@code config} has a recurrent step, before any data is read or
+   * trained on; builds it once on the reference scan with untrained weights.
+   *
+   * @throws UnsupportedOperationException with the reason when a token mixer has none
+   */
+  public static void requireStreamable(SequenceConfig config, Variants variants) {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      SequenceClassifier model = new SequenceClassifier(config, variants, new ReferenceScan());
+      model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
+      new RecurrentClassifier(model, manager).close();
+    }
   }
 
   /** Trains, evaluates and writes every file of the run directory. */
