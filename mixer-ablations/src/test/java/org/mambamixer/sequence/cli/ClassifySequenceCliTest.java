@@ -96,6 +96,8 @@ class ClassifySequenceCliTest {
         .isEqualTo(2);
     assertThat(err.toString()).contains("--stream needs a causal token mixer")
         .contains("scans backwards");
+    assertThat(run("classify-sequence", "--stream", "--token-mixer", "attention")).isEqualTo(2);
+    assertThat(err.toString()).contains("AttentionTokenMixer has no recurrent form");
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.mambamixer.api.mixer.SelectiveMixer;
+import org.mambamixer.api.mixer.SelectiveTokenMixer;
 import org.mambamixer.api.ssm.S6;
 
 /**
@@ -52,7 +53,8 @@ final class SelectiveStep implements AutoCloseable {
    *     backwards
    */
   SelectiveStep(Block mixer, NDManager parent) {
-    if (!(mixer instanceof SelectiveMixer)) {
+    // The final SelectiveTokenMixer, not any SelectiveMixer: a subclass may change the forward.
+    if (!(mixer instanceof SelectiveTokenMixer)) {
       throw new UnsupportedOperationException("a recurrent step needs a selective token mixer with"
           + " forward routes only; " + mixer.getClass().getSimpleName() + " has no recurrent form");
     }
