@@ -18,4 +18,8 @@ public final class Assembled {
   public static Variants variants() {
     return INJECTOR.getInstance(Variants.class);
   }
+
+  public static org.mambamixer.timeseries.model.ForecastCatalog catalog() {
+    return INJECTOR.getInstance(org.mambamixer.timeseries.model.ForecastCatalog.class);
+  }
 }

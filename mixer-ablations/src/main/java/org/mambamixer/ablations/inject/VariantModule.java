@@ -3,8 +3,10 @@ package org.mambamixer.ablations.inject;
 import com.google.inject.AbstractModule;
 import org.mambamixer.ablations.variants.AttentionTokenMixer;
 import org.mambamixer.ablations.variants.LinearTokenMixer;
+import org.mambamixer.ablations.variants.FeatureMlpChannelMixer;
 import org.mambamixer.ablations.variants.MlpChannelMixer;
 import org.mambamixer.ablations.variants.MlpTokenMixer;
+import org.mambamixer.ablations.variants.PositionalAttentionTokenMixer;
 import org.mambamixer.ablations.variants.RemovedChannelMixer;
 import org.mambamixer.ablations.variants.RemovedTokenMixer;
 import org.mambamixer.api.inject.Registries;
@@ -22,7 +24,11 @@ public final class VariantModule extends AbstractModule {
     Registries.tokenMixers(binder()).addBinding("mlp").to(MlpTokenMixer.Factory.class);
     Registries.tokenMixers(binder()).addBinding("linear").to(LinearTokenMixer.Factory.class);
     Registries.tokenMixers(binder()).addBinding("identity").to(RemovedTokenMixer.Factory.class);
+    Registries.tokenMixers(binder()).addBinding("attention-pos")
+        .to(PositionalAttentionTokenMixer.Factory.class);
     Registries.channelMixers(binder()).addBinding("mlp").to(MlpChannelMixer.Factory.class);
+    Registries.channelMixers(binder()).addBinding("feature-mlp")
+        .to(FeatureMlpChannelMixer.Factory.class);
     Registries.channelMixers(binder()).addBinding("identity").to(RemovedChannelMixer.Factory.class);
   }
 }

@@ -25,6 +25,7 @@ import org.mambamixer.api.block.BackboneConfig;
 import org.mambamixer.api.block.MambaMixerBackbone;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.timeseries.data.SeriesCsv;
+import org.mambamixer.timeseries.model.ForecastCatalog;
 import org.mambamixer.timeseries.train.TrainedRun;
 
 /**
@@ -69,7 +70,8 @@ class LibraryExampleTest {
     }
 
     // snippet: predict
-    try (TrainedRun run = TrainedRun.open(runDir.resolve("H8"), variants, "cpu");
+    ForecastCatalog catalog = injector.getInstance(ForecastCatalog.class); // forecasters by name
+    try (TrainedRun run = TrainedRun.open(runDir.resolve("H8"), catalog, "cpu");
         Predictor<float[][], float[][]> predictor = run.newPredictor()) {
       float[][] forecast = predictor.predict(history); // (T, M) raw -> (H, M) raw
       // snippet end

@@ -37,8 +37,9 @@ class StreamBenchTest {
       for (int len : new int[] {196, 392, 784}) {
         try (NDManager m = NDManager.newBaseManager()) {
           m.getEngine().setRandomSeed(3);
-          SequenceClassifier model = new SequenceClassifier(
-              SequenceConfig.small(len, 784 / len, 10), variants, variants.scan("cpu"));
+          SequenceConfig c = SequenceConfig.small(len, 784 / len, 10).withVariants(
+              SequenceConfig.DEFAULT_VARIANTS.withChannelMixer("feature-mlp"));
+          SequenceClassifier model = new SequenceClassifier(c, variants, variants.scan("cpu"));
           model.initialize(m, DataType.FLOAT32, model.inputShape(batch));
           NDArray x = m.randomNormal(model.inputShape(batch));
           ParameterStore ps = new ParameterStore(m, false);

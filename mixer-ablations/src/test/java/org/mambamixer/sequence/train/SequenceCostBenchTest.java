@@ -47,7 +47,7 @@ class SequenceCostBenchTest {
       for (String mixer : List.of("selective", "attention", "mlp")) {
         for (int len : new int[] {196, 392, 784}) {
           SequenceConfig c = SequenceConfig.small(len, 784 / len, 10).withVariants(
-              SequenceConfig.DEFAULT_VARIANTS.withTokenMixer(mixer));
+              SequenceConfig.DEFAULT_VARIANTS.withTokenMixer(mixer).withChannelMixer("feature-mlp"));
           SequenceClassifier model = new SequenceClassifier(c, variants, variants.scan("cpu"));
           model.initialize(m, DataType.FLOAT32, model.inputShape(BATCH));
           cases.add(new Case(mixer, len, model, new AdamW(model.getParameters(), 0.05f),

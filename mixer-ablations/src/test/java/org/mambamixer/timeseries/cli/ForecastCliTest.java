@@ -148,7 +148,7 @@ class ForecastCliTest {
     // Through the Java API a user would take: the run as a DJL model, raw histories in.
     try (org.mambamixer.timeseries.train.TrainedRun trained =
              org.mambamixer.timeseries.train.TrainedRun.open(runDir.resolve("H8"),
-                 Assembled.variants(), "cpu");
+                 Assembled.catalog(), "cpu");
          ai.djl.inference.Predictor<float[][], float[][]> p = trained.newPredictor()) {
       assertThat(trained.spec().model().variants().skip()).isEqualTo(skip);
       var data = org.mambamixer.timeseries.data.ForecastData.load(csv, 32, 8, 32, 2021);

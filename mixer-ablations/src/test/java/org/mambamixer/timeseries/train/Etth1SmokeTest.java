@@ -30,9 +30,9 @@ class Etth1SmokeTest {
     ForecastData data = ForecastData.load(csv, 96, 96, train.batchSize(), train.seed());
     NaiveForecast.Result naive = NaiveForecast.evaluate(data.test());
     Variants variants = Assembled.variants();
-    ForecastRun.Outcome out = new ForecastRun(variants, variants.scan("cpu"),
+    ForecastRun.Outcome out = new ForecastRun(Assembled.catalog(), variants.scan("cpu"),
         new PrintWriter(new ByteArrayOutputStream()))
-        .execute(new ForecastRun.Spec("ETTh1", Tsm2Config.etth1(96), train, csv.toString(), 1, "cpu", "test", ""),
+        .execute(new ForecastRun.Spec("ETTh1", Tsm2Config.etth1(96), train, csv.toString(), 1, "cpu", "test", "", "tsm2"),
             data.train(), data.val(), data.test(), tmp, false);
     // Naive: MSE 1.294 / MAE 0.713 on the full test split (2785 windows).
     assertThat(naive.mse()).isBetween(1.2, 1.4);

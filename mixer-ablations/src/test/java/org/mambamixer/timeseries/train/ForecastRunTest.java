@@ -53,9 +53,9 @@ class ForecastRunTest {
 
   private static ForecastRun.Outcome run(Path dir, boolean resume, Forecaster.BatchListener obs)
       throws IOException {
-    ForecastRun r = new ForecastRun(VARIANTS, VARIANTS.scan("cpu"),
+    ForecastRun r = new ForecastRun(Assembled.catalog(), VARIANTS.scan("cpu"),
         new PrintWriter(new ByteArrayOutputStream()), obs);
-    return r.execute(new ForecastRun.Spec("sines", MODEL, TRAIN, "sines.csv", 1, "cpu", "test", ""), data.train(),
+    return r.execute(new ForecastRun.Spec("sines", MODEL, TRAIN, "sines.csv", 1, "cpu", "test", "", "tsm2"), data.train(),
         data.val(), data.test(), dir, resume);
   }
 

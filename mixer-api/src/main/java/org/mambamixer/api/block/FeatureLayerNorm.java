@@ -1,5 +1,8 @@
 package org.mambamixer.api.block;
 
+import static org.mambamixer.api.util.OpTimer.Family.NORM;
+import static org.mambamixer.api.util.OpTimer.time;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -33,8 +36,9 @@ public final class FeatureLayerNorm extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow(); // (..., D)
-    return LayerNorm.layerNorm(x, new Shape(features), ps.getValue(gamma, x.getDevice(), training),
-        ps.getValue(beta, x.getDevice(), training), eps);
+    return time(NORM, () -> LayerNorm.layerNorm(x, new Shape(features),
+        ps.getValue(gamma, x.getDevice(), training), ps.getValue(beta, x.getDevice(), training),
+        eps));
   }
 
   @Override

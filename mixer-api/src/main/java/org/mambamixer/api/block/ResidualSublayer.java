@@ -1,5 +1,8 @@
 package org.mambamixer.api.block;
 
+import static org.mambamixer.api.util.OpTimer.Family.ELEMENTWISE;
+import static org.mambamixer.api.util.OpTimer.time;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -32,7 +35,7 @@ public final class ResidualSublayer extends AbstractBlock {
     NDArray x = inputs.singletonOrThrow();
     NDArray h = norm.forward(ps, new NDList(x), training).singletonOrThrow();
     NDArray y = mixer.forward(ps, new NDList(h), training).singletonOrThrow();
-    return new NDList(residual ? x.add(y) : y);
+    return new NDList(residual ? time(ELEMENTWISE, () -> x.add(y)) : y);
   }
 
   @Override

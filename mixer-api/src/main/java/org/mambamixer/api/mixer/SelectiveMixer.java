@@ -1,5 +1,10 @@
 package org.mambamixer.api.mixer;
 
+import static org.mambamixer.api.util.OpTimer.Family.ELEMENTWISE;
+import static org.mambamixer.api.util.OpTimer.Family.LINEAR;
+import static org.mambamixer.api.util.OpTimer.Family.RESHAPE;
+import static org.mambamixer.api.util.OpTimer.time;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -75,22 +80,26 @@ public class SelectiveMixer extends AbstractBlock {
     int rank = shape.dimension();
     checkInput(shape);
     // Put the sequence axis next to the features and fold every other axis into the batch.
-    NDArray moved = input.swapAxes(axis, rank - 2); // (..., S, D)
+    NDArray moved = time(RESHAPE, () -> input.swapAxes(axis, rank - 2)); // (..., S, D)
     Shape movedShape = moved.getShape();
     long seq = shape.get(axis);
-    NDArray x3 = moved.reshape(-1, seq, config.dModel()); // (Bt, S, D)
-    NDList xz = inProj.forward(ps, new NDList(x3), training).singletonOrThrow()
-        .split(2, 2); // 2 x (Bt, S, E)
-    NDArray x = xz.get(0);
-    NDArray zT = xz.get(1).transpose(0, 2, 1); // (Bt, E, S)
+    NDArray x3 = time(RESHAPE, () -> moved.reshape(-1, seq, config.dModel())); // (Bt, S, D)
+    NDArray xz = time(LINEAR,
+        () -> inProj.forward(ps, new NDList(x3), training).singletonOrThrow()); // (Bt, S, 2E)
+    NDList halves = time(RESHAPE, () -> xz.split(2, 2)); // 2 x (Bt, S, E)
+    NDArray x = halves.get(0);
+    NDArray zT = time(RESHAPE, () -> halves.get(1).transpose(0, 2, 1)); // (Bt, E, S)
     NDArray y = null;
     for (S6 route : routes) {
       NDArray yr = route.forward(ps, new NDList(x, zT), training).singletonOrThrow(); // (Bt, E, S)
-      y = y == null ? yr : y.add(yr);
+      NDArray sum = y;
+      y = y == null ? yr : time(ELEMENTWISE, () -> sum.add(yr));
     }
-    NDArray out = outProj.forward(ps, new NDList(y.transpose(0, 2, 1)), training)
-        .singletonOrThrow(); // (Bt, S, D)
-    return new NDList(out.reshape(movedShape).swapAxes(axis, rank - 2));
+    NDArray ySum = y;
+    NDArray yT = time(RESHAPE, () -> ySum.transpose(0, 2, 1)); // (Bt, S, E)
+    NDArray out = time(LINEAR, () -> outProj.forward(ps, new NDList(yT), training)
+        .singletonOrThrow()); // (Bt, S, D)
+    return new NDList(time(RESHAPE, () -> out.reshape(movedShape).swapAxes(axis, rank - 2)));
   }
 
   private void checkInput(Shape shape) {

@@ -7,6 +7,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.mambamixer.api.util.OpTimer;
 
 /**
  * Backpropagation that understands {@link DeferredGradient}s: call {@link #backward(NDArray)}
@@ -54,26 +55,9 @@ public final class Backprop {
       engineBackward(loss, !tape.isEmpty());
       while (!tape.isEmpty()) {
         DeferredGradient node = tape.pollLast();
-        NDList outs = node.outputs();
-        NDList grads = new NDList(outs.size());
-        for (NDArray out : outs) {
-          grads.add(gradientOrZeros(out));
-        }
-        NDList inputGrads = node.backward(grads);
-        NDList ins = node.inputs();
-        // Every input takes part: the engine's requires_grad flag reads false for non-leaf results
-        // in DJL 0.36 (e.g. exp(p) of a parameter p), so it cannot tell which inputs are in the
-        // graph. A fresh leaf weighted by zero keeps the surrogate differentiable when none is;
-        // the engine then routes gradients to exactly the inputs that have a path to a leaf.
-        NDArray anchor = outs.get(0).getManager().zeros(new Shape());
-        anchor.setRequiresGradient(true);
-        NDArray surrogate = anchor.mul(0f);
-        for (int i = 0; i < ins.size(); i++) {
-          NDArray x = ins.get(i);
-          NDArray g = inputGrads.get(i);
-          if (x != null && g != null) {
-            surrogate = surrogate.add(x.mul(g.stopGradient()).sum());
-          }
+        NDArray surrogate;
+        try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_BACKWARD)) {
+          surrogate = surrogate(node);
         }
         engineBackward(surrogate, !tape.isEmpty());
       }
@@ -82,9 +66,39 @@ public final class Backprop {
     }
   }
 
+  /**
+   * {@code sum_i sum(x_i * stopGradient(g_i))} over the node's inputs, whose gradient with
+   * respect to x_i is the node's input gradient g_i.
+   */
+  private static NDArray surrogate(DeferredGradient node) {
+    NDList outs = node.outputs();
+    NDList grads = new NDList(outs.size());
+    for (NDArray out : outs) {
+      grads.add(gradientOrZeros(out));
+    }
+    NDList inputGrads = node.backward(grads);
+    NDList ins = node.inputs();
+    // Every input takes part: the engine's requires_grad flag reads false for non-leaf results
+    // in DJL 0.36 (e.g. exp(p) of a parameter p), so it cannot tell which inputs are in the
+    // graph. A fresh leaf weighted by zero keeps the surrogate differentiable when none is;
+    // the engine then routes gradients to exactly the inputs that have a path to a leaf.
+    NDArray anchor = outs.get(0).getManager().zeros(new Shape());
+    anchor.setRequiresGradient(true);
+    NDArray surrogate = anchor.mul(0f);
+    for (int i = 0; i < ins.size(); i++) {
+      NDArray x = ins.get(i);
+      NDArray g = inputGrads.get(i);
+      if (x != null && g != null) {
+        surrogate = surrogate.add(x.mul(g.stopGradient()).sum());
+      }
+    }
+    return surrogate;
+  }
+
   private static void engineBackward(NDArray target, boolean keepGraph) {
     PtNDArray t = (PtNDArray) target;
-    try (NDArray ones = target.onesLike()) {
+    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.ENGINE_BACKWARD);
+        NDArray ones = target.onesLike()) {
       JniUtils.backward(t, (PtNDArray) ones, keepGraph, false);
     }
   }

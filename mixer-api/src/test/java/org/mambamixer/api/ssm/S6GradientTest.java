@@ -81,4 +81,31 @@ class S6GradientTest {
       }
     }
   }
+
+  @Test
+  void toeplitzAndShiftedConvolutionsEqualTheGroupedConvolutionTheirParametersBelongTo() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (ScanRoute route : List.of(ScanRoute.FORWARD, ScanRoute.BACKWARD)) {
+        S6Config c = new S6Config(4, 2, 3, 4, 2, 1e-3f, 1e-1f, 1e-4f); // E = 8, k = 4
+        S6 s6 = new S6(c, route, new ReferenceScan());
+        Shape x = new Shape(3, 6, 8); // (Bt, L, E)
+        s6.initialize(m, DataType.FLOAT32, x);
+        ai.djl.nn.Block conv = s6.getChildren().values().stream()
+            .filter(b -> b instanceof ai.djl.nn.convolutional.Conv1d).findFirst().orElseThrow();
+        conv.getParameters().get("bias").getArray().set(m.randomNormal(new Shape(8)).toFloatArray());
+        NDArray in = m.randomNormal(0, 1, x, DataType.FLOAT32);
+        ParameterStore ps = new ParameterStore(m, false);
+        // The block's own convolution, padded k-1 on both sides, cut as the route needs.
+        float[] grouped = s6.groupedConv(ps, in, false).toFloatArray();
+        for (float[] form : List.of(s6.toeplitzConv(ps, in, false).toFloatArray(),
+            s6.shiftedConv(ps, in, false).toFloatArray())) {
+          assertThat(form).hasSameSizeAs(grouped);
+          for (int i = 0; i < grouped.length; i++) {
+            assertThat(form[i]).as("%s route, element %d", route.name(), i)
+                .isCloseTo(grouped[i], org.assertj.core.data.Offset.offset(1e-5f));
+          }
+        }
+      }
+    }
+  }
 }

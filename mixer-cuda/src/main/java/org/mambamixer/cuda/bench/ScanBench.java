@@ -62,11 +62,12 @@ public final class ScanBench {
       ScanProblem p = RandomScanProblem.of(dims.b, dims.d, dims.l, dims.n, true, true, true, true,
           false, false, 7);
       float[] dout = RandomScanProblem.gauss(new Random(8), dims.b * dims.d * dims.l, 1f, 0f);
-      double fwd = median(reps, () -> kernel.forward(p));
-      double both = median(reps, () -> {
+      double[] kernelTimes = interleavedMedians(reps, () -> kernel.forward(p), () -> {
         ScanKernel.Forward f = kernel.forward(p);
         kernel.backward(p, f, dout);
       });
+      double fwd = kernelTimes[0];
+      double both = kernelTimes[1];
       double bridge = djl(new KernelScan(kernel), p, dout, true, reps);
       double refFwd = reference ? djl(new ReferenceScan(), p, dout, false, refReps) : Double.NaN;
       double refBoth = reference ? djl(new ReferenceScan(), p, dout, true, refReps) : Double.NaN;
@@ -80,6 +81,44 @@ public final class ScanBench {
           // forward + backward computes exp twice per element (the backward recomputes it)
           100 * 2 * el / both / expRate);
     }
+  }
+
+  /**
+   * Median seconds of {@code reps} calls of each of {@code first} and {@code second}, timed in
+   * alternation after both are warm. Timing one after the other (all forwards, then all forwards
+   * with backwards) let the forward's row see an earlier JIT state and other load on the shared
+   * cores than the row it is compared with: at 4x256x128x16 the forward once read slower than the
+   * forward + backward (docs/benchmarks.md).
+   */
+  private static double[] interleavedMedians(int reps, Runnable first, Runnable second) {
+    warmUp(second); // runs the forward too
+    warmUp(first);
+    double[] a = new double[reps];
+    double[] b = new double[reps];
+    for (int i = 0; i < reps; i++) {
+      a[i] = seconds(first);
+      b[i] = seconds(second);
+    }
+    Arrays.sort(a);
+    Arrays.sort(b);
+    return new double[] {a[reps / 2], b[reps / 2]};
+  }
+
+  /**
+   * At least 20 calls and 2 seconds: the forward reaches its compiled speed only after a few dozen
+   * calls (measured, one thread, 4x256x128x16: 12.6 ms CPU per call over calls 4-12, 4.6 later).
+   */
+  private static void warmUp(Runnable call) {
+    long warmEnd = System.nanoTime() + 2_000_000_000L;
+    for (int i = 0; i < 20 || System.nanoTime() < warmEnd; i++) {
+      call.run();
+    }
+  }
+
+  private static double seconds(Runnable call) {
+    long start = System.nanoTime();
+    call.run();
+    return (System.nanoTime() - start) / 1e9;
   }
 
   /** Median seconds of {@code reps} calls after warm-up calls (at least 3 and 2 seconds: the JIT). */

@@ -10,6 +10,7 @@ import org.mambamixer.api.scan.DeferredGradient;
 import org.mambamixer.api.scan.ScanInputs;
 import org.mambamixer.api.scan.ScanOutputs;
 import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.api.util.OpTimer;
 import org.mambamixer.cuda.ScanKernel;
 import org.mambamixer.cuda.ScanProblem;
 
@@ -34,6 +35,12 @@ public final class KernelScan implements SelectiveScan {
 
   @Override
   public ScanOutputs scan(ScanInputs in) {
+    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_FORWARD)) {
+      return scanTimed(in);
+    }
+  }
+
+  private ScanOutputs scanTimed(ScanInputs in) {
     in.validateShapes(); // values are checked on the float copies, by ScanProblem
     int b = (int) in.batch();
     int d = (int) in.channels();
@@ -42,10 +49,13 @@ public final class KernelScan implements SelectiveScan {
     ScanProblem p = new ScanProblem(b, d, l, n, floats(in.u()), floats(in.delta()), floats(in.A()),
         floats(in.B()), floats(in.C()), floats(in.dSkip()), floats(in.z()), floats(in.deltaBias()),
         in.deltaSoftplus(), floats(in.initialState()), in.reverse());
-    ScanKernel.Forward fwd = kernel.forward(p);
+    OpTimer.countScan((long) b * d * l * n);
+    ScanKernel.Forward fwd;
+    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.SCAN_FORWARD)) {
+      fwd = kernel.forward(p);
+    }
     NDManager m = in.u().getManager();
-    NDArray out = m.create(fwd.out(), new Shape(b, d, l));
-    NDArray last = m.create(fwd.lastState(), new Shape(b, d, n));
+    NDArray out = tensor(m, fwd.out(), new Shape(b, d, l));
     // Order of the gradients a ScanKernel.Gradients holds.
     NDList inputs = new NDList(in.u(), in.delta(), in.A(), in.B(), in.C(), in.dSkip(), in.z(),
         in.deltaBias(), in.initialState());
@@ -55,20 +65,35 @@ public final class KernelScan implements SelectiveScan {
       out.setRequiresGradient(true);
       Backprop.record(new Node(kernel, p, fwd, out, inputs));
     }
-    return new ScanOutputs(out, last);
+    return ScanOutputs.withLazyState(out, () -> tensor(m, fwd.lastState(), new Shape(b, d, n)));
   }
 
-  /** Contiguous float32 copy, or null for an absent optional input. */
+  /**
+   * Contiguous float32 copy, or null for an absent optional input. One copy from the engine's
+   * memory: {@code flatten} makes a strided view contiguous (a no-op view otherwise), and its
+   * buffer is read in place; DJL's {@code toFloatArray} would copy through an extra byte array.
+   */
   private static float[] floats(NDArray x) {
     if (x == null) {
       return null;
     }
-    if (x.getDataType() == DataType.FLOAT32) {
-      return x.toFloatArray();
+    try (NDArray f = x.getDataType() == DataType.FLOAT32 ? x.flatten()
+        : x.toType(DataType.FLOAT32, false).flatten()) {
+      float[] r = new float[Math.toIntExact(f.size())];
+      f.toByteBuffer(true).asFloatBuffer().get(r);
+      return r;
     }
-    try (NDArray f = x.toType(DataType.FLOAT32, false)) {
-      return f.toFloatArray();
-    }
+  }
+
+  /**
+   * {@code data} as a new engine tensor of {@code shape}. Written into memory the engine allocates,
+   * so it is freed when the tensor is closed; {@code NDManager.create(float[])} would back it with
+   * a Java direct buffer that only a garbage collection frees.
+   */
+  private static NDArray tensor(NDManager m, float[] data, Shape shape) {
+    NDArray t = m.create(shape, DataType.FLOAT32);
+    t.toByteBuffer(true).asFloatBuffer().put(data);
+    return t;
   }
 
   /** The deferred backward of one scan call; keeps the float inputs and the forward's checkpoints. */
@@ -83,14 +108,18 @@ public final class KernelScan implements SelectiveScan {
     @Override
     public NDList backward(NDList outputGradients) {
       NDArray g = outputGradients.get(0);
-      ScanKernel.Gradients gr = kernel.backward(problem, saved, floats(g));
+      float[] dout = floats(g);
+      ScanKernel.Gradients gr;
+      try (OpTimer.Section s = OpTimer.section(OpTimer.Family.SCAN_BACKWARD)) {
+        gr = kernel.backward(problem, saved, dout);
+      }
       NDManager m = out.getManager();
       float[][] flat = {gr.du(), gr.ddelta(), gr.dA(), gr.dB(), gr.dC(), gr.dD(), gr.dz(),
           gr.dDeltaBias(), gr.dh0()};
       NDList result = new NDList(flat.length);
       for (int i = 0; i < flat.length; i++) {
         NDArray x = inputs.get(i);
-        result.add(x == null || flat[i] == null ? null : m.create(flat[i], x.getShape()));
+        result.add(x == null || flat[i] == null ? null : tensor(m, flat[i], x.getShape()));
       }
       return result;
     }

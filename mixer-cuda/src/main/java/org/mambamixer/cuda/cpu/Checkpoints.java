@@ -6,6 +6,7 @@ package org.mambamixer.cuda.cpu;
  *
  * @param chunk scan steps per chunk
  * @param nChunks ceil(len / chunk)
- * @param states (batch, dim, nChunks, dstate)
+ * @param states (batch, dim, nChunks - 1, dstate): chunks 1.. only, since chunk 0 starts from h0
+ *     (or zeros); empty for a scan of one chunk
  */
 public record Checkpoints(int chunk, int nChunks, float[] states) {}

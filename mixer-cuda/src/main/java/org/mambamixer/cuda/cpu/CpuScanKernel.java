@@ -85,15 +85,17 @@ public final class CpuScanKernel implements ScanKernel {
   public Forward forward(ScanProblem p) {
     Layout lay = new Layout(p);
     int nChunks = (p.len() + chunk - 1) / chunk;
+    int saved = nChunks - 1; // the first chunk starts from h0 (or zeros): nothing to save
     float[] bt = transposeBC(p.B(), p);
     float[] ct = transposeBC(p.C(), p);
+    TileConstants consts = new TileConstants(p, lay.tiles);
     float[] out = new float[p.batch() * p.dim() * p.len()];
     float[] last = new float[p.batch() * p.dim() * p.dstate()];
-    float[] states = new float[p.batch() * p.dim() * nChunks * p.dstate()];
+    float[] states = new float[p.batch() * p.dim() * saved * p.dstate()];
     forEachUnit(lay.units(), p, chunk, false, (j, unit) -> {
       int b = unit / lay.groups;
       for (int tile : lay.tiles(unit)) {
-        load(j, p, b, tile, bt, ct, false);
+        load(j, p, b, tile, bt, ct, consts, false);
         ops.forward(j);
         ops.gate(j);
         int d0 = tile * W;
@@ -103,8 +105,8 @@ public final class CpuScanKernel implements ScanKernel {
           int ch = b * p.dim() + d0 + l;
           for (int k = 0; k < p.dstate(); k++) {
             last[ch * p.dstate() + k] = j.h[k * W + l];
-            for (int c = 0; c < nChunks; c++) {
-              states[(ch * nChunks + c) * p.dstate() + k] = j.ckpt[(c * p.dstate() + k) * W + l];
+            for (int c = 1; c < nChunks; c++) {
+              states[(ch * saved + c - 1) * p.dstate() + k] = j.ckpt[(c * p.dstate() + k) * W + l];
             }
           }
         }
@@ -130,6 +132,8 @@ public final class CpuScanKernel implements ScanKernel {
     Layout lay = new Layout(p);
     float[] bt = transposeBC(p.B(), p);
     float[] ct = transposeBC(p.C(), p);
+    TileConstants consts = new TileConstants(p, lay.tiles);
+    int savedChunks = ck.nChunks() - 1;
     float[] du = new float[bdl];
     float[] ddelta = new float[bdl];
     float[] dz = p.z() != null ? new float[bdl] : null;
@@ -145,16 +149,17 @@ public final class CpuScanKernel implements ScanKernel {
       j.dB = partB[unit] = new float[nL * nN];
       j.dC = partC[unit] = new float[nL * nN];
       for (int tile : lay.tiles(unit)) {
-        load(j, p, b, tile, bt, ct, true);
+        load(j, p, b, tile, bt, ct, consts, true);
         int d0 = tile * W;
         int w = Math.min(W, nD - d0);
         int base = (b * nD + d0) * nL;
         gather(dout, base, w, nL, j.y);
+        System.arraycopy(j.h, 0, j.ckpt, 0, nN * W); // chunk 0 starts from h0, as load() set it
         for (int l = 0; l < w; l++) {
           int ch = b * nD + d0 + l;
           for (int k = 0; k < nN; k++) {
-            for (int c = 0; c < ck.nChunks(); c++) {
-              j.ckpt[(c * nN + k) * W + l] = ck.states()[(ch * ck.nChunks() + c) * nN + k];
+            for (int c = 1; c < ck.nChunks(); c++) {
+              j.ckpt[(c * nN + k) * W + l] = ck.states()[(ch * savedChunks + c - 1) * nN + k];
             }
           }
         }
@@ -222,7 +227,7 @@ public final class CpuScanKernel implements ScanKernel {
 
   /** Fills a tile's inputs for batch row b. */
   private void load(TileJob j, ScanProblem p, int b, int tile, float[] bt, float[] ct,
-      boolean withSigmoid) {
+      TileConstants consts, boolean withSigmoid) {
     int nD = p.dim();
     int nL = p.len();
     int nN = p.dstate();
@@ -247,13 +252,17 @@ public final class CpuScanKernel implements ScanKernel {
       gather(p.z(), base, w, nL, j.z);
     }
     j.hasSkip = p.dSkip() != null;
-    for (int l = 0; l < W; l++) {
-      j.dSkip[l] = j.hasSkip && l < w ? p.dSkip()[d0 + l] : 0f;
-      for (int k = 0; k < nN; k++) {
-        float a = l < w ? p.A()[(d0 + l) * nN + k] : 0f;
-        j.aRaw[k * W + l] = a;
-        j.aLog2[k * W + l] = a * LOG2E;
-        j.h[k * W + l] = p.h0() != null && l < w ? p.h0()[((b * nD) + d0 + l) * nN + k] : 0f;
+    int nw = nN * W;
+    System.arraycopy(consts.dSkip, tile * W, j.dSkip, 0, W);
+    System.arraycopy(consts.aRaw, tile * nw, j.aRaw, 0, nw);
+    System.arraycopy(consts.aLog2, tile * nw, j.aLog2, 0, nw);
+    if (p.h0() == null) {
+      Arrays.fill(j.h, 0f);
+    } else {
+      for (int l = 0; l < W; l++) {
+        for (int k = 0; k < nN; k++) {
+          j.h[k * W + l] = l < w ? p.h0()[((b * nD) + d0 + l) * nN + k] : 0f;
+        }
       }
     }
     j.bt = bt;
@@ -322,6 +331,34 @@ public final class CpuScanKernel implements ScanKernel {
     }
     for (ForkJoinTask<?> t : tasks) {
       t.join();
+    }
+  }
+
+  /**
+   * What a tile needs that does not depend on the batch row, laid out once per call in the tile
+   * layout: A and A log2(e) as (tiles, N, W), D as (tiles, W); lanes past D are zeros. At short
+   * scans (TSM2's variate mixer: L = 7) rebuilding them per (row, tile) cost as much as the scan.
+   */
+  private static final class TileConstants {
+    final float[] aRaw;
+    final float[] aLog2;
+    final float[] dSkip;
+
+    TileConstants(ScanProblem p, int tiles) {
+      int nN = p.dstate();
+      aRaw = new float[tiles * nN * W];
+      aLog2 = new float[tiles * nN * W];
+      dSkip = new float[tiles * W];
+      for (int d = 0; d < p.dim(); d++) {
+        int tile = d / W;
+        int l = d % W;
+        dSkip[tile * W + l] = p.dSkip() != null ? p.dSkip()[d] : 0f;
+        for (int k = 0; k < nN; k++) {
+          float a = p.A()[d * nN + k];
+          aRaw[(tile * nN + k) * W + l] = a;
+          aLog2[(tile * nN + k) * W + l] = a * LOG2E;
+        }
+      }
     }
   }
 

@@ -23,9 +23,12 @@ import org.mambamixer.api.ssm.S6Config;
 public record SequenceConfig(int length, int perToken, int classes, int dModel, int layers,
     int dState, int expand, int dConv, MixerChoice variants) {
 
-  /** Causal selective scan over time, MLP over each token's features, the paper's skip and norm. */
-  public static final MixerChoice DEFAULT_VARIANTS =
-      MixerChoice.DEFAULT.withChannelMixer("feature-mlp");
+  /**
+   * The paper's choices: a causal (forward) selective scan over time, the bidirectional selective
+   * channel mixer (over the size-1 channel axis: a gated map of each token's features), the
+   * learned skip and LayerNorm. Every name is mixer-api's, so the module runs on its own.
+   */
+  public static final MixerChoice DEFAULT_VARIANTS = MixerChoice.DEFAULT;
 
   public SequenceConfig {
     requirePositive("length", length);

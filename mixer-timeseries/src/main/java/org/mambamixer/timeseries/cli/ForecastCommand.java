@@ -21,6 +21,7 @@ import org.mambamixer.runtime.report.Table;
 import org.mambamixer.timeseries.data.DataLocator;
 import org.mambamixer.timeseries.data.ForecastData;
 import org.mambamixer.timeseries.data.NaiveForecast;
+import org.mambamixer.timeseries.model.ForecastCatalog;
 import org.mambamixer.timeseries.model.Tsm2Config;
 import org.mambamixer.timeseries.train.ForecastRun;
 import org.mambamixer.timeseries.train.TrainConfig;
@@ -124,6 +125,11 @@ public final class ForecastCommand implements LauncherCommand {
           + " thinned)")
   int valEvery;
 
+  @Option(names = "--model", paramLabel = "NAME", defaultValue = "tsm2",
+      description = "forecaster: tsm2, or a registered baseline (dlinear, patchtst, tsmixer, ...)"
+          + " (default ${DEFAULT-VALUE})")
+  String modelName;
+
   @Mixin VariantOptions variantOptions;
 
   @Mixin ScanOption scanOption;
@@ -144,11 +150,13 @@ public final class ForecastCommand implements LauncherCommand {
 
   enum Budget { quick, full }
 
+  private final ForecastCatalog catalog;
   private final Variants variants;
 
   @Inject
-  public ForecastCommand(Variants variants) {
-    this.variants = variants;
+  public ForecastCommand(ForecastCatalog catalog) {
+    this.catalog = catalog;
+    this.variants = catalog.variants();
   }
 
   @Override
@@ -163,7 +171,8 @@ public final class ForecastCommand implements LauncherCommand {
     requirePositive("--lookback", lookback);
     requirePositive("--val-every", valEvery);
     try {
-      variants.check(variantOptions.over(MixerChoice.DEFAULT)); // names before any work
+      // Every name before any work.
+      variants.check(variantOptions.over(catalog.model(modelName).variants()));
       variants.checkScan(scanOption.name());
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
@@ -198,14 +207,17 @@ public final class ForecastCommand implements LauncherCommand {
     int t = stored != null ? stored.model().lookback()
         : base != null && !given("--lookback") ? base.model().lookback() : lookback;
     SelectiveScan scan = variants.scan(scanName);
-    ForecastRun runner = new ForecastRun(variants, scan, out);
+    ForecastRun runner = new ForecastRun(catalog, scan, out);
+    String architecture = stored != null ? stored.architecture()
+        : base != null && !given("--model") ? base.architecture() : modelName;
     List<ForecastRun.Outcome> outcomes = new ArrayList<>();
     for (int h : horizons) {
       ForecastData data = ForecastData.load(csv, t, h, train.batchSize(), train.seed());
       String dataset = data.series().name();
       Tsm2Config model = stored != null ? stored.model().withHorizon(h)
           : modelConfig(base != null ? base.model().withLookback(t)
-              : Tsm2Config.preset(dataset, t, data.series().variates())).withHorizon(h);
+              : Tsm2Config.preset(dataset, t, data.series().variates())
+                  .withVariants(catalog.model(architecture).variants())).withHorizon(h);
       NaiveForecast.Result naive = NaiveForecast.evaluate(data.test());
       out.printf(Locale.ROOT, "%s H=%d: repeat-last-value baseline on test: MSE %.4f  MAE %.4f%n",
           dataset, h, naive.mse(), naive.mae());
@@ -218,7 +230,7 @@ public final class ForecastCommand implements LauncherCommand {
       int every = stored != null ? stored.valEvery()
           : base != null && !given("--val-every") ? base.valEvery() : valEvery;
       outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train, csv.toString(),
-          every, scanName, commandLine(), Checkpoint.sha256(csv)),
+          every, scanName, commandLine(), Checkpoint.sha256(csv), architecture),
           data.train(), data.val().every(every), data.test(), dir, resume));
       ForecastRun.writeResults(parent, outcomes);
     }
@@ -333,6 +345,7 @@ public final class ForecastCommand implements LauncherCommand {
     conflict(bad, "--seed", seed, t.seed());
     conflict(bad, "--val-every", valEvery, s.valEvery());
     conflict(bad, "--scan", scanOption.name(), s.scan());
+    conflict(bad, "--model", modelName, s.architecture());
     conflict(bad, "--epochs", epochs, t.epochs());
     conflict(bad, "--max-batches", maxBatches, t.maxBatchesPerEpoch());
     conflict(bad, "--batch-size", batchSize, t.batchSize());

@@ -9,12 +9,12 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.timeseries.data.Series;
 import org.mambamixer.timeseries.data.SeriesCsv;
+import org.mambamixer.timeseries.model.ForecastCatalog;
 import org.mambamixer.timeseries.model.Tsm2Config;
 import org.mambamixer.timeseries.train.TrainedRun;
 import picocli.CommandLine.Command;
@@ -52,11 +52,11 @@ public final class PredictCommand implements LauncherCommand {
 
   @Spec CommandSpec spec;
 
-  private final Variants variants;
+  private final ForecastCatalog catalog;
 
   @Inject
-  public PredictCommand(Variants variants) {
-    this.variants = variants;
+  public PredictCommand(ForecastCatalog catalog) {
+    this.catalog = catalog;
   }
 
   @Override
@@ -65,7 +65,7 @@ public final class PredictCommand implements LauncherCommand {
     if (origins <= 0) {
       throw new ParameterException(spec.commandLine(), "--origins must be positive, got " + origins);
     }
-    try (TrainedRun run = TrainedRun.open(dir, variants, scanOption.name());
+    try (TrainedRun run = TrainedRun.open(dir, catalog, scanOption.name());
         Predictor<float[][], float[][]> predictor = run.newPredictor()) {
       Tsm2Config mc = run.spec().model();
       Series s = SeriesCsv.read(data);

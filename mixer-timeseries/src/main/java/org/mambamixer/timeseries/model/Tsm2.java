@@ -1,5 +1,10 @@
 package org.mambamixer.timeseries.model;
 
+import static org.mambamixer.api.util.OpTimer.Family.ELEMENTWISE;
+import static org.mambamixer.api.util.OpTimer.Family.NORM;
+import static org.mambamixer.api.util.OpTimer.Family.REVIN;
+import static org.mambamixer.api.util.OpTimer.time;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -11,6 +16,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.mambamixer.api.block.MambaMixerBackbone;
+import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.util.Tensors;
@@ -32,7 +38,7 @@ import org.mambamixer.api.util.Tensors;
  * Forward inputs: {@code x}, then the future covariates {@code Z (B, M, T_Z, C_Z)} and the static
  * features {@code S (B, M, C_S)} when the config enables them.
  */
-public final class Tsm2 extends AbstractBlock {
+public final class Tsm2 extends AbstractBlock implements ForecastModel {
   private final Tsm2Config config;
   private final RevIn revin;
   private final AuxiliaryInputs aux;
@@ -72,7 +78,8 @@ public final class Tsm2 extends AbstractBlock {
     NDArray mean = null;
     NDArray std = null;
     if (revin != null) {
-      NDList r = revin.forward(ps, new NDList(x), training);
+      NDArray xIn = x;
+      NDList r = time(REVIN, () -> revin.forward(ps, new NDList(xIn), training));
       x = r.get(0);
       mean = r.get(1);
       std = r.get(2);
@@ -84,12 +91,18 @@ public final class Tsm2 extends AbstractBlock {
       x = NDArrays.concat(parts, 1); // (B, T', M)
     }
     NDArray h = embed.forward(ps, new NDList(x), training).singletonOrThrow(); // (B, M, Np, D)
-    h = dropout.forward(ps, new NDList(h), training).singletonOrThrow();
+    NDArray embedded = h;
+    h = time(ELEMENTWISE,
+        () -> dropout.forward(ps, new NDList(embedded), training).singletonOrThrow());
     h = backbone.forward(ps, new NDList(h), training).singletonOrThrow();
-    h = norm.forward(ps, new NDList(h), training).singletonOrThrow();
+    NDArray mixed = h;
+    h = time(NORM, () -> norm.forward(ps, new NDList(mixed), training).singletonOrThrow());
     NDArray y = head.forward(ps, new NDList(h), training).singletonOrThrow(); // (B, H, M)
     if (revin != null) {
-      y = revin.denormalize(ps, y, mean, std, training);
+      NDArray yn = y;
+      NDArray mu = mean;
+      NDArray sigma = std;
+      y = time(REVIN, () -> revin.denormalize(ps, yn, mu, sigma, training));
     }
     return new NDList(y);
   }
@@ -113,7 +126,7 @@ public final class Tsm2 extends AbstractBlock {
     return new NDList(inputs.subList(1, inputs.size()));
   }
 
-  /** The shapes of the forward inputs for a batch of {@code b} windows. */
+  @Override
   public Shape[] inputShapes(long b) {
     Tsm2Config.Exogenous ex = config.exogenous();
     java.util.List<Shape> shapes = new java.util.ArrayList<>();
@@ -150,5 +163,23 @@ public final class Tsm2 extends AbstractBlock {
   @Override
   public Shape[] getOutputShapes(Shape[] inputShapes) {
     return new Shape[] {new Shape(inputShapes[0].get(0), config.horizon(), config.variates())};
+  }
+
+  /** {@code tsm2}: the paper's model, with whatever variants the config names. */
+  public static final class Factory implements ForecastModel.Factory {
+    @Override
+    public MixerChoice variants() {
+      return MixerChoice.DEFAULT;
+    }
+
+    @Override
+    public ForecastModel create(Tsm2Config config, Variants variants, SelectiveScan scan) {
+      return new Tsm2(config, variants, scan);
+    }
+
+    @Override
+    public String description() {
+      return "TSM2: RevIN, patches, MambaMixer layers (time x variates), 2D norm, linear head";
+    }
   }
 }

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.report.AtomicFiles;
 import org.knowm.xchart.XYChart;
 import org.mambamixer.runtime.report.Charts;
@@ -22,7 +21,8 @@ import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.timeseries.data.WindowSource;
-import org.mambamixer.timeseries.model.Tsm2;
+import org.mambamixer.timeseries.model.ForecastCatalog;
+import org.mambamixer.timeseries.model.ForecastModel;
 import org.mambamixer.timeseries.model.Tsm2Config;
 
 /**
@@ -58,9 +58,10 @@ public final class ForecastRun {
    * @param scan the registered name of the scan backend asked for (recorded in config.json)
    * @param commandLine the command that started the run
    * @param dataSha256 SHA-256 of the data file, so a rerun can tell it has the same data
+   * @param architecture the forecaster's registered name ({@code --model}, e.g. tsm2)
    */
   public record Spec(String dataset, Tsm2Config model, TrainConfig train, String data,
-      int valEvery, String scan, String commandLine, String dataSha256) {}
+      int valEvery, String scan, String commandLine, String dataSha256, String architecture) {}
 
   /** What a run measured. */
   public record Outcome(String dataset, int lookback, int horizon, double mse, double mae,
@@ -70,19 +71,19 @@ public final class ForecastRun {
   private record State(int epochsDone, int bestEpoch, double bestVal, int badEpochs,
       double seconds) {}
 
-  private final Variants variants;
+  private final ForecastCatalog catalog;
   private final SelectiveScan scan;
   private final PrintWriter log;
   private final Forecaster.BatchListener observer;
 
-  public ForecastRun(Variants variants, SelectiveScan scan, PrintWriter log) {
-    this(variants, scan, log, (b, n, loss) -> { });
+  public ForecastRun(ForecastCatalog catalog, SelectiveScan scan, PrintWriter log) {
+    this(catalog, scan, log, (b, n, loss) -> { });
   }
 
   /** With an observer of every training batch (after the progress line). */
-  public ForecastRun(Variants variants, SelectiveScan scan, PrintWriter log,
+  public ForecastRun(ForecastCatalog catalog, SelectiveScan scan, PrintWriter log,
       Forecaster.BatchListener observer) {
-    this.variants = variants;
+    this.catalog = catalog;
     this.scan = scan;
     this.log = log;
     this.observer = observer;
@@ -105,7 +106,8 @@ public final class ForecastRun {
     }
     try (NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed((int) tc.seed());
-      Tsm2 model = new Tsm2(mc, variants, scan);
+      ForecastModel model =
+          catalog.model(spec.architecture()).create(mc, catalog.variants(), scan);
       model.initialize(manager, DataType.FLOAT32, model.inputShapes(tc.batchSize()));
       long params = model.getParameters().stream()
           .mapToLong(p -> p.getValue().getArray().size()).sum();
@@ -115,7 +117,7 @@ public final class ForecastRun {
     }
   }
 
-  private Outcome train(Spec spec, Forecaster f, Tsm2 model, long params, WindowSource train,
+  private Outcome train(Spec spec, Forecaster f, ForecastModel model, long params, WindowSource train,
       WindowSource val, WindowSource test, Path runDir, boolean resume) throws IOException {
     Tsm2Config mc = spec.model();
     TrainConfig tc = spec.train();
@@ -245,6 +247,7 @@ public final class ForecastRun {
 
   private static String configJson(Spec spec) {
     JsonObject o = new JsonObject();
+    o.addProperty("architecture", spec.architecture());
     o.addProperty("dataset", spec.dataset());
     o.addProperty("data", spec.data());
     o.addProperty("data_sha256", spec.dataSha256());
@@ -276,7 +279,8 @@ public final class ForecastRun {
         o.has("val_every") ? o.get("val_every").getAsInt() : 1,
         o.has("scan") ? o.get("scan").getAsString() : "auto",
         o.has("command") ? o.get("command").getAsString() : "",
-        o.has("data_sha256") ? o.get("data_sha256").getAsString() : "");
+        o.has("data_sha256") ? o.get("data_sha256").getAsString() : "",
+        o.has("architecture") ? o.get("architecture").getAsString() : "tsm2");
   }
 
 

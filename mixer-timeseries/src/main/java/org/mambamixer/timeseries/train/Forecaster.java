@@ -12,10 +12,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
 import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.util.OpTimer;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.timeseries.data.WindowSource;
-import org.mambamixer.timeseries.model.Tsm2;
+import org.mambamixer.timeseries.model.ForecastModel;
 
 /**
  * Trains and evaluates one TSM2 model: MSE loss, AdamW, per-epoch seeding (so a resumed run
@@ -29,7 +30,7 @@ public final class Forecaster implements AutoCloseable {
     void batch(int index, int batches, float loss);
   }
 
-  private final Tsm2 model;
+  private final ForecastModel model;
   private final NDManager manager;
   private final TrainConfig config;
   private final AdamW optimizer;
@@ -37,7 +38,7 @@ public final class Forecaster implements AutoCloseable {
   private ParameterStore ps;
 
   /** {@code model} must already be initialised on {@code manager}. */
-  public Forecaster(Tsm2 model, NDManager manager, TrainConfig config) {
+  public Forecaster(ForecastModel model, NDManager manager, TrainConfig config) {
     this.model = model;
     this.manager = manager;
     this.config = config;
@@ -47,7 +48,7 @@ public final class Forecaster implements AutoCloseable {
     this.ps = new ParameterStore(manager, false);
   }
 
-  public Tsm2 model() {
+  public ForecastModel model() {
     return model;
   }
 
@@ -75,28 +76,37 @@ public final class Forecaster implements AutoCloseable {
     for (int b = 0; b < batches; b++) {
       int from = b * config.batchSize();
       int n = Math.min(config.batchSize(), train.windows() - from);
-      float[] xs = new float[n * t * m];
-      float[] ys = new float[n * h * m];
-      for (int i = 0; i < n; i++) {
-        train.fill(order[from + i], xs, i * t * m, ys, i * h * m);
-      }
       float loss;
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDArray x = manager.create(xs, new Shape(n, t, m));
-        NDArray y = manager.create(ys, new Shape(n, h, m));
+        NDArray x;
+        NDArray y;
+        try (OpTimer.Section s = OpTimer.section(OpTimer.Family.DATA)) {
+          float[] xs = new float[n * t * m];
+          float[] ys = new float[n * h * m];
+          for (int i = 0; i < n; i++) {
+            train.fill(order[from + i], xs, i * t * m, ys, i * h * m);
+          }
+          x = manager.create(xs, new Shape(n, t, m));
+          y = manager.create(ys, new Shape(n, h, m));
+        }
         try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
           Backprop.discard();
           NDArray pred = model.forward(ps, new NDList(x), true).singletonOrThrow();
-          NDArray l = pred.sub(y).square().mean();
-          loss = l.getFloat();
+          NDArray l;
+          try (OpTimer.Section s = OpTimer.section(OpTimer.Family.LOSS)) {
+            l = pred.sub(y).square().mean();
+            loss = l.getFloat();
+          }
           if (!Float.isFinite(loss)) {
             throw new IllegalStateException("training diverged: loss " + loss + " at epoch "
                 + (epoch + 1) + ", batch " + (b + 1) + "; lower the learning rate");
           }
           Backprop.backward(l);
         }
-        optimizer.step(lr);
+        try (OpTimer.Section s = OpTimer.section(OpTimer.Family.OPTIMIZER)) {
+          optimizer.step(lr);
+        }
       }
       sum += loss;
       if (listener != null) {

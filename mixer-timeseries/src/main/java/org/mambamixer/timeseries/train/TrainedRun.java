@@ -8,10 +8,10 @@ import com.google.gson.Gson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.timeseries.data.Scaler;
-import org.mambamixer.timeseries.model.Tsm2;
+import org.mambamixer.timeseries.model.ForecastCatalog;
+import org.mambamixer.timeseries.model.ForecastModel;
 import org.mambamixer.timeseries.model.Tsm2Config;
 
 /**
@@ -21,7 +21,7 @@ import org.mambamixer.timeseries.model.Tsm2Config;
  * {@link Predictor} that takes raw histories and returns raw forecasts.
  *
  * <pre>{@code
- * try (TrainedRun run = TrainedRun.open(Path.of("runs/ETTh1-L96-.../H96"), variants, "cpu");
+ * try (TrainedRun run = TrainedRun.open(Path.of("runs/ETTh1-L96-.../H96"), catalog, "cpu");
  *     Predictor<float[][], float[][]> p = run.newPredictor()) {
  *   float[][] forecast = p.predict(history); // (T, M) -> (H, M), raw scale
  * }
@@ -46,7 +46,8 @@ public final class TrainedRun implements AutoCloseable {
    *
    * @throws IOException naming what is missing or damaged (config, scaler, a checkpoint file)
    */
-  public static TrainedRun open(Path dir, Variants variants, String scan) throws IOException {
+  public static TrainedRun open(Path dir, ForecastCatalog catalog, String scan)
+      throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new IOException("run directory " + dir + " is missing");
     }
@@ -71,7 +72,8 @@ public final class TrainedRun implements AutoCloseable {
     NDManager manager = NDManager.newBaseManager();
     Forecaster forecaster = null;
     try {
-      Tsm2 model = new Tsm2(mc, variants, variants.scan(scan));
+      ForecastModel model = catalog.model(spec.architecture())
+          .create(mc, catalog.variants(), catalog.variants().scan(scan));
       model.initialize(manager, DataType.FLOAT32, model.inputShapes(1));
       forecaster = new Forecaster(model, manager, spec.train());
       forecaster.load(dir.resolve("checkpoint/best"), false);

@@ -8,20 +8,24 @@ import java.util.SplittableRandom;
 
 /**
  * A reshuffle per epoch that depends only on the seed and the epoch number (DJL's
- * {@code RandomSampler} draws from a process-wide generator): the k-th call of {@link #sample}
- * returns the same permutation for the same seed.
+ * {@code RandomSampler} draws from a process-wide generator). The epoch is set by its dataset
+ * ({@link ImageDataset#setEpoch}), not counted, so a run resumed at epoch e draws epoch e's order.
  */
 final class EpochShuffle implements Sampler.SubSampler {
   private final long seed;
-  private int epoch;
+  private volatile int epoch;
 
   EpochShuffle(long seed) {
     this.seed = seed;
   }
 
+  void setEpoch(int e) {
+    epoch = e;
+  }
+
   @Override
-  public synchronized Iterator<Long> sample(RandomAccessDataset dataset) {
-    return Arrays.stream(permutation(seed, epoch++, Math.toIntExact(dataset.size()))).boxed()
+  public Iterator<Long> sample(RandomAccessDataset dataset) {
+    return Arrays.stream(permutation(seed, epoch, Math.toIntExact(dataset.size()))).boxed()
         .iterator();
   }
 

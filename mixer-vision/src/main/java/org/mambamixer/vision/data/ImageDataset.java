@@ -23,6 +23,7 @@ public final class ImageDataset extends RandomAccessDataset {
   private final Normalization norm;
   private final Augmentation augment;
   private final long seed;
+  private final EpochShuffle shuffle; // null for evaluation
   private volatile int epoch;
 
   private ImageDataset(Builder b) {
@@ -31,6 +32,7 @@ public final class ImageDataset extends RandomAccessDataset {
     this.norm = b.norm;
     this.augment = b.augment;
     this.seed = b.seed;
+    this.shuffle = b.shuffle;
     if (norm.channels() != images.channels()) {
       throw new IllegalArgumentException(images.source() + " has " + images.channels()
           + " channels but the normalisation " + norm.channels());
@@ -41,7 +43,8 @@ public final class ImageDataset extends RandomAccessDataset {
   public static ImageDataset training(ImageSet images, Normalization norm, Augmentation augment,
       int batchSize, long seed) {
     Builder b = new Builder(images, norm, augment, seed);
-    b.setSampling(new BatchSampler(new EpochShuffle(seed), batchSize, false));
+    b.shuffle = new EpochShuffle(seed);
+    b.setSampling(new BatchSampler(b.shuffle, batchSize, false));
     return new ImageDataset(b);
   }
 
@@ -56,9 +59,12 @@ public final class ImageDataset extends RandomAccessDataset {
     return images;
   }
 
-  /** Sets the epoch whose augmentation draws {@link #get} uses. */
+  /** Sets the epoch whose order (training) and augmentation draws the next iteration uses. */
   public void setEpoch(int e) {
     epoch = e;
+    if (shuffle != null) {
+      shuffle.setEpoch(e);
+    }
   }
 
   @Override
@@ -126,6 +132,7 @@ public final class ImageDataset extends RandomAccessDataset {
     private final Normalization norm;
     private final Augmentation augment;
     private final long seed;
+    private EpochShuffle shuffle;
 
     Builder(ImageSet images, Normalization norm, Augmentation augment, long seed) {
       this.images = images;

@@ -45,6 +45,18 @@ public record ImageSet(String source, byte[] pixels, int[] labels, int height, i
     return pixels[((i * height + y) * width + x) * channels + c] & 0xff;
   }
 
+  /** The images at {@code indices}, in that order, as a set named {@code name}. */
+  public ImageSet select(int[] indices, String name) {
+    int bytes = imageBytes();
+    byte[] p = new byte[indices.length * bytes];
+    int[] y = new int[indices.length];
+    for (int k = 0; k < indices.length; k++) {
+      System.arraycopy(pixels, indices[k] * bytes, p, k * bytes, bytes);
+      y[k] = labels[indices[k]];
+    }
+    return new ImageSet(name, p, y, height, width, channels, classes, 0);
+  }
+
   /** Images per class, in class order. */
   public int[] classCounts() {
     int[] counts = new int[classes.size()];

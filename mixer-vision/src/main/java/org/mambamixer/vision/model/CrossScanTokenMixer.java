@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.mambamixer.api.mixer.MixerSpec;
 import org.mambamixer.api.mixer.TokenMixer;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.ssm.Init;
@@ -68,6 +69,36 @@ public final class CrossScanTokenMixer extends AbstractBlock implements TokenMix
     outProj = addChildBlock("out_proj",
         Linear.builder().setUnits(config.dModel()).optBias(false).build());
     outProj.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
+  }
+
+  /**
+   * {@code cross-scan}: the token mixer of a ViM2 stage, built from the stage's spec. The spec's S6
+   * sizes are kept except the conv: the routes share the one 3x3 depthwise conv, so each route's
+   * S6 has dConv 0.
+   */
+  public static final class Factory implements TokenMixer.Factory {
+    private final List<CrossScanRoute> routes;
+
+    /** All four routes (D5), what the registry holds. */
+    public Factory() {
+      this(CrossScanRoute.ALL);
+    }
+
+    /** A subset of the routes (the route ablations of a {@link Vim2Config}). */
+    public Factory(List<CrossScanRoute> routes) {
+      this.routes = List.copyOf(routes);
+    }
+
+    @Override
+    public TokenMixer create(MixerSpec spec, int layer, SelectiveScan scan) {
+      return new CrossScanTokenMixer(spec.ssm().withDConv(0), routes, scan);
+    }
+
+    @Override
+    public String description() {
+      return "ViM2: VMamba 4-route cross-scan over a (B, H, W, C) grid, shared 3x3 conv, one S6"
+          + " per route, summed and gated (D5)";
+    }
   }
 
   public List<CrossScanRoute> routes() {

@@ -12,6 +12,7 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 import java.util.List;
 import org.mambamixer.api.mixer.ChannelMixer;
+import org.mambamixer.api.mixer.MixerSpec;
 import org.mambamixer.api.mixer.SelectiveMixer;
 import org.mambamixer.api.scan.ScanRoute;
 import org.mambamixer.api.scan.SelectiveScan;
@@ -63,6 +64,42 @@ public final class LiftedChannelMixer extends AbstractBlock implements ChannelMi
         .optInitializer((m, s, t) -> m.randomUniform(-bound, bound, s, t)).build());
     projBias = addParameter(Parameter.builder().setName("proj_bias").setType(Parameter.Type.BIAS)
         .optShape(new Shape(channels)).optInitializer(Initializer.ZEROS).build());
+  }
+
+  /**
+   * {@code lifted}: the channel mixer of a ViM2 stage at the spec's width C. The lifted sequence
+   * runs through Mamba's block at d_model f with the spec's state size N.
+   */
+  public static final class Factory implements ChannelMixer.Factory {
+    /** f of D7: each channel value becomes four features. */
+    public static final int DEFAULT_FEATURE = 4;
+
+    private final int feature;
+    private final Integer state;
+
+    /** f = {@value #DEFAULT_FEATURE}, N from the spec: what the registry holds. */
+    public Factory() {
+      this.feature = DEFAULT_FEATURE;
+      this.state = null;
+    }
+
+    /** Another lift width f and channel state size N (a {@link Vim2Config}'s own choice). */
+    public Factory(int feature, int state) {
+      this.feature = feature;
+      this.state = state;
+    }
+
+    @Override
+    public ChannelMixer create(MixerSpec spec, int layer, SelectiveScan scan) {
+      int n = state != null ? state : spec.ssm().dState();
+      return new LiftedChannelMixer(spec.dModel(), S6Config.mamba(feature).withDState(n), scan);
+    }
+
+    @Override
+    public String description() {
+      return "ViM2: token-independent channel mixer, each channel value lifted to f = 4"
+          + " features, bidirectional S6 along the C channels, projected back (D7)";
+    }
   }
 
   @Override

@@ -36,7 +36,8 @@ public final class Vim2 extends AbstractBlock {
     this(new Vim2Backbone(config, scan, skips));
   }
 
-  private Vim2(Vim2Backbone backbone) {
+  /** ViM2 over a backbone built elsewhere, e.g. from the registered variants of a run. */
+  public Vim2(Vim2Backbone backbone) {
     this.config = backbone.config();
     this.backbone = addChildBlock("backbone", backbone);
     int last = config.widths().get(config.stages() - 1);

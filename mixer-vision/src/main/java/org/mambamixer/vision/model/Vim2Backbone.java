@@ -6,10 +6,16 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.mambamixer.api.block.FeatureLayerNorm;
+import org.mambamixer.api.block.Norm;
+import org.mambamixer.api.mixer.ChannelMixer;
+import org.mambamixer.api.mixer.MixerSpec;
+import org.mambamixer.api.mixer.TokenMixer;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.skip.SkipAggregation;
 import org.mambamixer.api.skip.WeightedAverage;
@@ -41,17 +47,48 @@ public final class Vim2Backbone extends AbstractBlock {
 
   /** ViM2 with another skip aggregation (the D8 ablations). */
   public Vim2Backbone(Vim2Config config, SelectiveScan scan, SkipAggregation.Factory skips) {
+    this(config, new CrossScanTokenMixer.Factory(config.routes()),
+        new LiftedChannelMixer.Factory(config.channelFeature(), config.channelState()), skips,
+        new LayerNormFactory(), scan);
+  }
+
+  /**
+   * ViM2 with its mixers, skips and norms from factories, e.g. the registered variants a run
+   * names. Every mixer of stage s gets {@link Vim2Config#mixerSpec} at the stage's width.
+   */
+  public Vim2Backbone(Vim2Config config, TokenMixer.Factory tokens,
+      ChannelMixer.Factory channels, SkipAggregation.Factory skips, Norm.Factory norms,
+      SelectiveScan scan) {
     this.config = config;
     stem = addChildBlock("stem", new PatchStem(config.patch(), config.widths().get(0)));
+    int tokenBase = 0; // factories see 1-based indices over the whole backbone
+    int channelBase = 0;
     for (int s = 0; s < config.stages(); s++) {
       int c = config.widths().get(s);
       if (s > 0) {
         merges.add(addChildBlock("merge_" + s, new PatchMerging(config.widths().get(s - 1), c)));
       }
+      MixerSpec spec = config.mixerSpec(c);
+      int t0 = tokenBase;
+      int c0 = channelBase;
       stages.add(addChildBlock("stage_" + (s + 1), new Vim2Stage(c, config.channelDepths().get(s),
-          config.tokensPerLayer(s),
-          i -> new CrossScanTokenMixer(config.tokenSsm(c), config.routes(), scan),
-          l -> new LiftedChannelMixer(c, config.channelSsm(), scan), skips)));
+          config.tokensPerLayer(s), i -> tokens.create(spec, t0 + i, scan),
+          l -> channels.create(spec, c0 + l, scan), skips, norms)));
+      tokenBase += config.depths().get(s);
+      channelBase += config.channelDepths().get(s);
+    }
+  }
+
+  /** The D9 default pre-norm, LayerNorm over C, for models built without the registry. */
+  private static final class LayerNormFactory implements Norm.Factory {
+    @Override
+    public Block create(int features) {
+      return new FeatureLayerNorm(features, 1e-5f);
+    }
+
+    @Override
+    public String description() {
+      return "LayerNorm over the feature axis";
     }
   }
 

@@ -5,6 +5,8 @@ import static org.mambamixer.api.util.Tensors.requirePositive;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.mambamixer.api.block.MixerChoice;
+import org.mambamixer.api.mixer.MixerSpec;
 import org.mambamixer.api.ssm.S6Config;
 
 /**
@@ -84,6 +86,13 @@ public record Vim2Config(
     }
   }
 
+  /**
+   * The registered variants a ViM2 is built from by default: the cross-scan token mixer (D5), the
+   * lifted channel mixer (D7), learned weighted averaging (D8) and LayerNorm (D9).
+   */
+  public static final MixerChoice VARIANTS = new MixerChoice("cross-scan", "lifted", "learned",
+      "layer");
+
   /** Table 8 / D12 at 224 x 224, 1000 classes. */
   public static final Vim2Config TINY = imagenet("vim2-tiny", List.of(96, 192, 384, 768),
       List.of(2, 2, 6, 2), List.of(1, 1, 3, 1));
@@ -150,6 +159,16 @@ public record Vim2Config(
   /** The token mixer's S6 at width C: the conv is the shared 2-D one, so the S6 has none. */
   public S6Config tokenSsm(int width) {
     return new S6Config(width, expand, dState, 0, (width + 15) / 16, 1e-3f, 1e-1f, 1e-4f);
+  }
+
+  /**
+   * What a mixer factory gets for a stage of width C: Mamba's S6 sizes at C (conv 4; the
+   * cross-scan mixer drops the conv for its shared 3x3 one, giving {@link #tokenSsm}). A stage's
+   * map (B, H, W, C) has its tokens along W (axis 2) within a row and along H (axis 1) within a
+   * column, so the 1-D mixers of mixer-api scan rows as token mixers and columns as channel mixers.
+   */
+  public MixerSpec mixerSpec(int width) {
+    return MixerSpec.of(tokenSsm(width).withDConv(4));
   }
 
   /** The channel mixer's S6 over the lifted channel sequence: Mamba's block at d_model = f. */

@@ -11,7 +11,7 @@ import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
-import org.mambamixer.api.block.FeatureLayerNorm;
+import org.mambamixer.api.block.Norm;
 import org.mambamixer.api.block.ResidualSublayer;
 import org.mambamixer.api.mixer.ChannelMixer;
 import org.mambamixer.api.mixer.TokenMixer;
@@ -42,9 +42,10 @@ public final class Vim2Stage extends AbstractBlock {
   /**
    * @param tokens builds token mixer {@code i} (1-based over the stage) of {@code layers * k}
    * @param channels builds channel mixer {@code l} (1-based)
+   * @param norms the pre-norm of every sublayer (D9)
    */
   public Vim2Stage(int width, int layers, int tokensPerLayer, IntFunction<TokenMixer> tokens,
-      IntFunction<ChannelMixer> channels, SkipAggregation.Factory skips) {
+      IntFunction<ChannelMixer> channels, SkipAggregation.Factory skips, Norm.Factory norms) {
     this.width = width;
     this.layers = layers;
     int i = 0;
@@ -53,11 +54,11 @@ public final class Vim2Stage extends AbstractBlock {
       for (int k = 1; k <= tokensPerLayer; k++) {
         i++;
         group.add(addChildBlock("token_" + l + "_" + k, new ResidualSublayer(
-            new FeatureLayerNorm(width, 1e-5f), tokens.apply(i), true)));
+            norms.create(width), tokens.apply(i), true)));
       }
       tokenLayers.add(group);
       channelLayers.add(addChildBlock("channel_" + l, new ResidualSublayer(
-          new FeatureLayerNorm(width, 1e-5f), channels.apply(l), true)));
+          norms.create(width), channels.apply(l), true)));
     }
     skip = addChildBlock("skip", skips.create(layers));
   }

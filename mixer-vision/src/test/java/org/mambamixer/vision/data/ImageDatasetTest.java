@@ -103,6 +103,60 @@ class ImageDatasetTest {
     assertThat(EpochShuffle.permutation(4, 0, 50)).isNotEqualTo(p0);
   }
 
+  /** The order of a training epoch is the one its number fixes, whatever ran before it. */
+  @Test
+  void theTrainingOrderFollowsTheEpochSetNotTheCallCount() throws Exception {
+    ImageDataset ds = ImageDataset.training(ramp(), HALF, Augmentation.NONE, 5, 9);
+    try (NDManager m = NDManager.newBaseManager()) {
+      ds.setEpoch(3);
+      float[] direct = firstPixels(ds, m);
+      ds.setEpoch(0);
+      firstPixels(ds, m);
+      ds.setEpoch(3);
+      assertThat(firstPixels(ds, m)).containsExactly(direct);
+      float[] expected = new float[5];
+      long[] order = EpochShuffle.permutation(9, 3, 5);
+      for (int k = 0; k < 5; k++) {
+        expected[k] = ((int) order[k] / 255f - 0.5f) / 0.25f; // pixel (0, 0) of image order[k]
+      }
+      assertThat(direct).containsExactly(expected, org.assertj.core.data.Offset.offset(1e-6f));
+    }
+  }
+
+  private static float[] firstPixels(ImageDataset ds, NDManager m) throws Exception {
+    float[] out = null;
+    for (Batch b : ds.getData(m)) {
+      try (b) {
+        float[] all = b.getData().head().toFloatArray(); // (5, 1, 3, 4)
+        out = new float[5];
+        for (int k = 0; k < 5; k++) {
+          out[k] = all[k * 12];
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void aHoldoutSplitsDisjointlyAndRepeatsWithTheSeed() {
+    ImageSet set = ramp();
+    Holdout h = Holdout.of(set, 2, 11);
+    assertThat(h.train().size()).isEqualTo(3);
+    assertThat(h.val().size()).isEqualTo(2);
+    Set<Integer> seen = new HashSet<>();
+    for (ImageSet part : List.of(h.train(), h.val())) {
+      for (int i = 0; i < part.size(); i++) {
+        int original = part.pixel(i, 0, 0, 0); // pixel (0, 0) of image i is i
+        assertThat(seen.add(original)).isTrue();
+        assertThat(part.labels()[i]).isEqualTo(set.labels()[original]);
+        assertThat(part.pixel(i, 2, 3, 0)).isEqualTo(set.pixel(original, 2, 3, 0));
+      }
+    }
+    assertThat(seen).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
+    assertThat(Holdout.of(set, 2, 11).val().pixels()).containsExactly(h.val().pixels());
+    assertThat(Holdout.of(set, 0, 11).val()).isNull();
+  }
+
   @Test
   void fitMeasuresEachChannel() {
     Normalization n = Normalization.fit(ramp());

@@ -41,6 +41,17 @@ public class RealImageDataTest {
   }
 
   @Test
+  void digitsThroughTheirImageSource() throws IOException {
+    require("sklearn-digits");
+    ImageSource.Splits s = ImageSource.named("digits").load(DIR);
+    assertThat(s.train().size() + s.test().size()).isEqualTo(1797);
+    assertThat(s.test().size()).isEqualTo(1797 / 5);
+    assertThat(s.test().height()).isEqualTo(8);
+    assertThat(Normalization.fit(s.train()).mean()[0])
+        .isCloseTo(ImageSource.DIGITS.normalization().mean()[0], within(0.01f));
+  }
+
+  @Test
   @Tag("slow")
   void cifar10JpegTestArchive() throws IOException {
     ImageSet set = CifarJpegTar.read(require("cifar10-jpeg/cifar10-jpeg-test.tar.gz"));

@@ -1,4 +1,4 @@
-package org.mambamixer.sequence.model;
+package org.mambamixer.ablations.variants;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -17,28 +17,31 @@ import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.ssm.Init;
 
 /**
- * A two-layer MLP over the feature axis of each token: Linear(D -> 2D) - GELU - Linear(2D -> D),
- * the channel mixing of MLP-Mixer. It reads one token at a time, so it is token-local in any
- * layout and needs no recurrent form: the recurrent classifier applies it to each step as it is.
+ * The Transformer's feed-forward block in the channel-mixer slot: an MLP over the feature axis D
+ * of every token on its own (D -> 2D -> D, GELU). It mixes no channels (variates) and no tokens,
+ * which is what makes a PatchTST-style model channel-independent.
+ *
+ * <pre>
+ *   x (B, ..., D) -> Linear(D, 2D) -> GELU -> Linear(2D, D) -> (B, ..., D)
+ * </pre>
  */
-public final class FeatureMlp extends AbstractBlock implements ChannelMixer {
-  static final int EXPANSION = 2;
+public final class FeatureMlpChannelMixer extends AbstractBlock implements ChannelMixer {
   private final Linear up;
   private final Linear down;
 
-  public FeatureMlp(int dModel) {
-    up = addChildBlock("up", Linear.builder().setUnits((long) EXPANSION * dModel).build());
+  public FeatureMlpChannelMixer(MixerSpec spec) {
+    int d = spec.dModel();
+    up = addChildBlock("up", Linear.builder().setUnits(2L * d).build());
     up.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
-    down = addChildBlock("down", Linear.builder().setUnits(dModel).build());
+    down = addChildBlock("down", Linear.builder().setUnits(d).build());
     down.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
   }
 
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = inputs.singletonOrThrow(); // (..., D)
-    NDArray h = Activation.gelu(up.forward(ps, new NDList(x), training).singletonOrThrow());
-    return down.forward(ps, new NDList(h), training); // (..., D)
+    NDArray h = up.forward(ps, inputs, training).singletonOrThrow(); // (B, ..., 2D)
+    return down.forward(ps, new NDList(Activation.gelu(h)), training); // (B, ..., D)
   }
 
   @Override
@@ -48,21 +51,22 @@ public final class FeatureMlp extends AbstractBlock implements ChannelMixer {
 
   @Override
   protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-    Shape x = inputShapes[0];
-    up.initialize(manager, dataType, x);
-    down.initialize(manager, dataType, x.slice(0, x.dimension() - 1).add(EXPANSION * x.tail()));
+    up.initialize(manager, dataType, inputShapes);
+    Shape hidden = inputShapes[0].slice(0, inputShapes[0].dimension() - 1)
+        .add(2L * inputShapes[0].get(inputShapes[0].dimension() - 1));
+    down.initialize(manager, dataType, hidden);
   }
 
   /** {@code feature-mlp} in the channel-mixer registry. */
   public static final class Factory implements ChannelMixer.Factory {
     @Override
     public ChannelMixer create(MixerSpec spec, int layer, SelectiveScan scan) {
-      return new FeatureMlp(spec.dModel());
+      return new FeatureMlpChannelMixer(spec);
     }
 
     @Override
     public String description() {
-      return "Linear(D->2D)-GELU-Linear(2D->D) over each token's features (token-local)";
+      return "Transformer feed-forward over each token's features; mixes no channels";
     }
   }
 }

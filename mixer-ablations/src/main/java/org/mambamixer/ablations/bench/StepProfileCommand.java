@@ -1,0 +1,65 @@
+package org.mambamixer.ablations.bench;
+
+import jakarta.inject.Inject;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import org.mambamixer.api.inject.Variants;
+import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.cli.ScanOption;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./mambamixer bench-step}: one TSM2 training step timed by op family, at the issue's
+ * configuration by default (ETTh1-sized, lookback 512, horizon 96, d_model 32, batch 128).
+ */
+@Command(name = "bench-step", mixinStandardHelpOptions = true,
+    description = "time a TSM2 training step by op family (scan, bridge, linear, conv, norms, ...)")
+public final class StepProfileCommand implements LauncherCommand {
+  private static final TrainStepProfile.Options D = TrainStepProfile.Options.issueDefaults();
+
+  @Option(names = "--data", paramLabel = "CSV", description = "a series CSV (default: a random walk)")
+  Path data;
+
+  @Option(names = "--variates", paramLabel = "M") int variates = D.variates();
+  @Option(names = "--windows", paramLabel = "W") int windows = D.windows();
+  @Option(names = "--lookback", paramLabel = "T") int lookback = D.lookback();
+  @Option(names = "--horizon", paramLabel = "H") int horizon = D.horizon();
+  @Option(names = "--d-model", paramLabel = "D") int dModel = D.dModel();
+  @Option(names = "--layers", paramLabel = "L") int layers = D.layers();
+  @Option(names = "--d-state", paramLabel = "N") int dState = D.dState();
+  @Option(names = "--patch", paramLabel = "P") int patch = D.patch();
+  @Option(names = "--stride", paramLabel = "S") int stride = D.stride();
+  @Option(names = "--batch-size", paramLabel = "B") int batchSize = D.batchSize();
+  @Option(names = "--eval-batch-size", paramLabel = "B") int evalBatchSize = D.evalBatchSize();
+  @Option(names = "--steps", paramLabel = "N", description = "timed steps") int steps = D.steps();
+  @Option(names = "--warmup", paramLabel = "N", description = "untimed steps first")
+  int warmup = D.warmup();
+  @Option(names = "--eval-batches", paramLabel = "N") int evalBatches = D.evalBatches();
+
+  @Option(names = "--no-engine-split",
+      description = "skip the extra step under libtorch's profiler (backward by autograd node)")
+  boolean noEngineSplit;
+
+  @Mixin ScanOption scanOption;
+
+  private final Variants variants;
+
+  @Inject
+  public StepProfileCommand(Variants variants) {
+    this.variants = variants;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (warmup < 1) {
+      throw new IllegalArgumentException("--warmup must be at least 1");
+    }
+    String scan = "auto".equals(scanOption.name()) ? "cpu" : scanOption.name();
+    TrainStepProfile.run(new TrainStepProfile.Options(data, variates, windows, lookback, horizon,
+        dModel, layers, dState, patch, stride, batchSize, evalBatchSize, steps, warmup,
+        evalBatches, scan, !noEngineSplit), variants, new PrintStream(System.out, true));
+    return 0;
+  }
+}

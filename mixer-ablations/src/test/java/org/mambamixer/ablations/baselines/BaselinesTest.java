@@ -1,0 +1,74 @@
+package org.mambamixer.ablations.baselines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.mambamixer.ablations.Assembled;
+import org.mambamixer.ablations.cli.Main;
+import org.mambamixer.timeseries.train.ForecastRun;
+import org.mambamixer.timeseries.train.TrainedRun;
+
+/** The forecasting baselines: DLinear's decomposition, and every baseline trained by name. */
+class BaselinesTest {
+
+  @Test
+  void movingAverageKeepsConstantsAndInteriorRamps() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray flat = m.full(new Shape(1, 2, 40), 3f);
+      assertThat(DLinear.movingAverage(flat).toFloatArray()).containsOnly(3f);
+      NDArray ramp = m.arange(0f, 40f).reshape(1, 1, 40); // (B, M, T)
+      float[] t = DLinear.movingAverage(ramp).toFloatArray();
+      assertThat(t).hasSize(40);
+      for (int i = 12; i < 28; i++) { // away from the padded ends a centred mean keeps a line
+        assertThat(t[i]).isCloseTo(i, org.assertj.core.data.Offset.offset(1e-4f));
+      }
+      // At the ends the edge value is repeated: the first mean is pulled towards the start.
+      assertThat(t[0]).isCloseTo((0f * 12 + 78f) / 25, org.assertj.core.data.Offset.offset(1e-4f));
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"dlinear", "patchtst", "tsmixer"})
+  void eachBaselineTrainsByNameAndReloads(String model, @TempDir Path tmp) throws Exception {
+    Path csv = tmp.resolve("toy.csv");
+    StringBuilder sb = new StringBuilder("date,x,y\n");
+    for (int t = 0; t < 300; t++) {
+      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f,%.3f%n", 1 + t / 24, t % 24,
+          Math.sin(t / 5.0), Math.cos(t / 9.0)));
+    }
+    Files.writeString(csv, sb);
+    Path runDir = tmp.resolve("run");
+    StringWriter out = new StringWriter();
+    assertThat(Main.run(new String[] {"forecast", "--model", model, "--data", csv.toString(),
+        "--lookback", "32", "--horizon", "8", "--epochs", "1", "--max-batches", "3", "--d-model",
+        "8", "--layers", "1", "--scan", "cpu", "--run-dir", runDir.toString()},
+        new PrintWriter(out, true), new PrintWriter(out, true))).as(out.toString()).isZero();
+    ForecastRun.Spec spec = ForecastRun.readSpec(runDir.resolve("H8/config.json"));
+    assertThat(spec.architecture()).isEqualTo(model);
+    try (TrainedRun run = TrainedRun.open(runDir.resolve("H8"), Assembled.catalog(), "cpu");
+        var p = run.newPredictor()) {
+      float[][] history = new float[32][2];
+      assertThat(p.predict(history)).hasDimensions(8, 2);
+    }
+  }
+
+  @Test
+  void anUnknownModelListsTheKnownOnes() {
+    StringWriter err = new StringWriter();
+    assertThat(Main.run(new String[] {"forecast", "--dataset", "ETTh1", "--model", "prophet"},
+        new PrintWriter(new StringWriter()), new PrintWriter(err, true))).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("unknown forecast model 'prophet'; known: dlinear, patchtst, tsm2, tsmixer");
+  }
+}

@@ -1,0 +1,281 @@
+package org.mambamixer.vision.cli;
+
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.mambamixer.api.block.MixerChoice;
+import org.mambamixer.api.inject.Variants;
+import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.cli.ScanOption;
+import org.mambamixer.runtime.cli.VariantOptions;
+import org.mambamixer.runtime.report.Table;
+import org.mambamixer.vision.data.Holdout;
+import org.mambamixer.vision.data.ImageSet;
+import org.mambamixer.vision.data.ImageSource;
+import org.mambamixer.vision.model.Vim2Config;
+import org.mambamixer.vision.train.ClassifierConfig;
+import org.mambamixer.vision.train.ClassifyRun;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ./mambamixer classify}: trains a ViM2 preset on an image dataset, selects the epoch on a
+ * validation set held out of the training split, evaluates top-1 / top-5 on the test split and
+ * writes a run directory ({@link ClassifyRun}).
+ */
+@Command(name = "classify", mixinStandardHelpOptions = true,
+    description = "train and evaluate a ViM2 classifier on an image dataset (prints test top-1)")
+public final class ClassifyCommand implements LauncherCommand {
+  private static final int DEFAULT_EPOCHS = 10;
+  private static final int DEFAULT_BATCH = 32;
+  private static final float DEFAULT_LR = 1e-3f;
+  /** At 64, evaluating 28 x 28 images held the process at about 2.4 GB (docs/results-vim2.md). */
+  private static final int DEFAULT_EVAL_BATCH = 64;
+
+  @Option(names = "--dataset", paramLabel = "NAME",
+      description = "fashion-mnist, mnist, cifar10 or digits (files looked up under --data-dir)")
+  String dataset;
+
+  @Option(names = "--data-dir", paramLabel = "DIR",
+      description = "folder holding fashion-mnist/, mnist/, cifar10-jpeg/, sklearn-digits/"
+          + " (else $MAMBAMIXER_DATA/images, else ../shared/data/images)")
+  String dataDir;
+
+  @Option(names = "--model", paramLabel = "NAME",
+      description = "ViM2 preset (default: vim2-tiny-28 for grey images, vim2-tiny-32 for RGB);"
+          + " trained at the data's resolution")
+  String model;
+
+  @Option(names = "--epochs", paramLabel = "N",
+      description = "training epochs (default " + DEFAULT_EPOCHS + ")")
+  Integer epochs;
+
+  @Option(names = "--max-batches", paramLabel = "N",
+      description = "training batches per epoch, 0 = all (default 0)")
+  Integer maxBatches;
+
+  @Option(names = "--batch-size", paramLabel = "N",
+      description = "training batch size (default " + DEFAULT_BATCH + ")")
+  Integer batchSize;
+
+  @Option(names = "--eval-batch-size", paramLabel = "N",
+      description = "batch size of validation and test (default " + DEFAULT_EVAL_BATCH + ")")
+  Integer evalBatchSize;
+
+  @Option(names = "--lr", paramLabel = "RATE",
+      description = "peak learning rate of the warm-up + cosine schedule (default 1e-3)")
+  Float lr;
+
+  @Option(names = "--weight-decay", paramLabel = "WD",
+      description = "AdamW weight decay (default 0.05)")
+  Float weightDecay;
+
+  @Option(names = "--val-size", paramLabel = "N",
+      description = "training images held out for choosing the best epoch (default: a tenth of"
+          + " the training split, at most 5000; 0: none, the last epoch is tested)")
+  Integer valSize;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "2021",
+      description = "seed of parameters, hold-out, shuffling and augmentation (default"
+          + " ${DEFAULT-VALUE})")
+  long seed;
+
+  @Mixin VariantOptions variantOptions;
+
+  @Mixin ScanOption scanOption;
+
+  @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = "runs",
+      description = "parent of new run directories (default ${DEFAULT-VALUE})")
+  Path runsDir;
+
+  @Option(names = "--run-dir", paramLabel = "DIR",
+      description = "the run directory (default: a new one under --runs-dir)")
+  Path runDir;
+
+  @Option(names = "--resume",
+      description = "continue the run in --run-dir from checkpoint/last (fresh where none)")
+  boolean resume;
+
+  @Spec CommandSpec spec;
+
+  private final Variants variants;
+
+  @Inject
+  public ClassifyCommand(Variants variants) {
+    this.variants = variants;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    if (resume && runDir == null) {
+      throw usage("--resume needs the --run-dir of the run to continue");
+    }
+    requirePositive("--epochs", epochs);
+    requirePositive("--batch-size", batchSize);
+    requirePositive("--eval-batch-size", evalBatchSize);
+    requireNonNegative("--max-batches", maxBatches);
+    requireNonNegative("--val-size", valSize);
+    if (lr != null && !(lr > 0)) {
+      throw usage("--lr must be positive, got " + lr);
+    }
+    ImageSource source = null;
+    Vim2Config preset = null;
+    try {
+      source = dataset == null ? null : ImageSource.named(dataset);
+      preset = model == null ? null : Vim2Config.preset(model);
+      variants.check(variantOptions.over(Vim2Config.VARIANTS)); // names before any work
+      if (!resume || given("--scan")) { // a resumed run keeps its own backend
+        variants.checkScan(scanOption.name());
+      }
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    Path stored = runDir == null ? null : runDir.resolve("config.json");
+    ClassifyRun.Spec before = resume && Files.isRegularFile(stored)
+        ? ClassifyRun.readSpec(stored) : null;
+    if (before != null) {
+      rejectConflicts(before);
+    } else if (source == null) {
+      throw usage(resume ? "--resume found no run in " + runDir + " to continue; give --dataset"
+          + " to start it there"
+          : "give --dataset NAME (fashion-mnist, mnist, cifar10, digits)");
+    }
+    if (before != null) {
+      source = ImageSource.named(before.dataset());
+    }
+    Path dir = before != null ? Path.of(before.data())
+        : ImageSource.dataDir(dataDir, System::getenv);
+    ImageSource.Splits splits = source.load(dir);
+    ClassifyRun.Spec run = before != null ? before : newSpec(source, preset, splits, dir);
+    Holdout held = Holdout.of(splits.train(), run.valSize(), run.train().seed());
+    Path parent = runDir != null ? runDir : runsDir.resolve(source.label() + "-" + run.preset()
+        + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss",
+            Locale.ROOT)));
+    ClassifyRun runner = new ClassifyRun(variants, variants.scan(run.scan()), out);
+    ClassifyRun.Outcome outcome = runner.execute(run, new ClassifyRun.Data(held.train(),
+        held.val(), splits.test(), source.normalization(), source.augmentation()), parent,
+        resume);
+    out.println();
+    out.println(Table.parseCsv(Files.readString(outcome.runDir().resolve("results.csv")),
+        "results.csv").toMarkdown(4));
+    out.println("run directory: " + parent.toAbsolutePath());
+    out.flush();
+    return 0;
+  }
+
+  /** The spec of a new run: the preset at the data's resolution, flags over the defaults. */
+  private ClassifyRun.Spec newSpec(ImageSource source, Vim2Config preset, ImageSource.Splits s,
+      Path dir) throws IOException {
+    ImageSet train = s.train();
+    if (train.height() != train.width()) {
+      throw usage(source.label() + " has " + train.height() + " x " + train.width()
+          + " images; ViM2 presets take square images");
+    }
+    Vim2Config base = preset != null ? preset
+        : train.channels() == 1 ? Vim2Config.TINY_28 : Vim2Config.TINY_32;
+    Vim2Config mc;
+    ClassifierConfig tc;
+    try {
+      mc = base.withImage(train.height(), train.channels(), train.classes().size());
+      int e = epochs != null ? epochs : DEFAULT_EPOCHS;
+      ClassifierConfig d = ClassifierConfig.defaults(e, batchSize != null ? batchSize
+          : DEFAULT_BATCH, seed);
+      tc = new ClassifierConfig(d.epochs(), d.batchSize(),
+          evalBatchSize != null ? evalBatchSize : DEFAULT_EVAL_BATCH,
+          lr != null ? lr : DEFAULT_LR, d.minLr(), d.warmupEpochs(),
+          weightDecay != null ? weightDecay : d.weightDecay(), d.labelSmoothing(), d.seed(),
+          maxBatches != null ? maxBatches : 0);
+    } catch (IllegalArgumentException e) {
+      throw usage(base.name() + " cannot train on " + source.label() + ": " + e.getMessage());
+    }
+    if (mc.imageSize() != base.imageSize() || mc.inChannels() != base.inChannels()) {
+      spec.commandLine().getOut().printf(Locale.ROOT, "%s (made for %d x %d x %d) runs at the"
+          + " data's %d x %d x %d%n", base.name(), base.inChannels(), base.imageSize(),
+          base.imageSize(), mc.inChannels(), mc.imageSize(), mc.imageSize());
+    }
+    int val = valSize != null ? valSize : Math.min(5000, train.size() / 10);
+    if (val >= train.size()) {
+      throw usage("--val-size " + val + " leaves no training images out of " + train.size());
+    }
+    MixerChoice choice = variantOptions.over(Vim2Config.VARIANTS);
+    return new ClassifyRun.Spec(source.label(), base.name(), mc, choice, tc, val,
+        dir.toString(), scanOption.name(), commandLine());
+  }
+
+  /**
+   * A flag given beside {@code --resume} must agree with the run's own config: the run continues
+   * with its settings, so a different value is an error naming the flag, before anything is read.
+   */
+  private void rejectConflicts(ClassifyRun.Spec s) {
+    ClassifierConfig t = s.train();
+    MixerChoice m = s.variants();
+    List<String> bad = new ArrayList<>();
+    conflict(bad, "--dataset", dataset, s.dataset());
+    conflict(bad, "--model", model, s.preset());
+    conflict(bad, "--data-dir", dataDir, s.data());
+    conflict(bad, "--epochs", epochs, t.epochs());
+    conflict(bad, "--max-batches", maxBatches, t.maxBatchesPerEpoch());
+    conflict(bad, "--batch-size", batchSize, t.batchSize());
+    conflict(bad, "--eval-batch-size", evalBatchSize, t.evalBatchSize());
+    conflict(bad, "--lr", lr, t.lr());
+    conflict(bad, "--weight-decay", weightDecay, t.weightDecay());
+    conflict(bad, "--val-size", valSize, s.valSize());
+    conflict(bad, "--seed", seed, t.seed());
+    conflict(bad, "--scan", scanOption.name(), s.scan());
+    MixerChoice chosen = variantOptions.over(m);
+    conflict(bad, "--token-mixer", chosen.tokenMixer(), m.tokenMixer());
+    conflict(bad, "--channel-mixer", chosen.channelMixer(), m.channelMixer());
+    conflict(bad, "--skip", chosen.skip(), m.skip());
+    conflict(bad, "--norm", chosen.norm(), m.norm());
+    if (!bad.isEmpty()) {
+      throw usage("--resume continues the run with its own settings (config.json); these flags"
+          + " conflict with them: " + String.join("; ", bad) + ". Leave them off, or start a"
+          + " new run.");
+    }
+  }
+
+  private void conflict(List<String> bad, String flag, Object given, Object stored) {
+    if (given != null && given(flag) && !String.valueOf(given).equals(String.valueOf(stored))
+        && !(given instanceof Number g && stored instanceof Number st
+            && g.doubleValue() == st.doubleValue())) {
+      bad.add(flag + " " + given + " (the run has " + stored + ")");
+    }
+  }
+
+  private boolean given(String flag) {
+    return spec.commandLine().getParseResult().hasMatchedOption(flag);
+  }
+
+  private void requirePositive(String flag, Integer value) {
+    if (value != null && value <= 0) {
+      throw usage(flag + " must be positive, got " + value);
+    }
+  }
+
+  private void requireNonNegative(String flag, Integer value) {
+    if (value != null && value < 0) {
+      throw usage(flag + " must not be negative, got " + value);
+    }
+  }
+
+  /** The command line as typed after the launcher, recorded in config.json. */
+  private String commandLine() {
+    return "mambamixer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+}

@@ -1,0 +1,316 @@
+package org.mambamixer.vision.train;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.translate.TranslateException;
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.knowm.xchart.XYChart;
+import org.mambamixer.api.block.MixerChoice;
+import org.mambamixer.api.inject.Variants;
+import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.runtime.report.AtomicFiles;
+import org.mambamixer.runtime.report.Charts;
+import org.mambamixer.runtime.report.MetricsLog;
+import org.mambamixer.runtime.report.Progress;
+import org.mambamixer.runtime.report.Table;
+import org.mambamixer.vision.data.Augmentation;
+import org.mambamixer.vision.data.ImageDataset;
+import org.mambamixer.vision.data.ImageSet;
+import org.mambamixer.vision.data.Normalization;
+import org.mambamixer.vision.model.Vim2;
+import org.mambamixer.vision.model.Vim2Backbone;
+import org.mambamixer.vision.model.Vim2Config;
+
+/**
+ * One training run of a ViM2 classifier with its run directory, laid out like a forecast run's:
+ *
+ * <pre>
+ *   config.json        preset name, full model config, variants by name, training config, data,
+ *                      scan backend, command line
+ *   metrics.csv        one row per epoch: lr, train loss, validation top-1/top-5, seconds
+ *   batch_loss.csv     the training loss of every batch (what loss.png draws)
+ *   checkpoint/last    weights and optimizer state after the last finished epoch (--resume)
+ *   checkpoint/best    weights of the best validation top-1 epoch (what the test uses)
+ *   state.json         progress of the run (epochs done, best epoch, seconds)
+ *   results.csv        dataset,model,params,epochs,top1,top5,seconds (+ details); results.md
+ *   confusion.csv      test confusion counts, true class by row; confusion.png its heat map
+ *   loss.png           training loss per batch
+ * </pre>
+ *
+ * Every file is written atomically. Shuffles and augmentation are seeded per epoch and the
+ * optimizer's moments are saved, so a killed run resumed from its last finished epoch gives the
+ * numbers of an uninterrupted one.
+ */
+public final class ClassifyRun {
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+  private static final List<String> METRIC_COLUMNS =
+      List.of("epoch", "lr", "train_loss", "val_top1", "val_top5", "seconds");
+  private static final List<String> BATCH_COLUMNS = List.of("epoch", "batch", "loss");
+
+  /**
+   * What to run.
+   *
+   * @param dataset the dataset's name, e.g. fashion-mnist
+   * @param preset the model preset the run started from, e.g. vim2-tiny-28
+   * @param model the model's full shape (the preset at the data's resolution)
+   * @param variants the registered variants the backbone is built from
+   * @param train the training budget and optimiser settings
+   * @param valSize images held out of the training split for model selection (0: none)
+   * @param data the data directory read
+   * @param scan the registered name of the scan backend asked for
+   * @param commandLine the command that started the run
+   */
+  public record Spec(String dataset, String preset, Vim2Config model, MixerChoice variants,
+      ClassifierConfig train, int valSize, String data, String scan, String commandLine) {}
+
+  /** The images of a run: train (minus the held-out part), validation (may be null), test. */
+  public record Data(ImageSet train, ImageSet val, ImageSet test, Normalization norm,
+      Augmentation augment) {}
+
+  /** What a run measured; top-1/top-5 are on the test split with the best checkpoint. */
+  public record Outcome(String dataset, String model, long params, int epochs, double top1,
+      double top5, double seconds, double valTop1, int bestEpoch, double secondsPerEpoch,
+      double secondsPerBatch, long peakRssMb, long[][] confusion, Path runDir) {}
+
+  private record State(int epochsDone, int bestEpoch, double bestVal, double seconds,
+      long batches, double trainSeconds) {}
+
+  private final Variants variants;
+  private final SelectiveScan scan;
+  private final PrintWriter log;
+  private final Classifier.BatchListener observer;
+
+  public ClassifyRun(Variants variants, SelectiveScan scan, PrintWriter log) {
+    this(variants, scan, log, (b, n, loss) -> { });
+  }
+
+  /** With an observer of every training batch (after the progress line). */
+  public ClassifyRun(Variants variants, SelectiveScan scan, PrintWriter log,
+      Classifier.BatchListener observer) {
+    this.variants = variants;
+    this.scan = scan;
+    this.log = log;
+    this.observer = observer;
+  }
+
+  /** The classifier that {@code spec} names, built from the registered variants. */
+  public Vim2 build(Spec spec) {
+    MixerChoice v = spec.variants();
+    return new Vim2(new Vim2Backbone(spec.model(), variants.tokenMixer(v.tokenMixer()),
+        variants.channelMixer(v.channelMixer()), variants.skip(v.skip()), variants.norm(v.norm()),
+        scan));
+  }
+
+  /** Trains, restores the best epoch, evaluates on test and writes every file of the run. */
+  public Outcome execute(Spec spec, Data data, Path runDir, boolean resume)
+      throws IOException, TranslateException {
+    Files.createDirectories(runDir.resolve("checkpoint"));
+    Path statePath = runDir.resolve("state.json");
+    if (!resume && Files.exists(statePath)) {
+      throw new IOException(runDir + " already holds a run; pass --resume to continue it or"
+          + " choose another --run-dir");
+    }
+    if (!resume || !Files.exists(runDir.resolve("config.json"))) {
+      // Written once, before training: a resumed run keeps the config it was started with.
+      AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
+    }
+    ClassifierConfig tc = spec.train();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      manager.getEngine().setRandomSeed((int) tc.seed());
+      Vim2 model = build(spec);
+      model.initialize(manager, DataType.FLOAT32, model.inputShape(tc.batchSize()));
+      long params = model.getParameters().stream()
+          .mapToLong(p -> p.getValue().getArray().size()).sum();
+      try (Classifier clf = new Classifier(model, manager, tc)) {
+        return train(spec, clf, params, data, runDir, resume);
+      }
+    }
+  }
+
+  private Outcome train(Spec spec, Classifier clf, long params, Data data, Path runDir,
+      boolean resume) throws IOException, TranslateException {
+    ClassifierConfig tc = spec.train();
+    Path statePath = runDir.resolve("state.json");
+    ImageDataset train = ImageDataset.training(data.train(), data.norm(), data.augment(),
+        tc.batchSize(), tc.seed());
+    ImageDataset val = data.val() == null ? null
+        : ImageDataset.evaluation(data.val(), data.norm(), tc.evalBatchSize());
+    int batches = clf.batchesPerEpoch(data.train().size());
+    State state = new State(0, -1, Double.NEGATIVE_INFINITY, 0, 0, 0);
+    MetricsLog metrics;
+    MetricsLog batchLog;
+    if (resume && Files.exists(statePath)) {
+      state = GSON.fromJson(Files.readString(statePath), State.class);
+      clf.load(runDir.resolve("checkpoint/last"), true);
+      metrics = MetricsLog.open(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
+      metrics.truncate(state.epochsDone());
+      batchLog = MetricsLog.open(runDir.resolve("batch_loss.csv"), BATCH_COLUMNS);
+      batchLog.truncate(state.epochsDone() * batches);
+      log.printf(Locale.ROOT, "resuming %s after epoch %d (best validation top-1 %.4f at epoch"
+          + " %d)%n", runDir, state.epochsDone(), state.bestVal(), state.bestEpoch() + 1);
+    } else {
+      metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
+      batchLog = MetricsLog.create(runDir.resolve("batch_loss.csv"), BATCH_COLUMNS);
+    }
+    Vim2Config mc = spec.model();
+    log.printf(Locale.ROOT, "%s: %d train / %s validation / %d test images of %d x %d x %d, %d"
+        + " classes; %s (%s) with %,d parameters; scan backend %s%n", spec.dataset(),
+        data.train().size(), data.val() == null ? "no" : Integer.toString(data.val().size()),
+        data.test().size(), mc.inChannels(), mc.imageSize(), mc.imageSize(), mc.classes(),
+        spec.preset(), variantsLine(spec.variants()), params, scan.name());
+    Progress progress = new Progress(log, System::nanoTime, Duration.ofSeconds(2), 0.1);
+    for (int epoch = state.epochsDone(); epoch < tc.epochs(); epoch++) {
+      long t0 = System.nanoTime();
+      progress.startEpoch(epoch + 1, tc.epochs(), batches);
+      List<Float> losses = new ArrayList<>();
+      double trainLoss = clf.trainEpoch(train, epoch, (b, n, loss) -> {
+        losses.add(loss);
+        progress.batch(b + 1, loss);
+        observer.batch(b, n, loss);
+      });
+      double trainSecs = (System.nanoTime() - t0) / 1e9;
+      Accuracy v = val == null ? null : clf.evaluate(val);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      // Without a validation set every epoch counts as the best: the last one is tested.
+      double score = v == null ? 0 : v.top1();
+      boolean better = v == null || score > state.bestVal();
+      if (better) {
+        clf.save(runDir.resolve("checkpoint/best"), epoch + 1);
+      }
+      clf.save(runDir.resolve("checkpoint/last"), epoch + 1);
+      for (int b = 0; b < losses.size(); b++) {
+        batchLog.append(epoch + 1, b + 1, losses.get(b));
+      }
+      metrics.append(epoch + 1, tc.schedule().at(epoch), trainLoss,
+          v == null ? "" : v.top1(), v == null ? "" : v.top5(), secs);
+      state = new State(epoch + 1, better ? epoch : state.bestEpoch(),
+          better ? score : state.bestVal(), state.seconds() + secs,
+          state.batches() + losses.size(), state.trainSeconds() + trainSecs);
+      AtomicFiles.writeString(statePath, GSON.toJson(state));
+      log.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  %s  %.0fs (%.2fs per batch)%s%n",
+          epoch + 1, tc.epochs(), trainLoss, v == null ? "no validation"
+              : String.format(Locale.ROOT, "val top-1 %.4f  top-5 %.4f", v.top1(), v.top5()),
+          secs, trainSecs / Math.max(1, losses.size()), better && v != null ? "  (best)" : "");
+    }
+    clf.load(runDir.resolve("checkpoint/best"), false);
+    long t0 = System.nanoTime();
+    Accuracy t = clf.evaluate(ImageDataset.evaluation(data.test(), data.norm(),
+        tc.evalBatchSize()));
+    log.printf(Locale.ROOT, "test evaluation of %d images: %.0fs%n", t.count(),
+        (System.nanoTime() - t0) / 1e9);
+    int done = state.epochsDone();
+    Outcome out = new Outcome(spec.dataset(), spec.preset(), params, done, t.top1(), t.top5(),
+        state.seconds(), val == null ? Double.NaN : state.bestVal(), state.bestEpoch() + 1,
+        state.seconds() / Math.max(1, done), state.trainSeconds() / Math.max(1, state.batches()),
+        peakRssMb(), t.confusion(), runDir);
+    writeResults(runDir, List.of(out));
+    ConfusionChart.writeCsv(runDir.resolve("confusion.csv"), data.test().classes(),
+        out.confusion());
+    ConfusionChart.writePng(runDir.resolve("confusion.png"), spec.dataset() + " test, "
+        + spec.preset() + String.format(Locale.ROOT, ", top-1 %.4f", t.top1()),
+        data.test().classes(), out.confusion());
+    plotLoss(runDir, batchLog.table(), batches);
+    log.printf(Locale.ROOT, "%s %s: test top-1 %.4f  top-5 %.4f  (best epoch %d of %d, %.0fs)%n",
+        spec.dataset(), spec.preset(), t.top1(), t.top5(), out.bestEpoch(), done, out.seconds());
+    return out;
+  }
+
+  /** The results table: the columns first, then details. */
+  public static void writeResults(Path dir, List<Outcome> outcomes) throws IOException {
+    Table table = Table.of("dataset", "model", "params", "epochs", "top1", "top5", "seconds",
+        "val_top1", "best_epoch", "seconds_per_epoch", "seconds_per_batch", "peak_rss_mb");
+    for (Outcome o : outcomes) {
+      table = table.append(o.dataset(), o.model(), o.params(), o.epochs(), o.top1(), o.top5(),
+          Math.round(o.seconds() * 10) / 10.0, Double.isNaN(o.valTop1()) ? "" : o.valTop1(),
+          o.bestEpoch(), Math.round(o.secondsPerEpoch() * 10) / 10.0,
+          Math.round(o.secondsPerBatch() * 1000) / 1000.0, o.peakRssMb());
+    }
+    table.writeCsv(dir.resolve("results.csv"));
+    table.writeMarkdown(dir.resolve("results.md"), 4);
+  }
+
+  private static void plotLoss(Path dir, Table batchLoss, int batchesPerEpoch) throws IOException {
+    double[] epoch = batchLoss.doubles("epoch");
+    double[] batch = batchLoss.doubles("batch");
+    double[] x = new double[epoch.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = epoch[i] - 1 + batch[i] / batchesPerEpoch; // epochs as a continuous axis
+    }
+    XYChart chart = Charts.line("Training loss", "epoch", "cross-entropy (label-smoothed)");
+    Charts.series(chart, "train batch", x, batchLoss.doubles("loss"));
+    Charts.write(dir.resolve("loss.png"), chart);
+  }
+
+  private static String variantsLine(MixerChoice v) {
+    return "token " + v.tokenMixer() + ", channel " + v.channelMixer() + ", skip " + v.skip()
+        + ", norm " + v.norm();
+  }
+
+  private static String configJson(Spec spec) {
+    JsonObject o = new JsonObject();
+    o.addProperty("dataset", spec.dataset());
+    o.addProperty("data", spec.data());
+    o.addProperty("val_size", spec.valSize());
+    o.addProperty("preset", spec.preset());
+    o.add("model", GSON.toJsonTree(spec.model()));
+    o.add("variants", GSON.toJsonTree(spec.variants()));
+    o.addProperty("scan", spec.scan());
+    o.add("train", GSON.toJsonTree(spec.train()));
+    o.addProperty("command", spec.commandLine());
+    o.addProperty("commit", Objects.requireNonNullElse(System.getenv("MAMBAMIXER_COMMIT"),
+        "unknown"));
+    o.addProperty("java", System.getProperty("java.version"));
+    return GSON.toJson(o);
+  }
+
+  /** The settings of a run, from its config.json. */
+  public static Spec readSpec(Path configJson) throws IOException {
+    JsonObject o;
+    try {
+      o = GSON.fromJson(Files.readString(configJson), JsonObject.class);
+    } catch (RuntimeException e) {
+      throw new IOException(configJson + " is not a readable run config: " + e.getMessage(), e);
+    }
+    if (o == null || !o.has("model") || !o.has("train") || !o.has("variants")
+        || !o.has("preset")) {
+      throw new IOException(configJson + " is not a run config of ./mambamixer classify (needs"
+          + " preset, model, variants and train)");
+    }
+    try {
+      return new Spec(o.get("dataset").getAsString(), o.get("preset").getAsString(),
+          GSON.fromJson(o.get("model"), Vim2Config.class),
+          GSON.fromJson(o.get("variants"), MixerChoice.class),
+          GSON.fromJson(o.get("train"), ClassifierConfig.class), o.get("val_size").getAsInt(),
+          o.get("data").getAsString(), o.get("scan").getAsString(),
+          o.has("command") ? o.get("command").getAsString() : "");
+    } catch (RuntimeException e) {
+      throw new IOException(configJson + " does not hold a valid classify config: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** Peak resident memory of this process (VmHWM), in MiB; -1 where /proc is absent. */
+  static long peakRssMb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+}

@@ -1,0 +1,267 @@
+package org.mambamixer.vision.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import java.util.zip.GZIPOutputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mambamixer.api.inject.Variants;
+import org.mambamixer.runtime.report.Table;
+import org.mambamixer.vision.data.Holdout;
+import org.mambamixer.vision.data.ImageSource;
+import org.mambamixer.vision.model.Vim2Config;
+import org.mambamixer.vision.model.Vim2Summary;
+import org.mambamixer.vision.train.ClassifyRun;
+
+/**
+ * {@code classify} end to end on a tiny synthetic Fashion-MNIST-layout dataset (8 x 8 IDX images,
+ * so vim2-tiny-28 runs at 4 x 4 and 2 x 2 tokens) with the reference scan.
+ */
+class ClassifyCommandTest {
+  @TempDir static Path data;
+
+  private static final List<String> SMALL = List.of("--dataset", "fashion-mnist", "--data-dir",
+      "DATA", "--model", "vim2-tiny-28", "--max-batches", "2", "--batch-size", "4", "--val-size",
+      "4", "--scan", "reference");
+
+  @BeforeAll
+  static void writeDataset() throws IOException {
+    Path dir = Files.createDirectories(data.resolve("fashion-mnist"));
+    writeSplit(dir, "train", 24, 1);
+    writeSplit(dir, "t10k", 10, 2);
+  }
+
+  /** Class k: a bright k-th pixel row or column (k < 8 rows, 8 and 9 two columns), plus noise. */
+  private static void writeSplit(Path dir, String split, int n, long seed) throws IOException {
+    Random r = new Random(seed);
+    byte[] pixels = new byte[n * 64];
+    byte[] labels = new byte[n];
+    for (int i = 0; i < n; i++) {
+      int k = i % 10;
+      labels[i] = (byte) k;
+      for (int y = 0; y < 8; y++) {
+        for (int x = 0; x < 8; x++) {
+          boolean on = k < 8 ? y == k : x == k - 6;
+          pixels[i * 64 + y * 8 + x] = (byte) Math.min(255, (on ? 200 : 20) + r.nextInt(40));
+        }
+      }
+    }
+    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(
+        Files.newOutputStream(dir.resolve(split + "-images-idx3-ubyte.gz"))))) {
+      out.writeInt(0x803);
+      out.writeInt(n);
+      out.writeInt(8);
+      out.writeInt(8);
+      out.write(pixels);
+    }
+    try (DataOutputStream out = new DataOutputStream(new GZIPOutputStream(
+        Files.newOutputStream(dir.resolve(split + "-labels-idx1-ubyte.gz"))))) {
+      out.writeInt(0x801);
+      out.writeInt(n);
+      out.write(labels);
+    }
+  }
+
+  private static String[] args(Path runDir, int epochs, String... more) {
+    List<String> a = new java.util.ArrayList<>(List.of("classify"));
+    SMALL.forEach(s -> a.add(s.equals("DATA") ? data.toString() : s));
+    a.addAll(List.of("--epochs", Integer.toString(epochs), "--run-dir", runDir.toString()));
+    a.addAll(List.of(more));
+    return a.toArray(String[]::new);
+  }
+
+  @Test
+  void trainsAndWritesEveryFileOfTheRunDirectory(@TempDir Path tmp) throws Exception {
+    Path run = tmp.resolve("run");
+    Launcher l = new Launcher();
+    assertThat(l.run(args(run, 1))).as(l.err.toString()).isEqualTo(0);
+    for (String f : List.of("config.json", "metrics.csv", "batch_loss.csv", "state.json",
+        "results.csv", "results.md", "confusion.csv", "confusion.png", "loss.png")) {
+      assertThat(run.resolve(f)).as(f).isRegularFile();
+    }
+    for (String c : List.of("best", "last")) {
+      Path cp = run.resolve("checkpoint").resolve(c);
+      assertThat(cp.resolve("manifest.json")).isRegularFile();
+      assertThat(cp.resolve("optimizer.bin")).isRegularFile();
+      try (var files = Files.list(cp)) {
+        assertThat(files.map(p -> p.getFileName().toString()))
+            .anyMatch(n -> n.matches("vim2-\\d{4}\\.params"));
+      }
+    }
+    Table results = Table.readCsv(run.resolve("results.csv"));
+    assertThat(results.columns().subList(0, 7))
+        .containsExactly("dataset", "model", "params", "epochs", "top1", "top5", "seconds");
+    assertThat(results.rowCount()).isEqualTo(1);
+    assertThat(results.get(0, "dataset")).isEqualTo("fashion-mnist");
+    assertThat(results.get(0, "model")).isEqualTo("vim2-tiny-28");
+    Vim2Config atData = Vim2Config.TINY_28.withImage(8, 1, 10);
+    assertThat(((Number) results.get(0, "params")).longValue())
+        .isEqualTo(Vim2Summary.total(atData));
+    assertThat(((Number) results.get(0, "epochs")).intValue()).isEqualTo(1);
+    double top1 = ((Number) results.get(0, "top1")).doubleValue();
+    double top5 = ((Number) results.get(0, "top5")).doubleValue();
+    assertThat(top1).isBetween(0.0, 1.0);
+    assertThat(top5).isBetween(top1, 1.0);
+    assertThat(top1 * 10).isCloseTo(Math.rint(top1 * 10), org.assertj.core.data.Offset.offset(1e-9));
+
+    Table confusion = Table.readCsv(run.resolve("confusion.csv"));
+    assertThat(confusion.rowCount()).isEqualTo(10);
+    double total = 0;
+    double diagonal = 0;
+    for (int i = 0; i < 10; i++) {
+      String cls = confusion.columns().get(i + 1);
+      for (String col : confusion.columns().subList(1, 11)) {
+        double v = ((Number) confusion.get(i, col)).doubleValue();
+        total += v;
+        diagonal += col.equals(cls) ? v : 0;
+      }
+    }
+    assertThat(total).isEqualTo(10); // every test image once
+    assertThat(diagonal / total).isEqualTo(top1);
+
+    assertThat(Table.readCsv(run.resolve("metrics.csv")).rowCount()).isEqualTo(1);
+    assertThat(Table.readCsv(run.resolve("batch_loss.csv")).rowCount()).isEqualTo(2);
+    for (String png : List.of("loss.png", "confusion.png")) {
+      BufferedImage img = ImageIO.read(run.resolve(png).toFile());
+      assertThat(img.getWidth()).as(png).isGreaterThan(300);
+    }
+
+    JsonObject cfg = new Gson().fromJson(Files.readString(run.resolve("config.json")),
+        JsonObject.class);
+    assertThat(cfg.get("preset").getAsString()).isEqualTo("vim2-tiny-28");
+    assertThat(cfg.getAsJsonObject("model").get("imageSize").getAsInt()).isEqualTo(8);
+    assertThat(cfg.getAsJsonObject("model").getAsJsonArray("widths").toString())
+        .isEqualTo("[32,64]");
+    assertThat(cfg.getAsJsonObject("variants").get("tokenMixer").getAsString())
+        .isEqualTo("cross-scan");
+    assertThat(cfg.getAsJsonObject("variants").get("channelMixer").getAsString())
+        .isEqualTo("lifted");
+    assertThat(cfg.get("scan").getAsString()).isEqualTo("reference");
+    assertThat(cfg.getAsJsonObject("train").get("epochs").getAsInt()).isEqualTo(1);
+    assertThat(cfg.get("val_size").getAsInt()).isEqualTo(4);
+    assertThat(cfg.get("command").getAsString()).startsWith("mambamixer classify --dataset");
+    ClassifyRun.Spec back = ClassifyRun.readSpec(run.resolve("config.json"));
+    assertThat(back.model()).isEqualTo(atData);
+    assertThat(l.out.toString()).contains("test top-1").contains("| fashion-mnist |");
+  }
+
+  /**
+   * A run killed in its second epoch and resumed through the command ends with the numbers of an
+   * uninterrupted run: the shuffle, augmentation and optimizer moments of epoch 2 are the same.
+   */
+  @Test
+  void aResumedRunContinuesAfterItsLastEpochAndMatchesAnUninterruptedOne(@TempDir Path tmp)
+      throws Exception {
+    Path whole = tmp.resolve("whole");
+    assertThat(new Launcher().run(args(whole, 2))).isEqualTo(0);
+
+    Path cut = tmp.resolve("cut");
+    ClassifyRun.Spec spec = ClassifyRun.readSpec(whole.resolve("config.json"));
+    ImageSource.Splits splits = ImageSource.FASHION_MNIST.load(data);
+    Holdout held = Holdout.of(splits.train(), spec.valSize(), spec.train().seed());
+    Launcher first = new Launcher();
+    Variants variants = first.injector.getInstance(Variants.class);
+    int[] calls = {0};
+    ClassifyRun killed = new ClassifyRun(variants, variants.scan("reference"),
+        new PrintWriter(new StringWriter()), (b, n, loss) -> {
+          if (++calls[0] == 3) {
+            throw new IllegalStateException("killed in epoch 2");
+          }
+        });
+    assertThatThrownBy(() -> killed.execute(spec, new ClassifyRun.Data(held.train(), held.val(),
+        splits.test(), ImageSource.FASHION_MNIST.normalization(),
+        ImageSource.FASHION_MNIST.augmentation()), cut, false)).hasMessage("killed in epoch 2");
+    assertThat(Table.readCsv(cut.resolve("metrics.csv")).rowCount()).isEqualTo(1);
+    assertThat(cut.resolve("results.csv")).doesNotExist();
+
+    Launcher resumed = new Launcher();
+    assertThat(resumed.run("classify", "--resume", "--run-dir", cut.toString()))
+        .as(resumed.err.toString()).isEqualTo(0);
+    assertThat(resumed.out.toString()).contains("resuming " + cut + " after epoch 1");
+    Table a = Table.readCsv(whole.resolve("metrics.csv"));
+    Table b = Table.readCsv(cut.resolve("metrics.csv"));
+    assertThat(b.rowCount()).isEqualTo(2);
+    for (String col : List.of("lr", "train_loss", "val_top1", "val_top5")) {
+      assertThat(b.doubles(col)).as(col).containsExactly(a.doubles(col));
+    }
+    assertThat(Table.readCsv(cut.resolve("batch_loss.csv")).doubles("loss"))
+        .containsExactly(Table.readCsv(whole.resolve("batch_loss.csv")).doubles("loss"));
+    Table ra = Table.readCsv(whole.resolve("results.csv"));
+    Table rb = Table.readCsv(cut.resolve("results.csv"));
+    for (String col : List.of("top1", "top5", "epochs", "best_epoch")) {
+      assertThat(rb.get(0, col)).as(col).isEqualTo(ra.get(0, col));
+    }
+  }
+
+  @Test
+  void badFlagsAreUsageErrorsWithExitCodeTwo(@TempDir Path tmp) {
+    List<String[]> bad = List.of(
+        args(tmp.resolve("a"), 0),
+        args(tmp.resolve("b"), 1, "--dataset", "imagenet-21k"),
+        args(tmp.resolve("c"), 1, "--model", "vim2-huge"),
+        args(tmp.resolve("d"), 1, "--skip", "nope"),
+        args(tmp.resolve("e"), 1, "--token-mixer", "nope"),
+        args(tmp.resolve("f"), 1, "--scan", "nope"),
+        args(tmp.resolve("g"), 1, "--val-size", "24"),
+        args(tmp.resolve("h"), 1, "--model", "vim2-tiny-32"), // 8 is not a multiple of 16
+        args(tmp.resolve("i"), 1, "--bogus"),
+        new String[] {"classify", "--resume"},
+        new String[] {"classify", "--epochs", "1"});
+    for (String[] a : bad) {
+      Launcher l = new Launcher();
+      assertThat(l.run(a)).as(String.join(" ", a) + "\n" + l.err).isEqualTo(2);
+      assertThat(l.err.toString()).as(String.join(" ", a)).isNotBlank();
+    }
+    for (String name : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i")) {
+      assertThat(tmp.resolve(name)).as("nothing written for a usage error").doesNotExist();
+    }
+  }
+
+  @Test
+  void aMissingFileIsNamedWithWhatToDownload(@TempDir Path tmp) {
+    Launcher l = new Launcher();
+    assertThat(l.run("classify", "--dataset", "mnist", "--data-dir", tmp.toString(), "--scan",
+        "reference", "--run-dir", tmp.resolve("run").toString())).isEqualTo(1);
+    assertThat(l.err.toString()).contains(tmp.resolve("mnist").resolve(
+        "train-images-idx3-ubyte.gz").toString()).contains("Download").contains("MNIST");
+  }
+
+  @Test
+  void aResumeWithAConflictingFlagIsRefused(@TempDir Path tmp) throws Exception {
+    Path run = tmp.resolve("run");
+    Files.createDirectories(run);
+    Files.writeString(run.resolve("config.json"), """
+        {"dataset": "fashion-mnist", "data": "%s", "val_size": 4, "preset": "vim2-tiny-28",
+         "model": {"name": "vim2-tiny-28", "imageSize": 8, "inChannels": 1, "classes": 10,
+           "patch": 2, "widths": [32, 64], "depths": [2, 4], "channelDepths": [1, 2],
+           "expand": 2, "dState": 16, "routes": ["ROWS", "ROWS_REVERSED", "COLUMNS",
+           "COLUMNS_REVERSED"], "channelFeature": 4, "channelState": 16},
+         "variants": {"tokenMixer": "cross-scan", "channelMixer": "lifted", "skip": "learned",
+           "norm": "layer"},
+         "scan": "reference",
+         "train": {"epochs": 1, "batchSize": 4, "evalBatchSize": 256, "lr": 0.001,
+           "minLr": 1e-5, "warmupEpochs": 0, "weightDecay": 0.05, "labelSmoothing": 0.1,
+           "seed": 2021, "maxBatchesPerEpoch": 2}}
+        """.formatted(data.toString().replace("\\", "\\\\")));
+    ClassifyRun.Spec spec = ClassifyRun.readSpec(run.resolve("config.json"));
+    assertThat(spec.model()).isEqualTo(Vim2Config.TINY_28.withImage(8, 1, 10));
+    Launcher l = new Launcher();
+    assertThat(l.run("classify", "--resume", "--run-dir", run.toString(), "--epochs", "3"))
+        .isEqualTo(2);
+    assertThat(l.err.toString()).contains("--epochs 3 (the run has 1)");
+  }
+}
