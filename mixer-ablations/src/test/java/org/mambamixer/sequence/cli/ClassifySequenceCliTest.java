@@ -82,6 +82,24 @@ class ClassifySequenceCliTest {
   }
 
   @Test
+  void classifyWithModalitySequenceRunsTheSameCommand(@TempDir Path tmp) throws Exception {
+    writeSplit(tmp.resolve("images/fashion-mnist"), "train", 40);
+    writeSplit(tmp.resolve("images/fashion-mnist"), "t10k", 20);
+    Path runDir = tmp.resolve("run");
+    assertThat(run("classify", "--modality", "sequence", "--dataset", "fashion-mnist",
+        "--data-dir", tmp.resolve("images").toString(), "--length", "196", "--epochs", "1",
+        "--max-batches", "2", "--batch-size", "8", "--d-model", "8", "--layers", "1",
+        "--d-state", "4", "--scan", "cpu", "--stream", "--run-dir", runDir.toString()))
+        .as(err.toString()).isZero();
+    assertThat(Files.readString(runDir.resolve("config.json")))
+        .contains("\"modality\": \"sequence\"").contains("\"stream\": true");
+    assertThat(run("classify", "--modality", "audio", "--dataset", "fashion-mnist"))
+        .isEqualTo(2);
+    assertThat(err.toString()).contains("no module registers the modality 'audio'")
+        .contains("known: image, sequence");
+  }
+
+  @Test
   void flagMistakesAreUsageErrorsWithExitCode2() {
     assertThat(run("classify-sequence", "--length", "100")).isEqualTo(2);
     assertThat(err.toString()).contains("--length must be one of [196, 392, 784], got 100")

@@ -28,6 +28,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code ./mambamixer classify}: trains a ViM2 preset on an image dataset, selects the epoch on a
@@ -107,6 +108,14 @@ public final class ClassifyCommand implements LauncherCommand {
       description = "continue the run in --run-dir from checkpoint/last (fresh where none)")
   boolean resume;
 
+  @Option(names = "--modality", paramLabel = "NAME", defaultValue = "image",
+      description = "image (ViM2, this command), or another registered modality, e.g. sequence:"
+          + " the arguments go to its classify-NAME command (default ${DEFAULT-VALUE})")
+  String modality;
+
+  /** Options of another modality's command, passed on to it untouched. */
+  @Unmatched List<String> unmatched = new ArrayList<>();
+
   @Spec CommandSpec spec;
 
   private final Variants variants;
@@ -118,6 +127,12 @@ public final class ClassifyCommand implements LauncherCommand {
 
   @Override
   public Integer call() throws Exception {
+    if (!"image".equals(modality)) {
+      return otherModality();
+    }
+    if (!unmatched.isEmpty()) {
+      throw usage("unknown option(s) for classify --modality image: " + unmatched);
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (resume && runDir == null) {
       throw usage("--resume needs the --run-dir of the run to continue");
@@ -273,6 +288,32 @@ public final class ClassifyCommand implements LauncherCommand {
   /** The command line as typed after the launcher, recorded in config.json. */
   private String commandLine() {
     return "mambamixer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+  }
+
+  /**
+   * Hands the command line over to the registered {@code classify-<modality>} command, so a
+   * modality module adds its classifier without this one knowing it.
+   */
+  private int otherModality() {
+    picocli.CommandLine launcher = spec.commandLine().getParent();
+    picocli.CommandLine target =
+        launcher == null ? null : launcher.getSubcommands().get("classify-" + modality);
+    if (target == null) {
+      throw usage("no module registers the modality '" + modality + "' (no classify-" + modality
+          + " command); known: image"
+          + (launcher == null ? "" : launcher.getSubcommands().keySet().stream()
+              .filter(n -> n.startsWith("classify-")).map(n -> ", " + n.substring(9))
+              .reduce("", String::concat)));
+    }
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    args.remove(0); // the sub-command's own name
+    int at = args.indexOf("--modality");
+    if (at >= 0) {
+      args.subList(at, at + 2).clear();
+    } else {
+      args.removeIf(a -> a.startsWith("--modality="));
+    }
+    return target.execute(args.toArray(String[]::new));
   }
 
   private ParameterException usage(String message) {
