@@ -1,5 +1,6 @@
 package org.mambamixer.ablations.bench;
 
+import org.mambamixer.runtime.report.ProcessMemory;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
@@ -169,7 +170,7 @@ public final class TrainStepProfile {
           stepsPerEpoch, meanStepMs, valBatches, evalBatchMs, epochS,
           stepsPerEpoch * boundCpuMs / kernelThreads / 1e3, kernelThreads);
       out.printf(Locale.ROOT, "Peak RSS so far: %d MiB; JVM heap used %d MiB of %d MiB"
-          + " committed.%n", peakRssMb(), usedHeapMb(), Runtime.getRuntime().totalMemory() >> 20);
+          + " committed.%n", ProcessMemory.peakRssMb(), usedHeapMb(), Runtime.getRuntime().totalMemory() >> 20);
     }
   }
 
@@ -231,18 +232,6 @@ public final class TrainStepProfile {
     };
   }
 
-  static long peakRssMb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
-  }
 
   private static long usedHeapMb() {
     Runtime r = Runtime.getRuntime();

@@ -1,5 +1,6 @@
 package org.mambamixer.sequence.train;
 
+import org.mambamixer.runtime.report.ProcessMemory;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
@@ -186,7 +187,7 @@ public final class SequenceRun {
           acc.top1(), diff, streamMs, forwardMs);
     }
     Outcome out = new Outcome(acc.top1(), acc.top5(), streamTop1, diff, forwardMs, streamMs,
-        batchMs, tc.epochs(), total, peakRssMb(), params);
+        batchMs, tc.epochs(), total, ProcessMemory.peakRssMb(), params);
     writeResults(runDir, spec, out);
     plot(runDir, metrics.table());
     return out;
@@ -234,17 +235,4 @@ public final class SequenceRun {
     return GSON.toJson(o);
   }
 
-  /** Peak resident memory of this process (VmHWM), in MiB; -1 where /proc is absent. */
-  static long peakRssMb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
-  }
 }

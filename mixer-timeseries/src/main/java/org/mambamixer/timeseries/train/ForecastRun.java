@@ -1,5 +1,6 @@
 package org.mambamixer.timeseries.train;
 
+import org.mambamixer.runtime.report.ProcessMemory;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
@@ -167,7 +168,7 @@ public final class ForecastRun {
     Metrics t = f.evaluate(test);
     Outcome out = new Outcome(spec.dataset(), mc.lookback(), mc.horizon(), t.mse(), t.mae(),
         state.bestVal(), state.epochsDone(), state.bestEpoch() + 1, state.seconds(),
-        state.seconds() / Math.max(1, state.epochsDone()), peakRssMb(), params, runDir);
+        state.seconds() / Math.max(1, state.epochsDone()), ProcessMemory.peakRssMb(), params, runDir);
     writeResults(runDir, List.of(out));
     writeStepMse(runDir, t);
     plotLosses(runDir, metrics.table());
@@ -284,17 +285,4 @@ public final class ForecastRun {
   }
 
 
-  /** Peak resident memory of this process (VmHWM), in MiB; -1 where /proc is absent. */
-  static long peakRssMb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
-  }
 }

@@ -1,5 +1,6 @@
 package org.mambamixer.vision.train;
 
+import org.mambamixer.runtime.report.ProcessMemory;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.TranslateException;
@@ -213,7 +214,7 @@ public final class ClassifyRun {
     Outcome out = new Outcome(spec.dataset(), spec.preset(), params, done, t.top1(), t.top5(),
         state.seconds(), val == null ? Double.NaN : state.bestVal(), state.bestEpoch() + 1,
         state.seconds() / Math.max(1, done), state.trainSeconds() / Math.max(1, state.batches()),
-        peakRssMb(), t.confusion(), runDir);
+        ProcessMemory.peakRssMb(), t.confusion(), runDir);
     writeResults(runDir, List.of(out));
     ConfusionChart.writeCsv(runDir.resolve("confusion.csv"), data.test().classes(),
         out.confusion());
@@ -300,17 +301,4 @@ public final class ClassifyRun {
     }
   }
 
-  /** Peak resident memory of this process (VmHWM), in MiB; -1 where /proc is absent. */
-  static long peakRssMb() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
-          return Long.parseLong(line.replaceAll("\\D+", "")) / 1024;
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      return -1;
-    }
-    return -1;
-  }
 }
