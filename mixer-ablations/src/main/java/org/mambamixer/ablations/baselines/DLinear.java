@@ -16,6 +16,7 @@ import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.ssm.Init;
+import org.mambamixer.api.util.Scalars;
 import org.mambamixer.api.util.Tensors;
 import org.mambamixer.timeseries.model.ForecastModel;
 import org.mambamixer.timeseries.model.Tsm2Config;
@@ -71,8 +72,8 @@ public final class DLinear extends AbstractBlock implements ForecastModel {
     NDArray padded = NDArrays.concat(new NDList(first, series, last), 2); // (B, M, T + K - 1)
     NDArray zero = padded.get(new NDIndex(":, :, :1")).zerosLike();
     NDArray cs = NDArrays.concat(new NDList(zero, padded.cumSum(2)), 2); // (B, M, T + K)
-    return cs.get(new NDIndex(":, :, {}:", KERNEL)).sub(cs.get(new NDIndex(":, :, :{}", len)))
-        .div(KERNEL);
+    return Scalars.over(
+        cs.get(new NDIndex(":, :, {}:", KERNEL)).sub(cs.get(new NDIndex(":, :, :{}", len))), KERNEL);
   }
 
   @Override

@@ -14,6 +14,7 @@ import org.mambamixer.api.mixer.MixerSpec;
 import org.mambamixer.api.mixer.TokenMixer;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.ssm.Init;
+import org.mambamixer.api.util.Scalars;
 
 /**
  * Multi-head self-attention over the token axis (Vaswani et al. 2017; ViT's token mixer), every
@@ -87,7 +88,7 @@ public final class AttentionTokenMixer extends AbstractBlock implements TokenMix
     NDArray q = qkvx.get(0);
     NDArray k = qkvx.get(1);
     NDArray v = qkvx.get(2);
-    NDArray a = q.matMul(k.swapAxes(2, 3)).div(Math.sqrt(dh)).softmax(-1); // (Bt, H, L, L)
+    NDArray a = Scalars.over(q.matMul(k.swapAxes(2, 3)), Math.sqrt(dh)).softmax(-1); // (Bt, H, L, L)
     NDArray y = a.matMul(v).transpose(0, 2, 1, 3).reshape(-1, l, d); // (Bt, L, D)
     NDArray out = outProj.forward(ps, new NDList(y), training).singletonOrThrow(); // (Bt, L, D)
     return new NDList(out.reshape(moved.getShape()).swapAxes(axis.axis(), rank - 2));

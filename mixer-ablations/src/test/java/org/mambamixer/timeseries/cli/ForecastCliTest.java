@@ -137,20 +137,18 @@ class ForecastCliTest {
   @org.junit.jupiter.params.provider.ValueSource(strings = {"frozen", "softmax"})
   void aTrainedRunPredictsWhatItsOwnTestEvaluationScored(String skip, @TempDir Path tmp)
       throws Exception {
-    // The reference scan: --skip frozen on the fused CPU kernel can produce NaN (an open bug, see
-    // docs/results-ablations.md); this test is about rebuilding a run from its config.
     Path csv = toy(tmp);
     Path runDir = tmp.resolve("run");
     assertThat(run("forecast", "--data", csv.toString(), "--lookback", "32", "--horizon", "8",
         "--epochs", "1", "--max-batches", "3", "--d-model", "8", "--layers", "2", "--d-state", "4",
-        "--skip", skip, "--scan", "reference", "--run-dir", runDir.toString())).as(err.toString())
+        "--skip", skip, "--scan", "cpu", "--run-dir", runDir.toString())).as(err.toString())
         .isZero();
     double testMse = org.mambamixer.runtime.report.Table.readCsv(runDir.resolve("results.csv"))
         .doubles("mse")[0];
     // Through the Java API a user would take: the run as a DJL model, raw histories in.
     try (org.mambamixer.timeseries.train.TrainedRun trained =
              org.mambamixer.timeseries.train.TrainedRun.open(runDir.resolve("H8"),
-                 Assembled.catalog(), "reference");
+                 Assembled.catalog(), "cpu");
          ai.djl.inference.Predictor<float[][], float[][]> p = trained.newPredictor()) {
       assertThat(trained.spec().model().variants().skip()).isEqualTo(skip);
       var data = org.mambamixer.timeseries.data.ForecastData.load(csv, 32, 8, 32, 2021);

@@ -25,7 +25,7 @@ public final class RmsNorm extends AbstractBlock {
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow(); // (..., D)
     NDArray w = ps.getValue(weight, x.getDevice(), training);
-    NDArray rms = x.pow(2).mean(new int[] {-1}, true).add(eps).sqrt(); // (..., 1)
+    NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt(); // (..., 1)
     return new NDList(x.div(rms).mul(w));
   }
 

@@ -8,6 +8,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import org.mambamixer.api.util.OpTimer;
+import org.mambamixer.api.util.Scalars;
 
 /**
  * Backpropagation that understands {@link DeferredGradient}s: call {@link #backward(NDArray)}
@@ -84,7 +85,7 @@ public final class Backprop {
     // the engine then routes gradients to exactly the inputs that have a path to a leaf.
     NDArray anchor = outs.get(0).getManager().zeros(new Shape());
     anchor.setRequiresGradient(true);
-    NDArray surrogate = anchor.mul(0f);
+    NDArray surrogate = Scalars.times(anchor, 0);
     for (int i = 0; i < ins.size(); i++) {
       NDArray x = ins.get(i);
       NDArray g = inputGrads.get(i);

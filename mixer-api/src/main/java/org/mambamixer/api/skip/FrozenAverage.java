@@ -3,6 +3,7 @@ package org.mambamixer.api.skip;
 import ai.djl.ndarray.NDArray;
 import ai.djl.training.ParameterStore;
 import java.util.List;
+import org.mambamixer.api.util.Scalars;
 
 /**
  * D8's {@code frozen} ablation: the averaging structure without learning. Every input is the plain
@@ -36,7 +37,7 @@ public final class FrozenAverage extends AbstractSkip {
         acc = acc == null ? y : acc.add(y);
       }
     }
-    return acc.div(first.size() + second.size());
+    return Scalars.over(acc, first.size() + second.size());
   }
 
   @Override
