@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import org.mambamixer.ablations.variants.AttentionTokenMixer;
 import org.mambamixer.ablations.variants.LinearTokenMixer;
 import org.mambamixer.ablations.variants.FeatureMlpChannelMixer;
+import org.mambamixer.ablations.variants.GridTokenMixer;
 import org.mambamixer.ablations.variants.MlpChannelMixer;
 import org.mambamixer.ablations.variants.MlpTokenMixer;
 import org.mambamixer.ablations.variants.PositionalAttentionTokenMixer;
@@ -26,6 +27,9 @@ public final class VariantModule extends AbstractModule {
     Registries.tokenMixers(binder()).addBinding("identity").to(RemovedTokenMixer.Factory.class);
     Registries.tokenMixers(binder()).addBinding("attention-pos")
         .to(PositionalAttentionTokenMixer.Factory.class);
+    Registries.tokenMixers(binder()).addBinding("attention-grid")
+        .to(GridTokenMixer.AttentionFactory.class);
+    Registries.tokenMixers(binder()).addBinding("mlp-grid").to(GridTokenMixer.MlpFactory.class);
     Registries.channelMixers(binder()).addBinding("mlp").to(MlpChannelMixer.Factory.class);
     Registries.channelMixers(binder()).addBinding("feature-mlp")
         .to(FeatureMlpChannelMixer.Factory.class);

@@ -58,6 +58,11 @@ public final class ClassifyCommand implements LauncherCommand {
           + " trained at the data's resolution")
   String model;
 
+  @Option(names = "--widths", paramLabel = "W", split = ",",
+      description = "stage widths instead of the preset's, one per stage (e.g. 24,48), to put"
+          + " variants at an equal parameter budget")
+  List<Integer> widths;
+
   @Option(names = "--epochs", paramLabel = "N",
       description = "training epochs (default " + DEFAULT_EPOCHS + ")")
   Integer epochs;
@@ -204,6 +209,9 @@ public final class ClassifyCommand implements LauncherCommand {
     ClassifierConfig tc;
     try {
       mc = base.withImage(train.height(), train.channels(), train.classes().size());
+      if (widths != null) {
+        mc = mc.withWidths(widths);
+      }
       int e = epochs != null ? epochs : DEFAULT_EPOCHS;
       ClassifierConfig d = ClassifierConfig.defaults(e, batchSize != null ? batchSize
           : DEFAULT_BATCH, seed);
@@ -240,6 +248,7 @@ public final class ClassifyCommand implements LauncherCommand {
     conflict(bad, "--dataset", dataset, s.dataset());
     conflict(bad, "--model", model, s.preset());
     conflict(bad, "--data-dir", dataDir, s.data());
+    conflict(bad, "--widths", widths, s.model().widths());
     conflict(bad, "--epochs", epochs, t.epochs());
     conflict(bad, "--max-batches", maxBatches, t.maxBatchesPerEpoch());
     conflict(bad, "--batch-size", batchSize, t.batchSize());

@@ -189,6 +189,16 @@ public record Vim2Config(
         expand, dState, routes, channelFeature, channelState);
   }
 
+  /** The same stages at other widths (one per stage), e.g. to match another variant's budget. */
+  public Vim2Config withWidths(List<Integer> w) {
+    if (w.size() != stages()) {
+      throw new IllegalArgumentException(name + " has " + stages() + " stages; give "
+          + stages() + " widths, got " + w);
+    }
+    return new Vim2Config(name, imageSize, inChannels, classes, patch, w, depths, channelDepths,
+        expand, dState, routes, channelFeature, channelState);
+  }
+
   public Vim2Config withRoutes(List<CrossScanRoute> r) {
     return new Vim2Config(name, imageSize, inChannels, classes, patch, widths, depths,
         channelDepths, expand, dState, r, channelFeature, channelState);
