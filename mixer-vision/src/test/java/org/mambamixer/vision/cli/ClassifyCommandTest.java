@@ -219,6 +219,8 @@ class ClassifyCommandTest {
         args(tmp.resolve("g"), 1, "--val-size", "24"),
         args(tmp.resolve("h"), 1, "--model", "vim2-tiny-32"), // 8 is not a multiple of 16
         args(tmp.resolve("i"), 1, "--bogus"),
+        args(tmp.resolve("j"), 1, "--widths", "8"), // two stages need two widths
+        args(tmp.resolve("k"), 1, "--widths", "8,0"),
         new String[] {"classify", "--resume"},
         new String[] {"classify", "--epochs", "1"});
     for (String[] a : bad) {
@@ -226,7 +228,7 @@ class ClassifyCommandTest {
       assertThat(l.run(a)).as(String.join(" ", a) + "\n" + l.err).isEqualTo(2);
       assertThat(l.err.toString()).as(String.join(" ", a)).isNotBlank();
     }
-    for (String name : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i")) {
+    for (String name : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")) {
       assertThat(tmp.resolve(name)).as("nothing written for a usage error").doesNotExist();
     }
   }
@@ -263,5 +265,19 @@ class ClassifyCommandTest {
     assertThat(l.run("classify", "--resume", "--run-dir", run.toString(), "--epochs", "3"))
         .isEqualTo(2);
     assertThat(l.err.toString()).contains("--epochs 3 (the run has 1)");
+    Launcher w = new Launcher();
+    assertThat(w.run("classify", "--resume", "--run-dir", run.toString(), "--widths", "16,32"))
+        .isEqualTo(2);
+    assertThat(w.err.toString()).contains("--widths [16, 32] (the run has [32, 64])");
+  }
+
+  @Test
+  void widthsReplaceThePresetsAndAreRecorded(@TempDir Path tmp) throws Exception {
+    Path run = tmp.resolve("run");
+    Launcher l = new Launcher();
+    assertThat(l.run(args(run, 1, "--widths", "8,16"))).as(l.err.toString()).isEqualTo(0);
+    ClassifyRun.Spec spec = ClassifyRun.readSpec(run.resolve("config.json"));
+    assertThat(spec.model().widths()).containsExactly(8, 16);
+    assertThat(spec.preset()).isEqualTo("vim2-tiny-28");
   }
 }
