@@ -121,6 +121,27 @@ class ForecastCliTest {
     return files;
   }
 
+  @Test
+  void aSeriesWithoutPresetGetsDefaultsFromItsSizeLoggedAndRecorded(@TempDir Path tmp)
+      throws Exception {
+    // 300 rows, 210 for training: at horizon 24 too few windows for lookback 96.
+    Path csv = tmp.resolve("short.csv");
+    Files.write(csv, Files.readAllLines(toy(tmp)).subList(0, 301));
+    Path runDir = tmp.resolve("run");
+    assertThat(run("forecast", "--data", csv.toString(), "--horizon", "24", "--max-batches", "2",
+        "--epochs", "1", "--scan", "reference", "--run-dir", runDir.toString()))
+        .as(err.toString()).isZero();
+    var spec = org.mambamixer.timeseries.train.ForecastRun.readSpec(
+        runDir.resolve("H24/config.json"));
+    var d = org.mambamixer.timeseries.train.SeriesDefaults.choose("short", 210, 2, null, 24, 32);
+    assertThat(out.toString()).contains(d.describe());
+    assertThat(spec.model().lookback()).isEqualTo(d.lookback()).isLessThan(96);
+    assertThat(spec.model().patchLen()).isEqualTo(d.patch());
+    assertThat(spec.model().dModel()).isEqualTo(16);
+    assertThat(spec.train().epochs()).as("--epochs overrides the default").isEqualTo(1);
+    assertThat(spec.train().maxBatchesPerEpoch()).isEqualTo(2);
+  }
+
   /** A toy series of two sines, 400 hourly rows. */
   private static Path toy(Path tmp) throws java.io.IOException {
     Path csv = tmp.resolve("two.csv");

@@ -1,6 +1,7 @@
 package org.mambamixer.timeseries.cli;
 
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,14 +17,18 @@ import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.report.AtomicFiles;
-import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.timeseries.data.DataLocator;
 import org.mambamixer.timeseries.data.ForecastData;
 import org.mambamixer.timeseries.data.NaiveForecast;
+import org.mambamixer.timeseries.data.Series;
+import org.mambamixer.timeseries.data.SeriesCsv;
+import org.mambamixer.timeseries.data.Splits;
 import org.mambamixer.timeseries.model.ForecastCatalog;
 import org.mambamixer.timeseries.model.Tsm2Config;
 import org.mambamixer.timeseries.train.ForecastRun;
+import org.mambamixer.timeseries.train.SeriesDefaults;
 import org.mambamixer.timeseries.train.TrainConfig;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -65,7 +70,8 @@ public final class ForecastCommand implements LauncherCommand {
   String dataDir;
 
   @Option(names = "--lookback", paramLabel = "T", defaultValue = "96",
-      description = "input length (the paper uses 512; default ${DEFAULT-VALUE})")
+      description = "input length (the paper uses 512; default ${DEFAULT-VALUE}, shorter for a"
+          + " series without preset that cannot fill it)")
   int lookback;
 
   @Option(names = "--horizon", paramLabel = "H", split = ",", defaultValue = "96",
@@ -185,9 +191,12 @@ public final class ForecastCommand implements LauncherCommand {
     if (source == null && base == null && !resume) {
       throw usage("give --dataset NAME or --data CSV (or --config FILE of an earlier run)");
     }
-    Path parent = runDir != null ? runDir : runsDir.resolve(runName(base) + "-L" + lookback + "-"
+    ForecastRun.Spec stored = resume ? storedSpec(runDir) : null;
+    SeriesDefaults auto = source != null && base == null && stored == null
+        ? seriesDefaults(out) : null;
+    int newLookback = auto != null ? auto.lookback() : lookback;
+    Path parent = runDir != null ? runDir : runsDir.resolve(runName(base) + "-L" + newLookback + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-    ForecastRun.Spec stored = resume ? storedSpec(parent) : null;
     if (stored != null) {
       rejectConflicts(stored);
     } else if (resume && source == null) {
@@ -198,14 +207,15 @@ public final class ForecastCommand implements LauncherCommand {
       horizons = List.of(base.model().horizon());
     }
     TrainConfig train = stored != null ? stored.train()
-        : trainConfig(base != null && !given("--budget") ? base.train() : budgetConfig());
+        : trainConfig(base != null && !given("--budget") ? base.train()
+            : auto != null && !given("--budget") ? auto.train(budgetConfig()) : budgetConfig());
     Path csv = stored != null ? Path.of(stored.data()) : source != null && source.data != null
         ? source.data : source != null ? DataLocator.fromEnvironment(dataDir).locate(source.dataset)
         : Path.of(base.data());
     String scanName = stored != null ? stored.scan()
         : base != null && !given("--scan") ? base.scan() : scanOption.name();
     int t = stored != null ? stored.model().lookback()
-        : base != null && !given("--lookback") ? base.model().lookback() : lookback;
+        : base != null && !given("--lookback") ? base.model().lookback() : newLookback;
     SelectiveScan scan = variants.scan(scanName);
     ForecastRun runner = new ForecastRun(catalog, scan, out);
     String architecture = stored != null ? stored.architecture()
@@ -215,9 +225,9 @@ public final class ForecastCommand implements LauncherCommand {
       ForecastData data = ForecastData.load(csv, t, h, train.batchSize(), train.seed());
       String dataset = data.series().name();
       Tsm2Config model = stored != null ? stored.model().withHorizon(h)
-          : modelConfig(base != null ? base.model().withLookback(t)
-              : Tsm2Config.preset(dataset, t, data.series().variates())
-                  .withVariants(catalog.model(architecture).variants())).withHorizon(h);
+          : modelConfig(base != null ? base.model().withLookback(t) : generic(auto,
+              Tsm2Config.preset(dataset, t, data.series().variates())
+                  .withVariants(catalog.model(architecture).variants()))).withHorizon(h);
       NaiveForecast.Result naive = NaiveForecast.evaluate(data.test());
       out.printf(Locale.ROOT, "%s H=%d: repeat-last-value baseline on test: MSE %.4f  MAE %.4f%n",
           dataset, h, naive.mse(), naive.mae());
@@ -239,6 +249,35 @@ public final class ForecastCommand implements LauncherCommand {
         .toMarkdown(4));
     out.println("run directory: " + parent.toAbsolutePath());
     return 0;
+  }
+
+  /**
+   * Defaults from the size of a series that has no preset (logged), or null for a preset
+   * dataset. A lookback given by flag is kept; the other flags apply over the defaults later.
+   */
+  private SeriesDefaults seriesDefaults(PrintWriter out) throws IOException {
+    Path csv = source.data != null ? source.data
+        : DataLocator.fromEnvironment(dataDir).locate(source.dataset);
+    Series series = SeriesCsv.read(csv);
+    if (Tsm2Config.hasPreset(series.name())) {
+      return null;
+    }
+    int trainRows = Splits.forDataset(series.name(), series.rows()).train().size();
+    int longest = horizons.stream().mapToInt(Integer::intValue).max().orElseThrow();
+    SeriesDefaults d;
+    try {
+      d = SeriesDefaults.choose(series.name(), trainRows, series.variates(),
+          given("--lookback") ? lookback : null, longest,
+          batchSize != null ? batchSize : budgetConfig().batchSize());
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    out.println(d.describe());
+    return d;
+  }
+
+  private static Tsm2Config generic(SeriesDefaults auto, Tsm2Config preset) {
+    return auto == null ? preset : auto.model(preset);
   }
 
   private TrainConfig budgetConfig() {
@@ -312,7 +351,7 @@ public final class ForecastCommand implements LauncherCommand {
    * the run has written none yet (then {@code --resume} starts fresh, as documented). Without
    * {@code --horizon}, the run's own horizons are resumed.
    */
-  private ForecastRun.Spec storedSpec(Path parent) throws java.io.IOException {
+  private ForecastRun.Spec storedSpec(Path parent) throws IOException {
     if (!Files.isDirectory(parent)) {
       return null;
     }

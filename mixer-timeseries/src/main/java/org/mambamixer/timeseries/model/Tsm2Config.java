@@ -120,6 +120,12 @@ public record Tsm2Config(
     return of(lookback, 96, 21, 32, 2, 0.1f);
   }
 
+  /** Whether {@link #preset} knows {@code dataset} by name (else it gives the generic config). */
+  public static boolean hasPreset(String dataset) {
+    return java.util.Set.of("etth1", "etth2", "ettm1", "ettm2", "weather")
+        .contains(dataset.toLowerCase(java.util.Locale.ROOT));
+  }
+
   /** The preset for a dataset name (case-insensitive), or a generic one for other files. */
   public static Tsm2Config preset(String dataset, int lookback, int variates) {
     Tsm2Config c = switch (dataset.toLowerCase(java.util.Locale.ROOT)) {
