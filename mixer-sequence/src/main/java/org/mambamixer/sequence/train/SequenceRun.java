@@ -1,6 +1,5 @@
 package org.mambamixer.sequence.train;
 
-import org.mambamixer.runtime.report.ProcessMemory;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
@@ -13,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import org.knowm.xchart.XYChart;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.ReferenceScan;
@@ -21,7 +19,9 @@ import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.runtime.report.Charts;
 import org.mambamixer.runtime.report.MetricsLog;
+import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.Progress;
+import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
@@ -228,11 +228,7 @@ public final class SequenceRun {
     o.addProperty("scan", spec.scan());
     o.addProperty("stream", spec.stream());
     o.add("train", GSON.toJsonTree(spec.train()));
-    o.addProperty("command", spec.commandLine());
-    o.addProperty("commit", Objects.requireNonNullElse(System.getenv("MAMBAMIXER_COMMIT"),
-        "unknown"));
-    o.addProperty("java", System.getProperty("java.version"));
-    return GSON.toJson(o);
+    return GSON.toJson(RunConfig.withProvenance(o, spec.commandLine()));
   }
 
 }

@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +12,7 @@ import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.cli.RunDirOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.report.AtomicFiles;
@@ -140,17 +139,7 @@ public final class ForecastCommand implements LauncherCommand {
 
   @Mixin ScanOption scanOption;
 
-  @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = "runs",
-      description = "parent of new run directories (default ${DEFAULT-VALUE})")
-  Path runsDir;
-
-  @Option(names = "--run-dir", paramLabel = "DIR",
-      description = "the run directory (default: a new one under --runs-dir)")
-  Path runDir;
-
-  @Option(names = "--resume",
-      description = "continue the run in --run-dir from its last finished epoch (fresh where none)")
-  boolean resume;
+  @Mixin RunDirOptions runDirs;
 
   @Spec CommandSpec spec;
 
@@ -168,7 +157,7 @@ public final class ForecastCommand implements LauncherCommand {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (resume && runDir == null) {
+    if (runDirs.resume() && runDirs.runDir() == null) {
       throw usage("--resume needs the --run-dir of the run to continue");
     }
     for (int h : horizons) {
@@ -183,23 +172,22 @@ public final class ForecastCommand implements LauncherCommand {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    if (resume && configFile != null) {
+    if (runDirs.resume() && configFile != null) {
       throw usage("--resume continues a run with its own config; --config starts a new one from"
           + " another run's: give one of them");
     }
     ForecastRun.Spec base = configFile != null ? ForecastRun.readSpec(configFile) : null;
-    if (source == null && base == null && !resume) {
+    if (source == null && base == null && !runDirs.resume()) {
       throw usage("give --dataset NAME or --data CSV (or --config FILE of an earlier run)");
     }
-    ForecastRun.Spec stored = resume ? storedSpec(runDir) : null;
+    ForecastRun.Spec stored = runDirs.resume() ? storedSpec(runDirs.runDir()) : null;
     SeriesDefaults auto = source != null && base == null && stored == null
         ? seriesDefaults(out) : null;
     int newLookback = auto != null ? auto.lookback() : lookback;
-    Path parent = runDir != null ? runDir : runsDir.resolve(runName(base) + "-L" + newLookback + "-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+    Path parent = runDirs.runDirOrNew(runName(base) + "-L" + newLookback);
     if (stored != null) {
       rejectConflicts(stored);
-    } else if (resume && source == null) {
+    } else if (runDirs.resume() && source == null) {
       throw usage("--resume found no run in " + parent + " to continue; give --dataset or --data"
           + " to start it there");
     }
@@ -233,7 +221,7 @@ public final class ForecastCommand implements LauncherCommand {
           dataset, h, naive.mse(), naive.mae());
       Path dir = parent.resolve("H" + h);
       Files.createDirectories(dir);
-      if (!resume || !Files.exists(dir.resolve("scaler.json"))) {
+      if (!runDirs.resume() || !Files.exists(dir.resolve("scaler.json"))) {
         AtomicFiles.writeString(dir.resolve("scaler.json"),
             new com.google.gson.Gson().toJson(data.scaler()));
       }
@@ -241,7 +229,7 @@ public final class ForecastCommand implements LauncherCommand {
           : base != null && !given("--val-every") ? base.valEvery() : valEvery;
       outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train, csv.toString(),
           every, scanName, commandLine(), Checkpoint.sha256(csv), architecture),
-          data.train(), data.val().every(every), data.test(), dir, resume));
+          data.train(), data.val().every(every), data.test(), dir, runDirs.resume()));
       ForecastRun.writeResults(parent, outcomes);
     }
     out.println();

@@ -1,6 +1,5 @@
 package org.mambamixer.timeseries.train;
 
-import org.mambamixer.runtime.report.ProcessMemory;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
@@ -13,14 +12,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
-import org.mambamixer.runtime.report.AtomicFiles;
 import org.knowm.xchart.XYChart;
+import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.runtime.report.Charts;
 import org.mambamixer.runtime.report.MetricsLog;
+import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.Progress;
+import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
-import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.ForecastCatalog;
 import org.mambamixer.timeseries.model.ForecastModel;
@@ -256,32 +256,17 @@ public final class ForecastRun {
     o.add("model", GSON.toJsonTree(spec.model()));
     o.addProperty("scan", spec.scan());
     o.add("train", GSON.toJsonTree(spec.train()));
-    o.addProperty("command", spec.commandLine());
-    o.addProperty("commit", Objects.requireNonNullElse(System.getenv("MAMBAMIXER_COMMIT"),
-        "unknown"));
-    o.addProperty("java", System.getProperty("java.version"));
-    return GSON.toJson(o);
+    return GSON.toJson(RunConfig.withProvenance(o, spec.commandLine()));
   }
 
   /** The settings of a run, from its config.json. */
   public static Spec readSpec(Path configJson) throws IOException {
-    JsonObject o;
-    try {
-      o = GSON.fromJson(Files.readString(configJson), JsonObject.class);
-    } catch (RuntimeException e) {
-      throw new IOException(configJson + " is not a readable run config: " + e.getMessage(), e);
-    }
-    if (o == null || !o.has("model") || !o.has("train") || !o.has("data")) {
-      throw new IOException(configJson + " is not a run config of ./mambamixer forecast (needs"
-          + " model, train and data)");
-    }
+    JsonObject o = RunConfig.read(configJson, "forecast", "model", "train", "data");
     return new Spec(o.get("dataset").getAsString(), GSON.fromJson(o.get("model"), Tsm2Config.class),
         GSON.fromJson(o.get("train"), TrainConfig.class), o.get("data").getAsString(),
         o.has("val_every") ? o.get("val_every").getAsInt() : 1,
-        o.has("scan") ? o.get("scan").getAsString() : "auto",
-        o.has("command") ? o.get("command").getAsString() : "",
-        o.has("data_sha256") ? o.get("data_sha256").getAsString() : "",
-        o.has("architecture") ? o.get("architecture").getAsString() : "tsm2");
+        RunConfig.string(o, "scan", "auto"), RunConfig.string(o, "command", ""),
+        RunConfig.string(o, "data_sha256", ""), RunConfig.string(o, "architecture", "tsm2"));
   }
 
 

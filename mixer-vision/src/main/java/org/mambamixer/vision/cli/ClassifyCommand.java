@@ -5,14 +5,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.cli.RunDirOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.report.Table;
@@ -101,17 +100,9 @@ public final class ClassifyCommand implements LauncherCommand {
 
   @Mixin ScanOption scanOption;
 
-  @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = "runs",
-      description = "parent of new run directories (default ${DEFAULT-VALUE})")
-  Path runsDir;
 
-  @Option(names = "--run-dir", paramLabel = "DIR",
-      description = "the run directory (default: a new one under --runs-dir)")
-  Path runDir;
 
-  @Option(names = "--resume",
-      description = "continue the run in --run-dir from checkpoint/last (fresh where none)")
-  boolean resume;
+  @Mixin RunDirOptions runDirs;
 
   @Option(names = "--modality", paramLabel = "NAME", defaultValue = "image",
       description = "image (ViM2, this command), or another registered modality, e.g. sequence:"
@@ -139,7 +130,7 @@ public final class ClassifyCommand implements LauncherCommand {
       throw usage("unknown option(s) for classify --modality image: " + unmatched);
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (resume && runDir == null) {
+    if (runDirs.resume() && runDirs.runDir() == null) {
       throw usage("--resume needs the --run-dir of the run to continue");
     }
     requirePositive("--epochs", epochs);
@@ -156,19 +147,20 @@ public final class ClassifyCommand implements LauncherCommand {
       source = dataset == null ? null : ImageSource.named(dataset);
       preset = model == null ? null : Vim2Config.preset(model);
       variants.check(variantOptions.over(Vim2Config.VARIANTS)); // names before any work
-      if (!resume || given("--scan")) { // a resumed run keeps its own backend
+      if (!runDirs.resume() || given("--scan")) { // a resumed run keeps its own backend
         variants.checkScan(scanOption.name());
       }
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    Path stored = runDir == null ? null : runDir.resolve("config.json");
-    ClassifyRun.Spec before = resume && Files.isRegularFile(stored)
+    Path stored = runDirs.runDir() == null ? null : runDirs.runDir().resolve("config.json");
+    ClassifyRun.Spec before = runDirs.resume() && Files.isRegularFile(stored)
         ? ClassifyRun.readSpec(stored) : null;
     if (before != null) {
       rejectConflicts(before);
     } else if (source == null) {
-      throw usage(resume ? "--resume found no run in " + runDir + " to continue; give --dataset"
+      throw usage(runDirs.resume() ? "--resume found no run in " + runDirs.runDir()
+          + " to continue; give --dataset"
           + " to start it there"
           : "give --dataset NAME (fashion-mnist, mnist, cifar10, digits)");
     }
@@ -180,13 +172,11 @@ public final class ClassifyCommand implements LauncherCommand {
     ImageSource.Splits splits = source.load(dir);
     ClassifyRun.Spec run = before != null ? before : newSpec(source, preset, splits, dir);
     Holdout held = Holdout.of(splits.train(), run.valSize(), run.train().seed());
-    Path parent = runDir != null ? runDir : runsDir.resolve(source.label() + "-" + run.preset()
-        + "-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss",
-            Locale.ROOT)));
+    Path parent = runDirs.runDirOrNew(source.label() + "-" + run.preset());
     ClassifyRun runner = new ClassifyRun(variants, variants.scan(run.scan()), out);
     ClassifyRun.Outcome outcome = runner.execute(run, new ClassifyRun.Data(held.train(),
         held.val(), splits.test(), source.normalization(), source.augmentation()), parent,
-        resume);
+        runDirs.resume());
     out.println();
     out.println(Table.parseCsv(Files.readString(outcome.runDir().resolve("results.csv")),
         "results.csv").toMarkdown(4));

@@ -1,6 +1,5 @@
 package org.mambamixer.vision.train;
 
-import org.mambamixer.runtime.report.ProcessMemory;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.TranslateException;
@@ -15,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import org.knowm.xchart.XYChart;
 import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
@@ -23,7 +21,9 @@ import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.runtime.report.Charts;
 import org.mambamixer.runtime.report.MetricsLog;
+import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.Progress;
+import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.vision.data.Augmentation;
 import org.mambamixer.vision.data.ImageDataset;
@@ -268,33 +268,19 @@ public final class ClassifyRun {
     o.add("variants", GSON.toJsonTree(spec.variants()));
     o.addProperty("scan", spec.scan());
     o.add("train", GSON.toJsonTree(spec.train()));
-    o.addProperty("command", spec.commandLine());
-    o.addProperty("commit", Objects.requireNonNullElse(System.getenv("MAMBAMIXER_COMMIT"),
-        "unknown"));
-    o.addProperty("java", System.getProperty("java.version"));
-    return GSON.toJson(o);
+    return GSON.toJson(RunConfig.withProvenance(o, spec.commandLine()));
   }
 
   /** The settings of a run, from its config.json. */
   public static Spec readSpec(Path configJson) throws IOException {
-    JsonObject o;
-    try {
-      o = GSON.fromJson(Files.readString(configJson), JsonObject.class);
-    } catch (RuntimeException e) {
-      throw new IOException(configJson + " is not a readable run config: " + e.getMessage(), e);
-    }
-    if (o == null || !o.has("model") || !o.has("train") || !o.has("variants")
-        || !o.has("preset")) {
-      throw new IOException(configJson + " is not a run config of ./mambamixer classify (needs"
-          + " preset, model, variants and train)");
-    }
+    JsonObject o = RunConfig.read(configJson, "classify", "preset", "model", "variants", "train");
     try {
       return new Spec(o.get("dataset").getAsString(), o.get("preset").getAsString(),
           GSON.fromJson(o.get("model"), Vim2Config.class),
           GSON.fromJson(o.get("variants"), MixerChoice.class),
           GSON.fromJson(o.get("train"), ClassifierConfig.class), o.get("val_size").getAsInt(),
           o.get("data").getAsString(), o.get("scan").getAsString(),
-          o.has("command") ? o.get("command").getAsString() : "");
+          RunConfig.string(o, "command", ""));
     } catch (RuntimeException e) {
       throw new IOException(configJson + " does not hold a valid classify config: "
           + e.getMessage(), e);
