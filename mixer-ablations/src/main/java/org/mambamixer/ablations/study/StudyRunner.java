@@ -17,7 +17,8 @@ import org.mambamixer.runtime.report.AtomicFiles;
  * Runs a study into {@code dir}: {@code study.json} (the study as run), one ordinary run directory
  * per cell under {@code cells/} (with {@code cell.json} and, once finished, {@code outcome.json}),
  * then the summary ({@link StudySummary}). With {@code resume}, cells whose outcome is a success
- * are read back instead of run again; failed and unfinished ones run.
+ * are read back instead of run again; failed and unfinished ones run again from scratch, their
+ * earlier attempt's directory removed first.
  */
 public final class StudyRunner {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
@@ -48,6 +49,9 @@ public final class StudyRunner {
         finished.put(id, previous);
         continue;
       }
+      if (previous != null || Files.exists(runDir.resolve("cell.json"))) {
+        deleteAttempt(runDir); // a failed or cut-off attempt: the command refuses a used run dir
+      }
       AtomicFiles.writeString(runDir.resolve("cell.json"), GSON.toJson(c));
       jobs.add(new CellJob(id, c.args(), runDir.toAbsolutePath().toString(), study.metrics()));
     }
@@ -73,6 +77,15 @@ public final class StudyRunner {
     }));
     new StudySummary(study, byId, results).write(dir);
     return results;
+  }
+
+  /** Removes a cell's earlier attempt (its run directory) so the cell runs again from scratch. */
+  private static void deleteAttempt(Path runDir) throws IOException {
+    try (var paths = Files.walk(runDir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
   }
 
   private static CellResult readOutcome(Path runDir) throws IOException {

@@ -70,10 +70,14 @@ class StudyRunnerTest {
     assertThat(Files.readString(dir.resolve("cells/residual-s1/H8/config.json")))
         .contains("\"skip\": \"residual\"");
 
+    // A cell cut off after its run directory was written (no outcome) runs again from scratch.
+    Files.delete(dir.resolve("cells/full-s1/outcome.json"));
     StringWriter again = new StringWriter();
     run(again, "ablate", "--study", file.toString(), "--studies-dir",
         tmp.resolve("studies").toString(), "--resume");
-    assertThat(again.toString()).contains("6 cells (4 finished earlier, 2 to run)");
+    assertThat(again.toString()).contains("6 cells (3 finished earlier, 3 to run)")
+        .contains("full-s1 ok");
+    assertThat(dir.resolve("cells/full-s1/outcome.json")).isRegularFile();
   }
 
   @Test
