@@ -55,7 +55,9 @@ public final class Checkpoint {
 
   /**
    * Loads the weights into {@code model}'s block (and the optimizer state when {@code optimizer}
-   * is given) after checking every file against the manifest.
+   * is given) after checking every file against the manifest. The loaded arrays of trainable
+   * parameters track gradients, so training can go on; a {@code ParameterStore} that cached the
+   * old arrays must be replaced by the caller.
    *
    * @throws IOException naming the missing, truncated or altered file
    */
@@ -67,6 +69,12 @@ public final class Checkpoint {
     } catch (MalformedModelException | RuntimeException e) {
       throw new IOException("checkpoint " + dir + " does not fit this model: " + e.getMessage(), e);
     }
+    // Loading replaces each parameter's array; the new ones must track gradients again.
+    model.getBlock().getParameters().forEach(p -> {
+      if (p.getValue().requiresGradient()) {
+        p.getValue().getArray().setRequiresGradient(true);
+      }
+    });
     if (optimizer != null) {
       Path state = dir.resolve(OPTIMIZER);
       if (!Files.isRegularFile(state)) {

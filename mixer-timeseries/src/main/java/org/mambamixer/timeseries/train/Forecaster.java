@@ -160,12 +160,6 @@ public final class Forecaster implements AutoCloseable {
     // A parameter store caches each parameter's array on first use; loading replaced (and freed)
     // those arrays, so the cache must go with them.
     ps = new ParameterStore(manager, false);
-    // Loading replaces each parameter's array; the new ones must track gradients again.
-    model.getParameters().forEach(p -> {
-      if (p.getValue().requiresGradient()) {
-        p.getValue().getArray().setRequiresGradient(true);
-      }
-    });
   }
 
   /** The trained model as a DJL {@link Model} (its block is the TSM2 being trained). */

@@ -164,13 +164,8 @@ public final class Classifier implements AutoCloseable {
   public void load(Path dir, boolean withOptimizer) throws IOException {
     Checkpoint.load(dir, djl, withOptimizer ? optimizer : null, manager);
     // A parameter store caches each parameter's array on first use; loading replaced (and freed)
-    // those arrays, so the cache must go with them, and the new arrays must track gradients.
+    // those arrays, so the cache must go with them.
     ps = new ParameterStore(manager, false);
-    model.getParameters().forEach(p -> {
-      if (p.getValue().requiresGradient()) {
-        p.getValue().getArray().setRequiresGradient(true);
-      }
-    });
   }
 
   @Override
