@@ -3,7 +3,9 @@ package org.mambamixer.ablations.study;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,6 +43,11 @@ public final class AblateCommand implements LauncherCommand {
           + " ${DEFAULT-VALUE})")
   String master;
 
+  @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
+      description = "a Spark setting with --engine spark, repeatable, e.g."
+          + " spark.task.resource.gpu.amount=1 (one GPU per cell on a cluster)")
+  Map<String, String> sparkConf = new LinkedHashMap<>();
+
   @Option(names = "--resume", description = "skip cells that finished; rerun failed ones")
   boolean resume;
 
@@ -61,7 +68,7 @@ public final class AblateCommand implements LauncherCommand {
     Path dir = studiesDir.resolve(study.name());
     List<CellResult> results;
     try (CellEngine e = engine == Engine.local ? new LocalEngine(jobs)
-        : new SparkEngine(master, study.name())) {
+        : new SparkEngine(master, study.name(), sparkConf)) {
       results = new StudyRunner(out).run(study, dir, e, resume);
     }
     long failed = results.stream().filter(r -> !r.ok()).count();

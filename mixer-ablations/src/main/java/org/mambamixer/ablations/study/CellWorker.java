@@ -29,6 +29,14 @@ public final class CellWorker {
   private CellWorker() {}
 
   public static CellResult execute(CellJob job) {
+    return execute(job, Map.of());
+  }
+
+  /**
+   * Runs {@code job} with {@code env} added to the child's environment, e.g. the
+   * {@code CUDA_VISIBLE_DEVICES} of the devices a cluster scheduler gave the task.
+   */
+  public static CellResult execute(CellJob job, Map<String, String> env) {
     long t0 = System.nanoTime();
     Path dir = Path.of(job.runDir());
     int code;
@@ -49,6 +57,7 @@ public final class CellWorker {
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+      pb.environment().putAll(env);
       Process p = pb.start();
       try {
         code = p.waitFor();

@@ -85,7 +85,8 @@ class StudyRunnerTest {
     Path file = study("tiny-spark", "\"full\": [], \"residual\": [\"--skip\", \"residual\"]");
     StringWriter out = new StringWriter();
     run(out, "ablate", "--study", file.toString(), "--studies-dir",
-        tmp.resolve("studies").toString(), "--engine", "spark", "--master", "local[2]");
+        tmp.resolve("studies").toString(), "--engine", "spark", "--master", "local[2]",
+        "--spark-conf", "spark.ui.enabled=false");
     Path dir = tmp.resolve("studies/tiny-spark");
     Table cells = Table.readCsv(dir.resolve("cells.csv"));
     assertThat(cells.rowCount()).as(out.toString()).isEqualTo(4);
@@ -93,5 +94,11 @@ class StudyRunnerTest {
     assertThat(List.of(summary.doubles("cells")[0], summary.doubles("cells")[1]))
         .containsExactly(2.0, 2.0);
     assertThat(summary.doubles("mse_mean")[0]).isBetween(0.0, 5.0);
+    // Outside a task, or in a task given no GPU, a cell's JVM keeps the machine's devices.
+    assertThat(SparkEngine.deviceEnvironment(null)).isEmpty();
+    StringWriter bad = new StringWriter();
+    assertThat(run(bad, "ablate", "--study", file.toString(), "--engine", "spark",
+        "--spark-conf", "no-value")).isEqualTo(2);
+    assertThat(bad.toString()).contains("no-value");
   }
 }
