@@ -12,6 +12,7 @@ import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.cli.ResumeConflicts;
 import org.mambamixer.runtime.cli.RunDirOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
@@ -367,32 +368,32 @@ public final class ForecastCommand implements LauncherCommand {
   private void rejectConflicts(ForecastRun.Spec s) {
     Tsm2Config m = s.model();
     TrainConfig t = s.train();
-    List<String> bad = new ArrayList<>();
-    conflict(bad, "--lookback", lookback, m.lookback());
-    conflict(bad, "--seed", seed, t.seed());
-    conflict(bad, "--val-every", valEvery, s.valEvery());
-    conflict(bad, "--scan", scanOption.name(), s.scan());
-    conflict(bad, "--model", modelName, s.architecture());
-    conflict(bad, "--epochs", epochs, t.epochs());
-    conflict(bad, "--max-batches", maxBatches, t.maxBatchesPerEpoch());
-    conflict(bad, "--batch-size", batchSize, t.batchSize());
-    conflict(bad, "--lr", lr, t.lr());
-    conflict(bad, "--weight-decay", weightDecay, t.weightDecay());
-    conflict(bad, "--patience", patience, t.patience());
-    conflict(bad, "--d-model", dModel, m.dModel());
-    conflict(bad, "--layers", layers, m.layers());
-    conflict(bad, "--d-state", dState, m.dState());
-    conflict(bad, "--patch", patch, m.patchLen());
-    conflict(bad, "--stride", stride, m.stride());
-    conflict(bad, "--dropout", dropout, m.dropout());
-    conflict(bad, "--no-revin", noRevin, !m.revin());
+    ResumeConflicts bad = new ResumeConflicts(spec);
+    bad.check("--lookback", lookback, m.lookback());
+    bad.check("--seed", seed, t.seed());
+    bad.check("--val-every", valEvery, s.valEvery());
+    bad.check("--scan", scanOption.name(), s.scan());
+    bad.check("--model", modelName, s.architecture());
+    bad.check("--epochs", epochs, t.epochs());
+    bad.check("--max-batches", maxBatches, t.maxBatchesPerEpoch());
+    bad.check("--batch-size", batchSize, t.batchSize());
+    bad.check("--lr", lr, t.lr());
+    bad.check("--weight-decay", weightDecay, t.weightDecay());
+    bad.check("--patience", patience, t.patience());
+    bad.check("--d-model", dModel, m.dModel());
+    bad.check("--layers", layers, m.layers());
+    bad.check("--d-state", dState, m.dState());
+    bad.check("--patch", patch, m.patchLen());
+    bad.check("--stride", stride, m.stride());
+    bad.check("--dropout", dropout, m.dropout());
+    bad.check("--no-revin", noRevin, !m.revin());
     MixerChoice chosen = variantOptions.over(m.variants());
-    conflict(bad, "--token-mixer", chosen.tokenMixer(), m.variants().tokenMixer());
-    conflict(bad, "--channel-mixer", chosen.channelMixer(), m.variants().channelMixer());
-    conflict(bad, "--skip", chosen.skip(), m.variants().skip());
-    conflict(bad, "--norm", chosen.norm(), m.variants().norm());
+    bad.check("--token-mixer", chosen.tokenMixer(), m.variants().tokenMixer());
+    bad.check("--channel-mixer", chosen.channelMixer(), m.variants().channelMixer());
+    bad.check("--skip", chosen.skip(), m.variants().skip());
+    bad.check("--norm", chosen.norm(), m.variants().norm());
     if (source != null && source.data != null) {
-      conflict(bad, "--data", source.data.toString(), s.data());
+      bad.check("--data", source.data.toString(), s.data());
     }
     if (budget != Budget.quick || given("--budget")) {
       TrainConfig b = budget == Budget.quick ? TrainConfig.quick() : TrainConfig.full();
@@ -402,23 +403,11 @@ public final class ForecastCommand implements LauncherCommand {
             + t.maxBatchesPerEpoch()) + " batches)");
       }
     }
-    if (!bad.isEmpty()) {
-      throw usage("--resume continues the run with its own settings (config.json); these flags"
-          + " conflict with them: " + String.join("; ", bad) + ". Leave them off, or start a"
-          + " new run.");
-    }
-  }
-
-  private void conflict(List<String> bad, String flag, Object given, Object stored) {
-    if (given != null && given(flag) && !String.valueOf(given).equals(String.valueOf(stored))
-        && !(given instanceof Number g && stored instanceof Number st
-            && g.doubleValue() == st.doubleValue())) {
-      bad.add(flag + " " + given + " (the run has " + stored + ")");
-    }
+    bad.throwIfAny();
   }
 
   private boolean given(String flag) {
-    return spec.commandLine().getParseResult().hasMatchedOption(flag);
+    return ResumeConflicts.given(spec, flag);
   }
 
   /** The command line as typed after the launcher, recorded in config.json. */

@@ -11,6 +11,7 @@ import java.util.Locale;
 import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.cli.ResumeConflicts;
 import org.mambamixer.runtime.cli.RunDirOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
@@ -234,42 +235,30 @@ public final class ClassifyCommand implements LauncherCommand {
   private void rejectConflicts(ClassifyRun.Spec s) {
     ClassifierConfig t = s.train();
     MixerChoice m = s.variants();
-    List<String> bad = new ArrayList<>();
-    conflict(bad, "--dataset", dataset, s.dataset());
-    conflict(bad, "--model", model, s.preset());
-    conflict(bad, "--data-dir", dataDir, s.data());
-    conflict(bad, "--widths", widths, s.model().widths());
-    conflict(bad, "--epochs", epochs, t.epochs());
-    conflict(bad, "--max-batches", maxBatches, t.maxBatchesPerEpoch());
-    conflict(bad, "--batch-size", batchSize, t.batchSize());
-    conflict(bad, "--eval-batch-size", evalBatchSize, t.evalBatchSize());
-    conflict(bad, "--lr", lr, t.lr());
-    conflict(bad, "--weight-decay", weightDecay, t.weightDecay());
-    conflict(bad, "--val-size", valSize, s.valSize());
-    conflict(bad, "--seed", seed, t.seed());
-    conflict(bad, "--scan", scanOption.name(), s.scan());
+    ResumeConflicts bad = new ResumeConflicts(spec);
+    bad.check("--dataset", dataset, s.dataset());
+    bad.check("--model", model, s.preset());
+    bad.check("--data-dir", dataDir, s.data());
+    bad.check("--widths", widths, s.model().widths());
+    bad.check("--epochs", epochs, t.epochs());
+    bad.check("--max-batches", maxBatches, t.maxBatchesPerEpoch());
+    bad.check("--batch-size", batchSize, t.batchSize());
+    bad.check("--eval-batch-size", evalBatchSize, t.evalBatchSize());
+    bad.check("--lr", lr, t.lr());
+    bad.check("--weight-decay", weightDecay, t.weightDecay());
+    bad.check("--val-size", valSize, s.valSize());
+    bad.check("--seed", seed, t.seed());
+    bad.check("--scan", scanOption.name(), s.scan());
     MixerChoice chosen = variantOptions.over(m);
-    conflict(bad, "--token-mixer", chosen.tokenMixer(), m.tokenMixer());
-    conflict(bad, "--channel-mixer", chosen.channelMixer(), m.channelMixer());
-    conflict(bad, "--skip", chosen.skip(), m.skip());
-    conflict(bad, "--norm", chosen.norm(), m.norm());
-    if (!bad.isEmpty()) {
-      throw usage("--resume continues the run with its own settings (config.json); these flags"
-          + " conflict with them: " + String.join("; ", bad) + ". Leave them off, or start a"
-          + " new run.");
-    }
-  }
-
-  private void conflict(List<String> bad, String flag, Object given, Object stored) {
-    if (given != null && given(flag) && !String.valueOf(given).equals(String.valueOf(stored))
-        && !(given instanceof Number g && stored instanceof Number st
-            && g.doubleValue() == st.doubleValue())) {
-      bad.add(flag + " " + given + " (the run has " + stored + ")");
-    }
+    bad.check("--token-mixer", chosen.tokenMixer(), m.tokenMixer());
+    bad.check("--channel-mixer", chosen.channelMixer(), m.channelMixer());
+    bad.check("--skip", chosen.skip(), m.skip());
+    bad.check("--norm", chosen.norm(), m.norm());
+    bad.throwIfAny();
   }
 
   private boolean given(String flag) {
-    return spec.commandLine().getParseResult().hasMatchedOption(flag);
+    return ResumeConflicts.given(spec, flag);
   }
 
   private void requirePositive(String flag, Integer value) {
