@@ -53,10 +53,15 @@ class ForecastRunTest {
 
   private static ForecastRun.Outcome run(Path dir, boolean resume, Forecaster.BatchListener obs)
       throws IOException {
+    return run(TRAIN, dir, resume, obs);
+  }
+
+  private static ForecastRun.Outcome run(TrainConfig train, Path dir, boolean resume,
+      Forecaster.BatchListener obs) throws IOException {
     ForecastRun r = new ForecastRun(Assembled.catalog(), VARIANTS.scan("cpu"),
         new PrintWriter(new ByteArrayOutputStream()), obs);
-    return r.execute(new ForecastRun.Spec("sines", MODEL, TRAIN, "sines.csv", 1, "cpu", "test", "", "tsm2"), data.train(),
-        data.val(), data.test(), dir, resume);
+    return r.execute(new ForecastRun.Spec("sines", MODEL, train, "sines.csv", 1, "cpu", "test", "",
+        "tsm2"), data.train(), data.val(), data.test(), dir, resume);
   }
 
   @Test
@@ -102,6 +107,51 @@ class ForecastRunTest {
     ForecastRun.Outcome resumed = run(killed, true, (b, n, l) -> { });
     assertThat(resumed.mse()).isEqualTo(straight.mse());
     assertThat(Table.readCsv(killed.resolve("metrics.csv")).rowCount()).isEqualTo(2);
+  }
+
+  @Test
+  void validatesInsideTheEpochAndResumesAKilledEpochExactly() throws IOException {
+    // 6 batches per epoch, validation after batches 4 and 6: two rows per epoch.
+    TrainConfig every4 = TRAIN.withValInterval(4).withEpochs(3);
+    ForecastRun.Outcome straight = run(every4, tmp.resolve("v-straight"), false, (b, n, l) -> { });
+    Table rows = Table.readCsv(tmp.resolve("v-straight/metrics.csv"));
+    assertThat(rows.rowCount()).isEqualTo(6);
+    assertThat(rows.doubles("epoch")).containsExactly(0.667, 1.0, 1.667, 2.0, 2.667, 3.0);
+    // The first validation comes after batch 4 of epoch 1: no end-of-epoch run can see it.
+    assertThat(rows.doubles("val_mse")[0]).isNotEqualTo(rows.doubles("val_mse")[1]);
+
+    AtomicInteger calls = new AtomicInteger();
+    Path killed = tmp.resolve("v-killed");
+    assertThatThrownBy(() -> run(every4, killed, false, (b, n, l) -> {
+      if (calls.incrementAndGet() == 6 + 5) { // epoch 2, after its first validation
+        throw new IllegalStateException("killed");
+      }
+    })).hasMessage("killed");
+    assertThat(Table.readCsv(killed.resolve("metrics.csv")).rowCount()).isEqualTo(3);
+    ForecastRun.Outcome resumed = run(every4, killed, true, (b, n, l) -> { });
+    assertThat(resumed.mse()).isEqualTo(straight.mse());
+    assertThat(resumed.bestEpoch()).isEqualTo(straight.bestEpoch());
+    assertThat(Table.readCsv(killed.resolve("metrics.csv")).doubles("val_mse"))
+        .containsExactly(rows.doubles("val_mse"));
+  }
+
+  @Test
+  void patienceCountsValidationsAndCanStopInsideAnEpoch() throws IOException {
+    // At a learning rate of 1e-30 no float32 weight moves, so validation never improves after
+    // the first check: validations after batches 4 and 6 of epoch 1, then batch 4 of epoch 2,
+    // where patience 2 runs out in the middle of the epoch.
+    TrainConfig stuck = TRAIN.withValInterval(4).withEpochs(5).withLr(1e-30f).withPatience(2);
+    ForecastRun.Outcome o = run(stuck, tmp.resolve("v-stop"), false, (b, n, l) -> { });
+    Table rows = Table.readCsv(tmp.resolve("v-stop/metrics.csv"));
+    assertThat(rows.doubles("epoch")).containsExactly(0.667, 1.0, 1.667);
+    assertThat(o.epochs()).isEqualTo(2);
+    assertThat(o.bestEpoch()).isEqualTo(1);
+    // Resuming a stopped run trains nothing more and tests the same checkpoint.
+    ForecastRun.Outcome again = run(stuck, tmp.resolve("v-stop"), true, (b, n, l) -> {
+      throw new AssertionError("trained after early stopping");
+    });
+    assertThat(again.mse()).isEqualTo(o.mse());
+    assertThat(Table.readCsv(tmp.resolve("v-stop/metrics.csv")).rowCount()).isEqualTo(3);
   }
 
   @Test

@@ -98,8 +98,14 @@ public final class ForecastCommand implements LauncherCommand {
   @Option(names = "--weight-decay", paramLabel = "WD", description = "AdamW weight decay (default 0.05)")
   Float weightDecay;
 
-  @Option(names = "--patience", paramLabel = "N", description = "early-stopping patience in epochs (default 3)")
+  @Option(names = "--patience", paramLabel = "N",
+      description = "early-stopping patience in validations (default 3)")
   Integer patience;
+
+  @Option(names = "--val-interval", paramLabel = "N",
+      description = "also validate every N training batches inside an epoch (0: at its end only;"
+          + " the budget's default)")
+  Integer valInterval;
 
   @Option(names = "--seed", paramLabel = "N", defaultValue = "2021",
       description = "seed of parameters, dropout and shuffling (default ${DEFAULT-VALUE})")
@@ -296,6 +302,9 @@ public final class ForecastCommand implements LauncherCommand {
       if (patience != null) {
         t = t.withPatience(patience);
       }
+      if (valInterval != null) {
+        t = t.withValInterval(valInterval);
+      }
       return t;
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
@@ -380,6 +389,7 @@ public final class ForecastCommand implements LauncherCommand {
     bad.check("--lr", lr, t.lr());
     bad.check("--weight-decay", weightDecay, t.weightDecay());
     bad.check("--patience", patience, t.patience());
+    bad.check("--val-interval", valInterval, t.valInterval());
     bad.check("--d-model", dModel, m.dModel());
     bad.check("--layers", layers, m.layers());
     bad.check("--d-state", dState, m.dState());

@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
+import com.google.gson.annotations.SerializedName;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -31,7 +32,8 @@ import org.mambamixer.timeseries.model.Tsm2Config;
  *
  * <pre>
  *   config.json        model, training and data settings, backend, seed
- *   metrics.csv        one row per epoch: lr, train and validation MSE/MAE, seconds
+ *   metrics.csv        one row per validation (each epoch, or every valInterval batches):
+ *                      lr, train and validation MSE/MAE, seconds
  *   checkpoint/last    weights and optimizer state after the last finished epoch (for --resume)
  *   checkpoint/best    weights of the best validation epoch (what the test uses)
  *   state.json         progress of the run (epoch, best epoch, epochs without improvement)
@@ -69,8 +71,9 @@ public final class ForecastRun {
       double valMse, int epochs, int bestEpoch, double seconds, double secondsPerEpoch,
       long peakRssMb, long parameters, Path runDir) {}
 
-  private record State(int epochsDone, int bestEpoch, double bestVal, int badEpochs,
-      double seconds) {}
+  /** @param badChecks validations since the best one (named for the epochs it once counted) */
+  private record State(int epochsDone, int bestEpoch, double bestVal,
+      @SerializedName("badEpochs") int badChecks, double seconds) {}
 
   private final ForecastCatalog catalog;
   private final SelectiveScan scan;
@@ -129,7 +132,9 @@ public final class ForecastRun {
       state = GSON.fromJson(Files.readString(statePath), State.class);
       f.load(runDir.resolve("checkpoint/last"), true);
       metrics = MetricsLog.open(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
-      metrics.truncate(state.epochsDone());
+      // The rows of finished epochs stay; an epoch that stopped early has fewer than a full one.
+      metrics.truncate(Math.min(metrics.table().rowCount(), state.epochsDone()
+          * tc.validationsPerEpoch(f.batchesPerEpoch(train.windows()))));
       log.printf(Locale.ROOT, "resuming %s after epoch %d (best val MSE %.4f at epoch %d)%n",
           runDir, state.epochsDone(), state.bestVal(), state.bestEpoch() + 1);
     } else {
@@ -139,29 +144,42 @@ public final class ForecastRun {
         + " test windows; %,d parameters; scan backend %s%n", spec.dataset(), mc.lookback(),
         mc.horizon(), mc.variates(), train.windows(), val.windows(), test.windows(), params, scan.name());
     Progress progress = new Progress(log, System::nanoTime, java.time.Duration.ofSeconds(2), 0.1);
+    int batches = f.batchesPerEpoch(train.windows());
     int epoch = state.epochsDone();
-    while (epoch < tc.epochs() && state.badEpochs() < tc.patience()) {
-      long t0 = System.nanoTime();
-      int batches = f.batchesPerEpoch(train.windows());
+    while (epoch < tc.epochs() && state.badChecks() < tc.patience()) {
       progress.startEpoch(epoch + 1, tc.epochs(), batches);
-      double trainMse = f.trainEpoch(train, epoch, (b, n, loss) -> {
-        progress.batch(b + 1, loss);
-        observer.batch(b, n, loss);
-      });
-      Metrics v = f.evaluate(val);
-      double secs = (System.nanoTime() - t0) / 1e9;
-      boolean better = v.mse() < state.bestVal();
-      if (better) {
-        f.save(runDir.resolve("checkpoint/best"), epoch + 1);
+      // Validation after every valInterval batches and at the end of the epoch. Only the epoch's
+      // end is a resume point: a killed epoch is replayed from its start (the same shuffle and
+      // dropout masks), so its validations and best checkpoint come out the same again.
+      int from = 0;
+      while (from < batches && state.badChecks() < tc.patience()) {
+        long t0 = System.nanoTime();
+        int to = tc.valInterval() == 0 ? batches : Math.min(batches, from + tc.valInterval());
+        double trainMse = f.trainBatches(train, epoch, from, to, (b, n, loss) -> {
+          progress.batch(b + 1, loss);
+          observer.batch(b, n, loss);
+        });
+        Metrics v = f.evaluate(val);
+        double secs = (System.nanoTime() - t0) / 1e9;
+        boolean better = v.mse() < state.bestVal();
+        if (better) {
+          f.save(runDir.resolve("checkpoint/best"), epoch + 1);
+        }
+        double at = epoch + (double) to / batches; // epochs trained, as a continuous axis
+        metrics.append(tc.valInterval() == 0 ? (Object) (epoch + 1) : Math.round(at * 1000) / 1000.0,
+            tc.schedule().at(epoch), trainMse, v.mse(), v.mae(), secs);
+        state = new State(epoch, better ? epoch : state.bestEpoch(),
+            better ? v.mse() : state.bestVal(), better ? 0 : state.badChecks() + 1,
+            state.seconds() + secs);
+        String where = to == batches ? "" : String.format(Locale.ROOT, " batch %d/%d", to, batches);
+        log.printf(Locale.ROOT, "epoch %d/%d%s  train MSE %.4f  val MSE %.4f  val MAE %.4f  %.0fs%s%n",
+            epoch + 1, tc.epochs(), where, trainMse, v.mse(), v.mae(), secs, better ? "  (best)" : "");
+        from = to;
       }
       f.save(runDir.resolve("checkpoint/last"), epoch + 1);
-      metrics.append(epoch + 1, tc.schedule().at(epoch), trainMse, v.mse(), v.mae(), secs);
-      state = new State(epoch + 1, better ? epoch : state.bestEpoch(),
-          better ? v.mse() : state.bestVal(), better ? 0 : state.badEpochs() + 1,
-          state.seconds() + secs);
+      state = new State(epoch + 1, state.bestEpoch(), state.bestVal(), state.badChecks(),
+          state.seconds());
       AtomicFiles.writeString(statePath, GSON.toJson(state));
-      log.printf(Locale.ROOT, "epoch %d/%d  train MSE %.4f  val MSE %.4f  val MAE %.4f  %.0fs%s%n",
-          epoch + 1, tc.epochs(), trainMse, v.mse(), v.mae(), secs, better ? "  (best)" : "");
       epoch++;
     }
     f.load(runDir.resolve("checkpoint/best"), false);

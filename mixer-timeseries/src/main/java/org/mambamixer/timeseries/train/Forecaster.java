@@ -64,8 +64,21 @@ public final class Forecaster implements AutoCloseable {
    * @return the mean training loss (MSE on the normalised scale)
    */
   public double trainEpoch(WindowSource train, int epoch, BatchListener listener) {
+    return trainBatches(train, epoch, 0, batchesPerEpoch(train.windows()), listener);
+  }
+
+  /**
+   * Batches {@code [from, to)} of epoch {@code epoch}'s seeded shuffle: consecutive calls that
+   * cover an epoch train exactly as one {@link #trainEpoch} (validation may run between them).
+   *
+   * @return the mean training loss over these batches
+   */
+  public double trainBatches(WindowSource train, int epoch, int from, int to,
+      BatchListener listener) {
     long epochSeed = config.seed() * 1_000_003L + epoch;
-    manager.getEngine().setRandomSeed((int) epochSeed); // dropout masks
+    if (from == 0) {
+      manager.getEngine().setRandomSeed((int) epochSeed); // dropout masks
+    }
     int[] order = shuffled(train.windows(), new Random(epochSeed));
     int batches = batchesPerEpoch(train.windows());
     float lr = config.schedule().at(epoch);
@@ -73,9 +86,9 @@ public final class Forecaster implements AutoCloseable {
     int h = train.horizon();
     int m = train.variates();
     double sum = 0;
-    for (int b = 0; b < batches; b++) {
-      int from = b * config.batchSize();
-      int n = Math.min(config.batchSize(), train.windows() - from);
+    for (int b = from; b < to; b++) {
+      int first = b * config.batchSize();
+      int n = Math.min(config.batchSize(), train.windows() - first);
       float loss;
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
@@ -85,7 +98,7 @@ public final class Forecaster implements AutoCloseable {
           float[] xs = new float[n * t * m];
           float[] ys = new float[n * h * m];
           for (int i = 0; i < n; i++) {
-            train.fill(order[from + i], xs, i * t * m, ys, i * h * m);
+            train.fill(order[first + i], xs, i * t * m, ys, i * h * m);
           }
           x = manager.create(xs, new Shape(n, t, m));
           y = manager.create(ys, new Shape(n, h, m));
@@ -113,7 +126,7 @@ public final class Forecaster implements AutoCloseable {
         listener.batch(b, batches, loss);
       }
     }
-    return sum / batches;
+    return sum / (to - from);
   }
 
   /** MSE/MAE over every window of {@code data}, in order; the last partial batch is kept. */

@@ -14,14 +14,18 @@ import org.mambamixer.runtime.train.LrSchedule;
  * @param minLr final learning rate of the cosine schedule
  * @param warmupEpochs linear warm-up epochs
  * @param weightDecay AdamW decoupled weight decay on weight matrices
- * @param patience epochs without a better validation MSE before stopping
+ * @param patience validations without a better validation MSE before stopping (epochs, when
+ *     validation runs once per epoch)
  * @param maxBatchesPerEpoch cap on training batches per epoch (0 = all); a time budget for small
  *     machines, recorded in the run's config
  * @param seed the run's seed: parameters, dropout and shuffling derive from it
+ * @param valInterval training batches between validations inside an epoch (0: only at its end).
+ *     A long epoch can overfit before it ends; validating inside it lets early stopping and the
+ *     best checkpoint see that. Patience then counts validations, not epochs.
  */
 public record TrainConfig(
     int epochs, int batchSize, int evalBatchSize, float lr, float minLr, int warmupEpochs,
-    float weightDecay, int patience, int maxBatchesPerEpoch, long seed) {
+    float weightDecay, int patience, int maxBatchesPerEpoch, long seed, int valInterval) {
 
   public TrainConfig {
     requirePositive("epochs", epochs);
@@ -31,10 +35,20 @@ public record TrainConfig(
     if (maxBatchesPerEpoch < 0) {
       throw new IllegalArgumentException("maxBatchesPerEpoch must be >= 0, got " + maxBatchesPerEpoch);
     }
+    if (valInterval < 0) {
+      throw new IllegalArgumentException("valInterval must be >= 0, got " + valInterval);
+    }
     if (weightDecay < 0) {
       throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
     }
     schedule(lr, minLr, warmupEpochs, epochs); // validates the rates
+  }
+
+  /** Validation once per epoch, at its end. */
+  public TrainConfig(int epochs, int batchSize, int evalBatchSize, float lr, float minLr,
+      int warmupEpochs, float weightDecay, int patience, int maxBatchesPerEpoch, long seed) {
+    this(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay, patience,
+        maxBatchesPerEpoch, seed, 0);
   }
 
   private static LrSchedule schedule(float lr, float minLr, int warmup, int epochs) {
@@ -57,36 +71,46 @@ public record TrainConfig(
 
   public TrainConfig withEpochs(int e) {
     return new TrainConfig(e, batchSize, evalBatchSize, lr, minLr, Math.min(warmupEpochs, e - 1),
-        weightDecay, patience, maxBatchesPerEpoch, seed);
+        weightDecay, patience, maxBatchesPerEpoch, seed, valInterval);
   }
 
   public TrainConfig withBatch(int b) {
     return new TrainConfig(epochs, b, evalBatchSize, lr, minLr, warmupEpochs, weightDecay, patience,
-        maxBatchesPerEpoch, seed);
+        maxBatchesPerEpoch, seed, valInterval);
   }
 
   public TrainConfig withLr(float rate) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, rate, Math.min(minLr, rate),
-        warmupEpochs, weightDecay, patience, maxBatchesPerEpoch, seed);
+        warmupEpochs, weightDecay, patience, maxBatchesPerEpoch, seed, valInterval);
   }
 
   public TrainConfig withPatience(int p) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        p, maxBatchesPerEpoch, seed);
+        p, maxBatchesPerEpoch, seed, valInterval);
   }
 
   public TrainConfig withMaxBatches(int n) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, n, seed);
+        patience, n, seed, valInterval);
   }
 
   public TrainConfig withSeed(long s) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, s);
+        patience, maxBatchesPerEpoch, s, valInterval);
   }
 
   public TrainConfig withWeightDecay(float wd) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, wd, patience,
-        maxBatchesPerEpoch, seed);
+        maxBatchesPerEpoch, seed, valInterval);
+  }
+
+  public TrainConfig withValInterval(int batches) {
+    return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
+        patience, maxBatchesPerEpoch, seed, batches);
+  }
+
+  /** Validations per epoch of {@code batches} training batches. */
+  public int validationsPerEpoch(int batches) {
+    return valInterval == 0 ? 1 : (batches + valInterval - 1) / valInterval;
   }
 }
