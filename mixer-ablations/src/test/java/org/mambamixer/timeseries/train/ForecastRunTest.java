@@ -2,6 +2,7 @@ package org.mambamixer.timeseries.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -152,6 +153,29 @@ class ForecastRunTest {
     });
     assertThat(again.mse()).isEqualTo(o.mse());
     assertThat(Table.readCsv(tmp.resolve("v-stop/metrics.csv")).rowCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aPlateauLowersTheLearningRateAndAResumedRunKeepsTheDecays() throws IOException {
+    // Validation never improves (no weight moves at 1e-30): the first check is the best, the next
+    // two go back to it and halve the rate, the fourth exhausts patience 3 in epoch 2.
+    TrainConfig stuck = TRAIN.withValInterval(2).withEpochs(3).withLr(1e-30f).withPatience(3)
+        .withPlateauDecay(0.5f);
+    run(stuck, tmp.resolve("p-straight"), false, (b, n, l) -> { });
+    double[] lr = Table.readCsv(tmp.resolve("p-straight/metrics.csv")).doubles("lr");
+    assertThat(lr).hasSize(4);
+    assertThat(lr[1] / lr[0]).isCloseTo(1.0, within(1e-6));
+    assertThat(lr[2] / lr[0]).isCloseTo(0.5, within(1e-6));
+    assertThat(lr[3] / lr[0]).isCloseTo(0.25, within(1e-6));
+    Path killed = tmp.resolve("p-killed");
+    AtomicInteger calls = new AtomicInteger();
+    assertThatThrownBy(() -> run(stuck, killed, false, (b, n, l) -> {
+      if (calls.incrementAndGet() == 7) { // epoch 2's first batch
+        throw new IllegalStateException("killed");
+      }
+    })).hasMessage("killed");
+    run(stuck, killed, true, (b, n, l) -> { });
+    assertThat(Table.readCsv(killed.resolve("metrics.csv")).doubles("lr")).containsExactly(lr);
   }
 
   @Test

@@ -107,6 +107,11 @@ public final class ForecastCommand implements LauncherCommand {
           + " the budget's default)")
   Integer valInterval;
 
+  @Option(names = "--plateau-decay", paramLabel = "F",
+      description = "at a validation that is not the best, go back to the best checkpoint and"
+          + " multiply the learning rate by F (0: off; the budget's default)")
+  Float plateauDecay;
+
   @Option(names = "--seed", paramLabel = "N", defaultValue = "2021",
       description = "seed of parameters, dropout and shuffling (default ${DEFAULT-VALUE})")
   long seed;
@@ -305,6 +310,9 @@ public final class ForecastCommand implements LauncherCommand {
       if (valInterval != null) {
         t = t.withValInterval(valInterval);
       }
+      if (plateauDecay != null) {
+        t = t.withPlateauDecay(plateauDecay);
+      }
       return t;
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
@@ -390,6 +398,7 @@ public final class ForecastCommand implements LauncherCommand {
     bad.check("--weight-decay", weightDecay, t.weightDecay());
     bad.check("--patience", patience, t.patience());
     bad.check("--val-interval", valInterval, t.valInterval());
+    bad.check("--plateau-decay", plateauDecay, t.plateauDecay());
     bad.check("--d-model", dModel, m.dModel());
     bad.check("--layers", layers, m.layers());
     bad.check("--d-state", dState, m.dState());

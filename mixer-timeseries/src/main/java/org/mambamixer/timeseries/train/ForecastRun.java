@@ -35,8 +35,10 @@ import org.mambamixer.timeseries.model.Tsm2Config;
  *   metrics.csv        one row per validation (each epoch, or every valInterval batches):
  *                      lr, train and validation MSE/MAE, seconds
  *   checkpoint/last    weights and optimizer state after the last finished epoch (for --resume)
- *   checkpoint/best    weights of the best validation epoch (what the test uses)
- *   state.json         progress of the run (epoch, best epoch, epochs without improvement)
+ *   checkpoint/best    weights and optimizer state of the best validation (what the test uses)
+ *   checkpoint/best-at-epoch-end   the best as of the last finished epoch (for --resume)
+ *   state.json         progress of the run (epoch, best epoch, validations without improvement,
+ *                      learning-rate decays)
  *   results.csv        dataset,lookback,horizon,mse,mae,epochs,seconds (+ details)
  *   horizon_mse.csv    test MSE of every horizon step
  *   loss.png           training and validation curves; forecast.png: four test windows
@@ -71,9 +73,12 @@ public final class ForecastRun {
       double valMse, int epochs, int bestEpoch, double seconds, double secondsPerEpoch,
       long peakRssMb, long parameters, Path runDir) {}
 
-  /** @param badChecks validations since the best one (named for the epochs it once counted) */
+  /**
+   * @param badChecks validations since the best one (named for the epochs it once counted)
+   * @param lrDecays plateaus so far: the learning rate is the schedule's x plateauDecay^lrDecays
+   */
   private record State(int epochsDone, int bestEpoch, double bestVal,
-      @SerializedName("badEpochs") int badChecks, double seconds) {}
+      @SerializedName("badEpochs") int badChecks, double seconds, int lrDecays) {}
 
   private final ForecastCatalog catalog;
   private final SelectiveScan scan;
@@ -126,7 +131,7 @@ public final class ForecastRun {
     Tsm2Config mc = spec.model();
     TrainConfig tc = spec.train();
     Path statePath = runDir.resolve("state.json");
-    State state = new State(0, -1, Double.POSITIVE_INFINITY, 0, 0);
+    State state = new State(0, -1, Double.POSITIVE_INFINITY, 0, 0, 0);
     MetricsLog metrics;
     if (resume && Files.exists(statePath)) {
       state = GSON.fromJson(Files.readString(statePath), State.class);
@@ -144,6 +149,13 @@ public final class ForecastRun {
         + " test windows; %,d parameters; scan backend %s%n", spec.dataset(), mc.lookback(),
         mc.horizon(), mc.variates(), train.windows(), val.windows(), test.windows(), params, scan.name());
     Progress progress = new Progress(log, System::nanoTime, java.time.Duration.ofSeconds(2), 0.1);
+    Path best = runDir.resolve("checkpoint/best");
+    // The best checkpoint as of the last finished epoch: what a resumed run must start from, as
+    // the killed epoch may have replaced checkpoint/best before it died.
+    Path bestAtEpochEnd = runDir.resolve("checkpoint/best-at-epoch-end");
+    if (resume && Files.isDirectory(bestAtEpochEnd)) {
+      copyCheckpoint(bestAtEpochEnd, best);
+    }
     int batches = f.batchesPerEpoch(train.windows());
     int epoch = state.epochsDone();
     while (epoch < tc.epochs() && state.badChecks() < tc.patience()) {
@@ -151,34 +163,46 @@ public final class ForecastRun {
       // Validation after every valInterval batches and at the end of the epoch. Only the epoch's
       // end is a resume point: a killed epoch is replayed from its start (the same shuffle and
       // dropout masks), so its validations and best checkpoint come out the same again.
+      boolean newBest = false;
       int from = 0;
       while (from < batches && state.badChecks() < tc.patience()) {
         long t0 = System.nanoTime();
         int to = tc.valInterval() == 0 ? batches : Math.min(batches, from + tc.valInterval());
-        double trainMse = f.trainBatches(train, epoch, from, to, (b, n, loss) -> {
+        float lr = (float) (tc.schedule().at(epoch) * Math.pow(tc.plateauDecay(), state.lrDecays()));
+        double trainMse = f.trainBatches(train, epoch, from, to, lr, (b, n, loss) -> {
           progress.batch(b + 1, loss);
           observer.batch(b, n, loss);
         });
         Metrics v = f.evaluate(val);
         double secs = (System.nanoTime() - t0) / 1e9;
         boolean better = v.mse() < state.bestVal();
+        newBest |= better;
         if (better) {
-          f.save(runDir.resolve("checkpoint/best"), epoch + 1);
+          f.save(best, epoch + 1);
         }
         double at = epoch + (double) to / batches; // epochs trained, as a continuous axis
         metrics.append(tc.valInterval() == 0 ? (Object) (epoch + 1) : Math.round(at * 1000) / 1000.0,
-            tc.schedule().at(epoch), trainMse, v.mse(), v.mae(), secs);
+            lr, trainMse, v.mse(), v.mae(), secs);
+        boolean decay = !better && tc.plateauDecay() > 0 && state.badChecks() + 1 < tc.patience();
         state = new State(epoch, better ? epoch : state.bestEpoch(),
             better ? v.mse() : state.bestVal(), better ? 0 : state.badChecks() + 1,
-            state.seconds() + secs);
+            state.seconds() + secs, state.lrDecays() + (decay ? 1 : 0));
         String where = to == batches ? "" : String.format(Locale.ROOT, " batch %d/%d", to, batches);
         log.printf(Locale.ROOT, "epoch %d/%d%s  train MSE %.4f  val MSE %.4f  val MAE %.4f  %.0fs%s%n",
-            epoch + 1, tc.epochs(), where, trainMse, v.mse(), v.mae(), secs, better ? "  (best)" : "");
+            epoch + 1, tc.epochs(), where, trainMse, v.mse(), v.mae(), secs, better ? "  (best)"
+                : decay ? String.format(Locale.ROOT, "  (back to the best, lr x %.3g)",
+                    Math.pow(tc.plateauDecay(), state.lrDecays())) : "");
+        if (decay) {
+          f.load(best, true);
+        }
         from = to;
       }
       f.save(runDir.resolve("checkpoint/last"), epoch + 1);
+      if (newBest) {
+        copyCheckpoint(best, bestAtEpochEnd);
+      }
       state = new State(epoch + 1, state.bestEpoch(), state.bestVal(), state.badChecks(),
-          state.seconds());
+          state.seconds(), state.lrDecays());
       AtomicFiles.writeString(statePath, GSON.toJson(state));
       epoch++;
     }
@@ -195,6 +219,16 @@ public final class ForecastRun {
         spec.dataset(), mc.horizon(), t.mse(), t.mae(), out.bestEpoch(), out.epochs(),
         out.seconds());
     return out;
+  }
+
+  private static void copyCheckpoint(Path from, Path to) throws IOException {
+    AtomicFiles.writeDirectory(to, fresh -> {
+      try (var files = Files.list(from)) {
+        for (Path file : (Iterable<Path>) files::iterator) {
+          Files.copy(file, fresh.resolve(file.getFileName()));
+        }
+      }
+    });
   }
 
   /** The results table of the format (plus details), written atomically. */

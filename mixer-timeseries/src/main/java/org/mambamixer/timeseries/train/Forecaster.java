@@ -64,16 +64,18 @@ public final class Forecaster implements AutoCloseable {
    * @return the mean training loss (MSE on the normalised scale)
    */
   public double trainEpoch(WindowSource train, int epoch, BatchListener listener) {
-    return trainBatches(train, epoch, 0, batchesPerEpoch(train.windows()), listener);
+    return trainBatches(train, epoch, 0, batchesPerEpoch(train.windows()),
+        config.schedule().at(epoch), listener);
   }
 
   /**
    * Batches {@code [from, to)} of epoch {@code epoch}'s seeded shuffle: consecutive calls that
    * cover an epoch train exactly as one {@link #trainEpoch} (validation may run between them).
    *
+   * @param lr the learning rate of these batches (the schedule's, or less after a plateau)
    * @return the mean training loss over these batches
    */
-  public double trainBatches(WindowSource train, int epoch, int from, int to,
+  public double trainBatches(WindowSource train, int epoch, int from, int to, float lr,
       BatchListener listener) {
     long epochSeed = config.seed() * 1_000_003L + epoch;
     if (from == 0) {
@@ -81,7 +83,6 @@ public final class Forecaster implements AutoCloseable {
     }
     int[] order = shuffled(train.windows(), new Random(epochSeed));
     int batches = batchesPerEpoch(train.windows());
-    float lr = config.schedule().at(epoch);
     int t = train.lookback();
     int h = train.horizon();
     int m = train.variates();

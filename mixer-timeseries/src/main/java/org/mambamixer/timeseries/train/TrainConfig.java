@@ -22,10 +22,15 @@ import org.mambamixer.runtime.train.LrSchedule;
  * @param valInterval training batches between validations inside an epoch (0: only at its end).
  *     A long epoch can overfit before it ends; validating inside it lets early stopping and the
  *     best checkpoint see that. Patience then counts validations, not epochs.
+ * @param plateauDecay 0 for none; else, at each validation that is not better than the best, the
+ *     training goes back to the best checkpoint (weights and optimizer moments) and continues with
+ *     its learning rate multiplied by this factor. This anneals where validation stops improving,
+ *     however long the budget, instead of at a point fixed by the schedule in advance.
  */
 public record TrainConfig(
     int epochs, int batchSize, int evalBatchSize, float lr, float minLr, int warmupEpochs,
-    float weightDecay, int patience, int maxBatchesPerEpoch, long seed, int valInterval) {
+    float weightDecay, int patience, int maxBatchesPerEpoch, long seed, int valInterval,
+    float plateauDecay) {
 
   public TrainConfig {
     requirePositive("epochs", epochs);
@@ -34,6 +39,9 @@ public record TrainConfig(
     requirePositive("patience", patience);
     if (maxBatchesPerEpoch < 0) {
       throw new IllegalArgumentException("maxBatchesPerEpoch must be >= 0, got " + maxBatchesPerEpoch);
+    }
+    if (!(plateauDecay >= 0 && plateauDecay < 1)) {
+      throw new IllegalArgumentException("plateauDecay must be in [0, 1), got " + plateauDecay);
     }
     if (valInterval < 0) {
       throw new IllegalArgumentException("valInterval must be >= 0, got " + valInterval);
@@ -44,11 +52,11 @@ public record TrainConfig(
     schedule(lr, minLr, warmupEpochs, epochs); // validates the rates
   }
 
-  /** Validation once per epoch, at its end. */
+  /** Validation once per epoch, at its end, and no decay on plateaus. */
   public TrainConfig(int epochs, int batchSize, int evalBatchSize, float lr, float minLr,
       int warmupEpochs, float weightDecay, int patience, int maxBatchesPerEpoch, long seed) {
     this(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay, patience,
-        maxBatchesPerEpoch, seed, 0);
+        maxBatchesPerEpoch, seed, 0, 0);
   }
 
   private static LrSchedule schedule(float lr, float minLr, int warmup, int epochs) {
@@ -71,42 +79,47 @@ public record TrainConfig(
 
   public TrainConfig withEpochs(int e) {
     return new TrainConfig(e, batchSize, evalBatchSize, lr, minLr, Math.min(warmupEpochs, e - 1),
-        weightDecay, patience, maxBatchesPerEpoch, seed, valInterval);
+        weightDecay, patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay);
   }
 
   public TrainConfig withBatch(int b) {
     return new TrainConfig(epochs, b, evalBatchSize, lr, minLr, warmupEpochs, weightDecay, patience,
-        maxBatchesPerEpoch, seed, valInterval);
+        maxBatchesPerEpoch, seed, valInterval, plateauDecay);
   }
 
   public TrainConfig withLr(float rate) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, rate, Math.min(minLr, rate),
-        warmupEpochs, weightDecay, patience, maxBatchesPerEpoch, seed, valInterval);
+        warmupEpochs, weightDecay, patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay);
   }
 
   public TrainConfig withPatience(int p) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        p, maxBatchesPerEpoch, seed, valInterval);
+        p, maxBatchesPerEpoch, seed, valInterval, plateauDecay);
   }
 
   public TrainConfig withMaxBatches(int n) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, n, seed, valInterval);
+        patience, n, seed, valInterval, plateauDecay);
   }
 
   public TrainConfig withSeed(long s) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, s, valInterval);
+        patience, maxBatchesPerEpoch, s, valInterval, plateauDecay);
   }
 
   public TrainConfig withWeightDecay(float wd) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, wd, patience,
-        maxBatchesPerEpoch, seed, valInterval);
+        maxBatchesPerEpoch, seed, valInterval, plateauDecay);
   }
 
   public TrainConfig withValInterval(int batches) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, seed, batches);
+        patience, maxBatchesPerEpoch, seed, batches, plateauDecay);
+  }
+
+  public TrainConfig withPlateauDecay(float factor) {
+    return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
+        patience, maxBatchesPerEpoch, seed, valInterval, factor);
   }
 
   /** Validations per epoch of {@code batches} training batches. */
