@@ -20,6 +20,7 @@ run() { # dataset lookback val-every max-batches epochs horizon...
     [[ -f "$dir/H$h/results.csv" ]] && continue
     "$here/mambamixer" forecast --dataset "$dataset" --data-dir "$data" --lookback "$lookback" \
       --horizon "$h" --budget full --epochs "$epochs" --max-batches "$batches" --patience 2 \
+      --val-interval 0 --plateau-decay 0 \
       --val-every "$every" --scan cpu --run-dir "$dir" --resume ${extra[@]+"${extra[@]}"} 2>&1 \
       | tee -a "$out/protocol.log"
   done

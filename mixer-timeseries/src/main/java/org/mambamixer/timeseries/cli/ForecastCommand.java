@@ -79,7 +79,9 @@ public final class ForecastCommand implements LauncherCommand {
   List<Integer> horizons;
 
   @Option(names = "--budget", paramLabel = "quick|full", defaultValue = "quick",
-      description = "quick: 3 epochs of at most 120 batches (minutes); full: 10 epochs, every batch")
+      description = "quick: 3 epochs of at most 120 batches (minutes); full: up to 10 epochs of"
+          + " every batch, validated every 40 batches, back to the best with lr x 0.3 where"
+          + " validation stops improving, patience 4")
   Budget budget;
 
   @Option(names = "--epochs", paramLabel = "N", description = "maximum epochs (overrides the budget)")

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The full-budget TSM2 protocol (issue 10): lookback 512 on ETTh1, ETTh2, ETTm1, ETTm2, weather.
+# Usage: scripts/tsm2-full-protocol.sh DATA_DIR OUT_DIR [DATASET...]
+#
+# Per dataset, a small grid (peak learning rate x width/dropout) is trained at H=96 with
+# `--budget full` (early stopping on validation), and the point with the lowest VALIDATION MSE is
+# chosen; the test split is scored for every run but never used to choose. The chosen setting then
+# trains H=192, 336 and 720. Writes:
+#   OUT_DIR/<dataset>/grid/<point>/H96/...     every grid run (config, metrics, checkpoints, plots)
+#   OUT_DIR/<dataset>/chosen/H<h>/...          the chosen setting at the other horizons
+#   OUT_DIR/<dataset>/tuning.csv               the grid: flags, val MSE, test MSE, chosen or not
+#   OUT_DIR/protocol.csv                       one row per dataset and horizon, the chosen runs
+# Re-running continues where it stopped: finished runs are skipped and an interrupted one resumes
+# from its last finished epoch, so the protocol can span sessions.
+set -euo pipefail
+data=${1:?data directory, e.g. ../shared/data/forecasting}
+out=${2:?output directory}
+shift 2
+datasets=("$@")
+[[ ${#datasets[@]} -gt 0 ]] || datasets=(ETTh1 ETTh2 ETTm1 ETTm2 weather)
+here="$(cd "$(dirname "$0")/.." && pwd)"
+
+# The grid: name and flags of each point. "preset" keeps the dataset's d_model and dropout.
+points=(preset-lr1e-3 preset-lr3e-4 preset-lr1e-4 narrow-lr1e-3 narrow-lr3e-4 narrow-lr1e-4)
+flags() { # point -> forecast flags
+  local shape=${1%%-*} lr=${1#*-lr}
+  printf -- '--lr %s' "$lr"
+  [[ $shape == narrow ]] && printf -- ' --d-model 16 --dropout 0.3'
+  return 0
+}
+# Validation thinning for model selection on the large sets (the test split is never thinned).
+val_every() { case $1 in ETTm*) echo 4 ;; weather) echo 8 ;; *) echo 1 ;; esac; }
+# Training batches between validations: the budget's 40 on the hourly sets (252 batches an epoch),
+# 160 on the four times larger ones, so validation stays a fraction of an epoch's time.
+val_interval() { case $1 in ETTh*) echo 40 ;; *) echo 160 ;; esac; }
+
+run() { # dataset dir horizon flags...
+  local dataset=$1 dir=$2 h=$3
+  shift 3
+  [[ -f "$dir/H$h/results.csv" ]] && return 0
+  # shellcheck disable=SC2068
+  "$here/mambamixer" forecast --dataset "$dataset" --data-dir "$data" --lookback 512 \
+    --horizon "$h" --budget full --val-every "$(val_every "$dataset")" \
+    --val-interval "$(val_interval "$dataset")" --scan cpu \
+    --run-dir "$dir" --resume $@ 2>&1 | tee -a "$out/protocol.log"
+}
+field() { # results.csv column -> value of its data row
+  awk -F, -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } NR == 2 { print $k }' "$1"
+}
+
+mkdir -p "$out"
+echo "dataset,horizon,point,flags,val_mse,mse,mae,epochs,best_epoch,seconds_per_epoch,peak_rss_mb" \
+  > "$out/protocol.csv.tmp"
+for ds in "${datasets[@]}"; do
+  best="" best_val=""
+  echo "point,flags,val_mse,test_mse,epochs,best_epoch,chosen" > "$out/$ds.tuning.tmp"
+  for p in "${points[@]}"; do
+    run "$ds" "$out/$ds/grid/$p" 96 $(flags "$p")
+    r="$out/$ds/grid/$p/H96/results.csv"
+    v=$(field "$r" val_mse)
+    if [[ -z $best ]] || awk -v a="$v" -v b="$best_val" 'BEGIN { exit !(a < b) }'; then
+      best=$p best_val=$v
+    fi
+  done
+  for p in "${points[@]}"; do
+    r="$out/$ds/grid/$p/H96/results.csv"
+    echo "$p,$(flags "$p"),$(field "$r" val_mse),$(field "$r" mse),$(field "$r" epochs),$(field "$r" best_epoch),$([[ $p == "$best" ]] && echo yes || echo no)" \
+      >> "$out/$ds.tuning.tmp"
+  done
+  mv "$out/$ds.tuning.tmp" "$out/$ds/tuning.csv"
+  echo "$ds: chosen on validation: $best ($(flags "$best"), val MSE $best_val)" | tee -a "$out/protocol.log"
+  for h in 96 192 336 720; do
+    dir="$out/$ds/chosen"
+    if [[ $h == 96 ]]; then dir="$out/$ds/grid/$best"; else run "$ds" "$dir" "$h" $(flags "$best"); fi
+    r="$dir/H$h/results.csv"
+    echo "$ds,$h,$best,$(flags "$best"),$(field "$r" val_mse),$(field "$r" mse),$(field "$r" mae),$(field "$r" epochs),$(field "$r" best_epoch),$(field "$r" seconds_per_epoch),$(field "$r" peak_rss_mb)" \
+      >> "$out/protocol.csv.tmp"
+  done
+done
+mv "$out/protocol.csv.tmp" "$out/protocol.csv"
+echo "protocol table: $out/protocol.csv"
