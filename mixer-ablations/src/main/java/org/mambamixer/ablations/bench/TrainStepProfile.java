@@ -113,8 +113,8 @@ public final class TrainStepProfile {
         }
         mark[0] = System.nanoTime();
       });
-      int evalWindows = Math.min(val.windows(), o.evalBatches() * o.evalBatchSize());
-      WindowSource evalPart = first(val, evalWindows);
+      WindowSource evalPart = val.first(o.evalBatches() * o.evalBatchSize());
+      int evalWindows = evalPart.windows();
       OpTimer.start();
       long e0 = System.nanoTime();
       Metrics m = f.evaluate(evalPart);
@@ -202,36 +202,6 @@ public final class TrainStepProfile {
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
   }
-
-  private static WindowSource first(WindowSource all, int n) {
-    return new WindowSource() {
-      @Override
-      public int windows() {
-        return n;
-      }
-
-      @Override
-      public int lookback() {
-        return all.lookback();
-      }
-
-      @Override
-      public int horizon() {
-        return all.horizon();
-      }
-
-      @Override
-      public int variates() {
-        return all.variates();
-      }
-
-      @Override
-      public void fill(int i, float[] x, int xOffset, float[] y, int yOffset) {
-        all.fill(i, x, xOffset, y, yOffset);
-      }
-    };
-  }
-
 
   private static long usedHeapMb() {
     Runtime r = Runtime.getRuntime();

@@ -1,5 +1,7 @@
 package org.mambamixer.timeseries.data;
 
+import java.util.function.IntUnaryOperator;
+
 /**
  * Forecasting windows as plain floats: window i is a history x (T, M) and a target y (H, M), both
  * C order. Training copies windows straight into one batch buffer, so no per-window tensor is
@@ -27,14 +29,23 @@ public interface WindowSource {
     if (k < 1) {
       throw new IllegalArgumentException("k must be >= 1, got " + k);
     }
-    if (k == 1) {
-      return this;
+    return k == 1 ? this : view(this, (windows() + k - 1) / k, i -> i * k);
+  }
+
+  /** The first {@code n} windows (all of them when there are fewer). */
+  default WindowSource first(int n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("n must be >= 0, got " + n);
     }
-    WindowSource all = this;
+    return n >= windows() ? this : view(this, n, i -> i);
+  }
+
+  /** {@code windows} windows of {@code all}, window i being all's window {@code index(i)}. */
+  private static WindowSource view(WindowSource all, int windows, IntUnaryOperator index) {
     return new WindowSource() {
       @Override
       public int windows() {
-        return (all.windows() + k - 1) / k;
+        return windows;
       }
 
       @Override
@@ -54,7 +65,7 @@ public interface WindowSource {
 
       @Override
       public void fill(int i, float[] x, int xOffset, float[] y, int yOffset) {
-        all.fill(i * k, x, xOffset, y, yOffset);
+        all.fill(index.applyAsInt(i), x, xOffset, y, yOffset);
       }
     };
   }

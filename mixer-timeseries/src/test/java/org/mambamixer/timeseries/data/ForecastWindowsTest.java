@@ -67,6 +67,26 @@ class ForecastWindowsTest {
   }
 
   @Test
+  void thinnedAndTruncatedViewsReadTheRightWindows() {
+    ForecastWindows w = ForecastWindows.evaluation(VALUES, SPLITS, Split.TEST, L, H, 8); // 18
+    float[] x = new float[L * 2];
+    float[] y = new float[H * 2];
+    WindowSource every4 = w.every(4);
+    assertThat(every4.windows()).isEqualTo(5); // 0, 4, 8, 12, 16
+    every4.fill(4, x, 0, y, 0);
+    assertThat(x).containsExactly(rows(75 + 16, 80 + 16));
+    assertThat(y).containsExactly(rows(96, 99));
+    WindowSource first3 = every4.first(3);
+    assertThat(first3.windows()).isEqualTo(3);
+    first3.fill(2, x, 0, y, 0);
+    assertThat(x).containsExactly(rows(75 + 8, 80 + 8));
+    assertThat(w.first(100)).isSameAs(w);
+    assertThat(w.every(1)).isSameAs(w);
+    assertThatThrownBy(() -> w.every(0)).hasMessageContaining("k must be >= 1, got 0");
+    assertThatThrownBy(() -> w.first(-1)).hasMessageContaining("n must be >= 0, got -1");
+  }
+
+  @Test
   void testWindowsLookBackButTargetsStayInTestBlock() {
     ForecastWindows w = ForecastWindows.evaluation(VALUES, SPLITS, Split.TEST, L, H, 8);
     assertThat(w.size()).isEqualTo(20 - H + 1);
