@@ -10,16 +10,20 @@
 #   OUT_DIR/<dataset>/chosen/H<h>/...          the chosen setting at the other horizons
 #   OUT_DIR/<dataset>/tuning.csv               the grid: flags, val MSE, test MSE, chosen or not
 #   OUT_DIR/<dataset>/protocol.csv             one row per horizon, the chosen runs
-#   OUT_DIR/<dataset>/protocol.log             the runs' output
+#   OUT_DIR/<dataset>/logs/<run>.log           each run's output
 #   OUT_DIR/protocol.csv                       the finished datasets' rows, rebuilt after each one
 # Re-running continues where it stopped: finished runs are skipped and an interrupted one resumes
 # from its last finished epoch, so the protocol can span sessions.
 #
-# On two cores, two instances on disjoint datasets, each pinned to one core, do about 1.4x the work
-# of one instance with two threads (measured on ETTh1: 40 batches and a validation in 89-92 s per
-# pinned instance running side by side, 62 s for one unpinned instance alone):
-#   taskset -c 0 scripts/tsm2-full-protocol.sh DATA OUT ETTh1 ETTm1 weather &
-#   taskset -c 1 scripts/tsm2-full-protocol.sh DATA OUT ETTh2 ETTm2 &
+# Several instances can share OUT_DIR: each run is taken under a lock (flock, released when its
+# process dies, so a killed session leaves no stale lock), an instance that finds a run taken goes
+# on to the next one, and waits only where it needs another instance's result (a dataset's grid,
+# before choosing). On two cores, two instances pinned to one core each do about 1.4x the work of
+# one instance with two threads (measured on ETTh1: 40 batches and a validation in 89-92 s per
+# pinned instance running side by side, 62 s for one unpinned instance alone). Give them the
+# datasets in different orders, so they start apart and meet on the largest:
+#   taskset -c 0 scripts/tsm2-full-protocol.sh DATA OUT ETTh1 ETTm1 weather ETTh2 ETTm2 &
+#   taskset -c 1 scripts/tsm2-full-protocol.sh DATA OUT ETTh2 ETTm2 weather ETTh1 ETTm1 &
 set -euo pipefail
 data=${1:?data directory, e.g. ../shared/data/forecasting}
 out=${2:?output directory}
@@ -45,15 +49,41 @@ val_every() { case $1 in ETTm*) echo 4 ;; weather) echo 8 ;; *) echo 1 ;; esac; 
 # 160 on the four times larger ones, so validation stays a fraction of an epoch's time.
 val_interval() { case $1 in ETTh*) echo 40 ;; *) echo 160 ;; esac; }
 
+# Runs one (dataset, horizon) into dir unless it is finished; returns 75 when another instance
+# holds it.
 run() { # dataset dir horizon flags...
   local dataset=$1 dir=$2 h=$3
   shift 3
   [[ -f "$dir/H$h/results.csv" ]] && return 0
-  # shellcheck disable=SC2068
-  "$here/mambamixer" forecast --dataset "$dataset" --data-dir "$data" --lookback 512 \
-    --horizon "$h" --budget full --val-every "$(val_every "$dataset")" \
-    --val-interval "$(val_interval "$dataset")" --scan cpu \
-    --run-dir "$dir" --resume $@ 2>&1 | tee -a "$out/$dataset/protocol.log"
+  local name
+  name="$(basename "$(dirname "$dir")")-$(basename "$dir")-H$h"
+  mkdir -p "$out/$dataset/locks" "$out/$dataset/logs"
+  (
+    flock -n 9 || exit 75
+    [[ -f "$dir/H$h/results.csv" ]] && exit 0
+    # shellcheck disable=SC2068
+    "$here/mambamixer" forecast --dataset "$dataset" --data-dir "$data" --lookback 512 \
+      --horizon "$h" --budget full --val-every "$(val_every "$dataset")" \
+      --val-interval "$(val_interval "$dataset")" --scan cpu \
+      --run-dir "$dir" --resume $@ 2>&1 | tee -a "$out/$dataset/logs/$name.log"
+  ) 9>"$out/$dataset/locks/$name.lock"
+}
+# Runs every "dir horizon flags..." job of a list (one per line), taking those no other instance
+# holds first, and returns when all are finished.
+run_all() { # dataset, then jobs on stdin
+  local dataset=$1 pending=() left job rc ran
+  mapfile -t pending
+  while [[ ${#pending[@]} -gt 0 ]]; do
+    left=() ran=0
+    for job in "${pending[@]}"; do
+      rc=0
+      # shellcheck disable=SC2086
+      run "$dataset" $job || rc=$?
+      if [[ $rc == 75 ]]; then left+=("$job"); elif [[ $rc != 0 ]]; then return "$rc"; else ran=1; fi
+    done
+    pending=(${left[@]+"${left[@]}"})
+    if [[ ${#pending[@]} -gt 0 && $ran == 0 ]]; then sleep 60; fi
+  done
 }
 field() { # results.csv column -> value of its data row
   awk -F, -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i } NR == 2 { print $k }' "$1"
@@ -63,9 +93,9 @@ header="dataset,horizon,point,flags,val_mse,mse,mae,epochs,best_epoch,seconds_pe
 for ds in "${datasets[@]}"; do
   mkdir -p "$out/$ds"
   best="" best_val=""
-  echo "point,flags,val_mse,test_mse,epochs,best_epoch,chosen" > "$out/$ds.tuning.tmp"
+  echo "point,flags,val_mse,test_mse,epochs,best_epoch,chosen" > "$out/$ds.tuning.$$"
+  for p in "${points[@]}"; do echo "$out/$ds/grid/$p 96 $(flags "$p")"; done | run_all "$ds"
   for p in "${points[@]}"; do
-    run "$ds" "$out/$ds/grid/$p" 96 $(flags "$p")
     r="$out/$ds/grid/$p/H96/results.csv"
     v=$(field "$r" val_mse)
     if [[ -z $best ]] || awk -v a="$v" -v b="$best_val" 'BEGIN { exit !(a < b) }'; then
@@ -75,19 +105,20 @@ for ds in "${datasets[@]}"; do
   for p in "${points[@]}"; do
     r="$out/$ds/grid/$p/H96/results.csv"
     echo "$p,$(flags "$p"),$(field "$r" val_mse),$(field "$r" mse),$(field "$r" epochs),$(field "$r" best_epoch),$([[ $p == "$best" ]] && echo yes || echo no)" \
-      >> "$out/$ds.tuning.tmp"
+      >> "$out/$ds.tuning.$$"
   done
-  mv "$out/$ds.tuning.tmp" "$out/$ds/tuning.csv"
-  echo "$ds: chosen on validation: $best ($(flags "$best"), val MSE $best_val)" | tee -a "$out/$ds/protocol.log"
-  echo "$header" > "$out/$ds/protocol.tmp"
+  mv "$out/$ds.tuning.$$" "$out/$ds/tuning.csv"
+  echo "$ds: chosen on validation: $best ($(flags "$best"), val MSE $best_val)"
+  for h in 192 336 720; do echo "$out/$ds/chosen $h $(flags "$best")"; done | run_all "$ds"
+  echo "$header" > "$out/$ds/protocol.$$"
   for h in 96 192 336 720; do
     dir="$out/$ds/chosen"
-    if [[ $h == 96 ]]; then dir="$out/$ds/grid/$best"; else run "$ds" "$dir" "$h" $(flags "$best"); fi
+    [[ $h == 96 ]] && dir="$out/$ds/grid/$best"
     r="$dir/H$h/results.csv"
     echo "$ds,$h,$best,$(flags "$best"),$(field "$r" val_mse),$(field "$r" mse),$(field "$r" mae),$(field "$r" epochs),$(field "$r" best_epoch),$(field "$r" seconds_per_epoch),$(field "$r" peak_rss_mb)" \
-      >> "$out/$ds/protocol.tmp"
+      >> "$out/$ds/protocol.$$"
   done
-  mv "$out/$ds/protocol.tmp" "$out/$ds/protocol.csv"
+  mv "$out/$ds/protocol.$$" "$out/$ds/protocol.csv"
   # Every finished dataset's rows, in the protocol's order, whichever instance finished them.
   { echo "$header"
     for d in ETTh1 ETTh2 ETTm1 ETTm2 weather "${datasets[@]}"; do
