@@ -13,7 +13,7 @@
 #   OUT_DIR/<dataset>/logs/<run>.log           each run's output
 #   OUT_DIR/protocol.csv                       the finished datasets' rows, rebuilt after each one
 # Re-running continues where it stopped: finished runs are skipped and an interrupted one resumes
-# from its last finished epoch, so the protocol can span sessions.
+# from its last validation (every 40 or 160 batches), so the protocol can span sessions.
 #
 # Several instances can share OUT_DIR: each run is taken under a lock (flock, released when its
 # process dies, so a killed session leaves no stale lock), an instance that finds a run taken goes

@@ -10,6 +10,7 @@ import java.util.List;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,7 +112,7 @@ class ForecastRunTest {
   }
 
   @Test
-  void validatesInsideTheEpochAndResumesAKilledEpochExactly() throws IOException {
+  void validatesInsideTheEpochAndResumesFromTheLastValidationExactly() throws IOException {
     // 6 batches per epoch, validation after batches 4 and 6: two rows per epoch.
     TrainConfig every4 = TRAIN.withValInterval(4).withEpochs(3);
     ForecastRun.Outcome straight = run(every4, tmp.resolve("v-straight"), false, (b, n, l) -> { });
@@ -129,7 +130,10 @@ class ForecastRunTest {
       }
     })).hasMessage("killed");
     assertThat(Table.readCsv(killed.resolve("metrics.csv")).rowCount()).isEqualTo(3);
-    ForecastRun.Outcome resumed = run(every4, killed, true, (b, n, l) -> { });
+    // The resume point is epoch 2's validation after batch 4: the run goes on from batch 5.
+    List<Integer> trained = new ArrayList<>();
+    ForecastRun.Outcome resumed = run(every4, killed, true, (b, n, l) -> trained.add(b));
+    assertThat(trained).containsExactly(4, 5, 0, 1, 2, 3, 4, 5);
     assertThat(resumed.mse()).isEqualTo(straight.mse());
     assertThat(resumed.bestEpoch()).isEqualTo(straight.bestEpoch());
     assertThat(Table.readCsv(killed.resolve("metrics.csv")).doubles("val_mse"))

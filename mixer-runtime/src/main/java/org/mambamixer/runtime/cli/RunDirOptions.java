@@ -23,7 +23,7 @@ public final class RunDirOptions {
   Path runDir;
 
   @Option(names = "--resume",
-      description = "continue the run in --run-dir from its last finished epoch (fresh where none)")
+      description = "continue the run in --run-dir from its last saved point (fresh where none)")
   boolean resume;
 
   /** {@code --run-dir}, or null when not given. */

@@ -34,18 +34,20 @@ import org.mambamixer.timeseries.model.Tsm2Config;
  *   config.json        model, training and data settings, backend, seed
  *   metrics.csv        one row per validation (each epoch, or every valInterval batches):
  *                      lr, train and validation MSE/MAE, seconds
- *   checkpoint/last    weights and optimizer state after the last finished epoch (for --resume)
+ *   checkpoint/last    weights and optimizer state at the last validation (for --resume)
  *   checkpoint/best    weights and optimizer state of the best validation (what the test uses)
- *   checkpoint/best-at-epoch-end   the best as of the last finished epoch (for --resume)
- *   state.json         progress of the run (epoch, best epoch, validations without improvement,
- *                      learning-rate decays)
+ *   checkpoint/best-at-resume   checkpoint/best as of the last validation (for --resume)
+ *   state.json         progress of the run (epoch and batch of the last validation, best epoch,
+ *                      validations without improvement, learning-rate decays)
  *   results.csv        dataset,lookback,horizon,mse,mae,epochs,seconds (+ details)
  *   horizon_mse.csv    test MSE of every horizon step
  *   loss.png           training and validation curves; forecast.png: four test windows
  * </pre>
  *
- * Every file is written atomically; a killed run resumes from its last finished epoch and gives
- * the same numbers as an uninterrupted one (per-epoch seeding, saved optimizer moments).
+ * Every file is written atomically. Every validation is a resume point: a killed run continues
+ * from its last validation (inside an epoch when validation runs every valInterval batches) and
+ * gives the same numbers as an uninterrupted one (seeded shuffles and dropout masks, saved
+ * optimizer moments).
  */
 public final class ForecastRun {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
@@ -74,11 +76,20 @@ public final class ForecastRun {
       long peakRssMb, long parameters, Path runDir) {}
 
   /**
+   * @param epochsDone finished epochs
+   * @param batchesDone batches of the next epoch already trained (a validation inside it; 0 at an
+   *     epoch's start)
    * @param badChecks validations since the best one (named for the epochs it once counted)
    * @param lrDecays plateaus so far: the learning rate is the schedule's x plateauDecay^lrDecays
    */
-  private record State(int epochsDone, int bestEpoch, double bestVal,
-      @SerializedName("badEpochs") int badChecks, double seconds, int lrDecays) {}
+  private record State(int epochsDone, int batchesDone, int bestEpoch, double bestVal,
+      @SerializedName("badEpochs") int badChecks, double seconds, int lrDecays) {
+
+    /** Epochs trained in part or in full. */
+    int epochsBegun() {
+      return epochsDone + (batchesDone > 0 ? 1 : 0);
+    }
+  }
 
   private final ForecastCatalog catalog;
   private final SelectiveScan scan;
@@ -131,17 +142,20 @@ public final class ForecastRun {
     Tsm2Config mc = spec.model();
     TrainConfig tc = spec.train();
     Path statePath = runDir.resolve("state.json");
-    State state = new State(0, -1, Double.POSITIVE_INFINITY, 0, 0, 0);
+    State state = new State(0, 0, -1, Double.POSITIVE_INFINITY, 0, 0, 0);
     MetricsLog metrics;
     if (resume && Files.exists(statePath)) {
       state = GSON.fromJson(Files.readString(statePath), State.class);
       f.load(runDir.resolve("checkpoint/last"), true);
       metrics = MetricsLog.open(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
-      // The rows of finished epochs stay; an epoch that stopped early has fewer than a full one.
-      metrics.truncate(Math.min(metrics.table().rowCount(), state.epochsDone()
-          * tc.validationsPerEpoch(f.batchesPerEpoch(train.windows()))));
-      log.printf(Locale.ROOT, "resuming %s after epoch %d (best val MSE %.4f at epoch %d)%n",
-          runDir, state.epochsDone(), state.bestVal(), state.bestEpoch() + 1);
+      // One row per validation up to the resume point; an epoch that stopped early has fewer.
+      int rows = state.epochsDone() * tc.validationsPerEpoch(f.batchesPerEpoch(train.windows()))
+          + (tc.valInterval() > 0 ? state.batchesDone() / tc.valInterval() : 0);
+      metrics.truncate(Math.min(metrics.table().rowCount(), rows));
+      log.printf(Locale.ROOT, "resuming %s after epoch %d%s (best val MSE %.4f at epoch %d)%n",
+          runDir, state.epochsDone(), state.batchesDone() > 0
+              ? String.format(Locale.ROOT, " and %d batches", state.batchesDone()) : "",
+          state.bestVal(), state.bestEpoch() + 1);
     } else {
       metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
     }
@@ -150,21 +164,19 @@ public final class ForecastRun {
         mc.horizon(), mc.variates(), train.windows(), val.windows(), test.windows(), params, scan.name());
     Progress progress = new Progress(log, System::nanoTime, java.time.Duration.ofSeconds(2), 0.1);
     Path best = runDir.resolve("checkpoint/best");
-    // The best checkpoint as of the last finished epoch: what a resumed run must start from, as
-    // the killed epoch may have replaced checkpoint/best before it died.
-    Path bestAtEpochEnd = runDir.resolve("checkpoint/best-at-epoch-end");
-    if (resume && Files.isDirectory(bestAtEpochEnd)) {
-      copyCheckpoint(bestAtEpochEnd, best);
+    // The best checkpoint as of the last resume point: what a resumed run must start from, as the
+    // killed run may have replaced checkpoint/best after it.
+    Path bestAtResume = runDir.resolve("checkpoint/best-at-resume");
+    if (resume && Files.isDirectory(bestAtResume)) {
+      copyCheckpoint(bestAtResume, best);
     }
     int batches = f.batchesPerEpoch(train.windows());
     int epoch = state.epochsDone();
+    int from = state.batchesDone();
     while (epoch < tc.epochs() && state.badChecks() < tc.patience()) {
       progress.startEpoch(epoch + 1, tc.epochs(), batches);
-      // Validation after every valInterval batches and at the end of the epoch. Only the epoch's
-      // end is a resume point: a killed epoch is replayed from its start (the same shuffle and
-      // dropout masks), so its validations and best checkpoint come out the same again.
-      boolean newBest = false;
-      int from = 0;
+      // Validation after every valInterval batches and at the end of the epoch; each is a resume
+      // point.
       while (from < batches && state.badChecks() < tc.patience()) {
         long t0 = System.nanoTime();
         int to = tc.valInterval() == 0 ? batches : Math.min(batches, from + tc.valInterval());
@@ -176,7 +188,6 @@ public final class ForecastRun {
         Metrics v = f.evaluate(val);
         double secs = (System.nanoTime() - t0) / 1e9;
         boolean better = v.mse() < state.bestVal();
-        newBest |= better;
         if (better) {
           f.save(best, epoch + 1);
         }
@@ -184,9 +195,11 @@ public final class ForecastRun {
         metrics.append(tc.valInterval() == 0 ? (Object) (epoch + 1) : Math.round(at * 1000) / 1000.0,
             lr, trainMse, v.mse(), v.mae(), secs);
         boolean decay = !better && tc.plateauDecay() > 0 && state.badChecks() + 1 < tc.patience();
-        state = new State(epoch, better ? epoch : state.bestEpoch(),
-            better ? v.mse() : state.bestVal(), better ? 0 : state.badChecks() + 1,
-            state.seconds() + secs, state.lrDecays() + (decay ? 1 : 0));
+        boolean epochEnd = to == batches;
+        state = new State(epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : to,
+            better ? epoch : state.bestEpoch(), better ? v.mse() : state.bestVal(),
+            better ? 0 : state.badChecks() + 1, state.seconds() + secs,
+            state.lrDecays() + (decay ? 1 : 0));
         String where = to == batches ? "" : String.format(Locale.ROOT, " batch %d/%d", to, batches);
         log.printf(Locale.ROOT, "epoch %d/%d%s  train MSE %.4f  val MSE %.4f  val MAE %.4f  %.0fs%s%n",
             epoch + 1, tc.epochs(), where, trainMse, v.mse(), v.mae(), secs, better ? "  (best)"
@@ -195,22 +208,21 @@ public final class ForecastRun {
         if (decay) {
           f.load(best, true);
         }
+        f.save(runDir.resolve("checkpoint/last"), epoch + 1);
+        if (better) {
+          copyCheckpoint(best, bestAtResume);
+        }
+        AtomicFiles.writeString(statePath, GSON.toJson(state));
         from = to;
       }
-      f.save(runDir.resolve("checkpoint/last"), epoch + 1);
-      if (newBest) {
-        copyCheckpoint(best, bestAtEpochEnd);
-      }
-      state = new State(epoch + 1, state.bestEpoch(), state.bestVal(), state.badChecks(),
-          state.seconds(), state.lrDecays());
-      AtomicFiles.writeString(statePath, GSON.toJson(state));
       epoch++;
+      from = 0;
     }
     f.load(runDir.resolve("checkpoint/best"), false);
     Metrics t = f.evaluate(test);
     Outcome out = new Outcome(spec.dataset(), mc.lookback(), mc.horizon(), t.mse(), t.mae(),
-        state.bestVal(), state.epochsDone(), state.bestEpoch() + 1, state.seconds(),
-        state.seconds() / Math.max(1, state.epochsDone()), ProcessMemory.peakRssMb(), params, runDir);
+        state.bestVal(), state.epochsBegun(), state.bestEpoch() + 1, state.seconds(),
+        state.seconds() / Math.max(1, state.epochsBegun()), ProcessMemory.peakRssMb(), params, runDir);
     writeResults(runDir, List.of(out));
     writeStepMse(runDir, t);
     plotLosses(runDir, metrics.table());

@@ -19,8 +19,9 @@ import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.ForecastModel;
 
 /**
- * Trains and evaluates one TSM2 model: MSE loss, AdamW, per-epoch seeding (so a resumed run
- * replays the same shuffles and dropout masks), evaluation in inference mode over every window.
+ * Trains and evaluates one TSM2 model: MSE loss, AdamW, a shuffle seeded per epoch and dropout
+ * seeded per batch (so a run resumed at any batch replays the same shuffles and masks),
+ * evaluation in inference mode over every window.
  */
 public final class Forecaster implements AutoCloseable {
 
@@ -78,9 +79,6 @@ public final class Forecaster implements AutoCloseable {
   public double trainBatches(WindowSource train, int epoch, int from, int to, float lr,
       BatchListener listener) {
     long epochSeed = config.seed() * 1_000_003L + epoch;
-    if (from == 0) {
-      manager.getEngine().setRandomSeed((int) epochSeed); // dropout masks
-    }
     int[] order = shuffled(train.windows(), new Random(epochSeed));
     int batches = batchesPerEpoch(train.windows());
     int t = train.lookback();
@@ -91,6 +89,9 @@ public final class Forecaster implements AutoCloseable {
       int first = b * config.batchSize();
       int n = Math.min(config.batchSize(), train.windows() - first);
       float loss;
+      // Dropout masks are a function of (seed, epoch, batch) alone, not of the batches before, so
+      // a run can resume at any batch and draw the masks an uninterrupted run would have drawn.
+      manager.getEngine().setRandomSeed((int) (epochSeed * 65_537L + b));
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
         NDArray x;
