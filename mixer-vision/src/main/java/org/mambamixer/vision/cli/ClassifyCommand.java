@@ -97,6 +97,12 @@ public final class ClassifyCommand implements LauncherCommand {
           + " ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--save-interval", paramLabel = "N",
+      defaultValue = "" + ClassifyRun.DEFAULT_SAVE_INTERVAL,
+      description = "training batches between resume points inside an epoch, 0: at epoch ends"
+          + " only (default ${DEFAULT-VALUE}); changes no result, so it may differ on --resume")
+  int saveInterval;
+
   @Mixin VariantOptions variantOptions;
 
   @Mixin ScanOption scanOption;
@@ -142,6 +148,7 @@ public final class ClassifyCommand implements LauncherCommand {
     if (lr != null && !(lr > 0)) {
       throw usage("--lr must be positive, got " + lr);
     }
+    requireNonNegative("--save-interval", saveInterval);
     ImageSource source = null;
     Vim2Config preset = null;
     try {
@@ -174,7 +181,8 @@ public final class ClassifyCommand implements LauncherCommand {
     ClassifyRun.Spec run = before != null ? before : newSpec(source, preset, splits, dir);
     Holdout held = Holdout.of(splits.train(), run.valSize(), run.train().seed());
     Path parent = runDirs.runDirOrNew(source.label() + "-" + run.preset());
-    ClassifyRun runner = new ClassifyRun(variants, variants.scan(run.scan()), out);
+    ClassifyRun runner = new ClassifyRun(variants, variants.scan(run.scan()), out,
+        (b, n, loss) -> { }, saveInterval);
     ClassifyRun.Outcome outcome = runner.execute(run, new ClassifyRun.Data(held.train(),
         held.val(), splits.test(), source.normalization(), source.augmentation()), parent,
         runDirs.resume());

@@ -82,16 +82,39 @@ public final class Classifier implements AutoCloseable {
   public double trainEpoch(ImageDataset train, int epoch, BatchListener listener)
       throws IOException, TranslateException {
     int total = batchesPerEpoch(train.size());
+    return trainBatches(train, epoch, 0, total, listener) / Math.max(1, total);
+  }
+
+  /**
+   * Batches {@code [from, to)} of epoch {@code epoch}'s seeded shuffle: consecutive calls that
+   * cover an epoch train exactly as one {@link #trainEpoch}: the augmentation of an image depends
+   * on the seed, the epoch and the image alone, and the engine's random stream (dropout, should a
+   * variant use it) is seeded per batch.
+   *
+   * @return the sum of the batches' training losses
+   */
+  public double trainBatches(ImageDataset train, int epoch, int from, int to,
+      BatchListener listener) throws IOException, TranslateException {
+    int total = batchesPerEpoch(train.size());
+    if (from < 0 || from > to || to > total) {
+      throw new IllegalArgumentException("need 0 <= from <= to <= " + total + ", got from "
+          + from + ", to " + to);
+    }
     train.setEpoch(epoch);
     float lr = config.schedule().at(epoch);
     double sum = 0;
-    int batches = 0;
+    int b = 0;
     for (Batch batch : train.getData(manager)) {
       try (batch; NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning(); // frees the optimizer's temporaries each step
-        if (config.maxBatchesPerEpoch() > 0 && batches >= config.maxBatchesPerEpoch()) {
+        if (b >= to) {
           break; // the shuffle of this epoch was drawn when the iteration began
         }
+        if (b++ < from) {
+          continue; // trained before the run was resumed: only its images were read
+        }
+        long epochSeed = config.seed() * 1_000_003L + epoch;
+        manager.getEngine().setRandomSeed((int) (epochSeed * 65_537L + b));
         float loss;
         try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
           Backprop.discard();
@@ -101,17 +124,16 @@ public final class Classifier implements AutoCloseable {
           loss = l.getFloat();
           if (!Float.isFinite(loss)) {
             throw new IllegalStateException("training diverged: loss " + loss + " at epoch "
-                + (epoch + 1) + ", batch " + (batches + 1) + "; lower the learning rate");
+                + (epoch + 1) + ", batch " + b + "; lower the learning rate");
           }
           Backprop.backward(l);
         }
         optimizer.step(lr);
         sum += loss;
-        batches++;
-        listener.batch(batches - 1, total, loss);
+        listener.batch(b - 1, total, loss);
       }
     }
-    return sum / Math.max(1, batches);
+    return sum;
   }
 
   /** Top-1 / top-5 and the confusion matrix over every image of {@code data}, in order. */

@@ -41,20 +41,24 @@ import org.mambamixer.vision.model.Vim2Config;
  *                      scan backend, command line
  *   metrics.csv        one row per epoch: lr, train loss, validation top-1/top-5, seconds
  *   batch_loss.csv     the training loss of every batch (what loss.png draws)
- *   checkpoint/last    weights and optimizer state after the last finished epoch (--resume)
+ *   checkpoint/last    weights and optimizer state at the last resume point (--resume): the end
+ *                      of an epoch, or every saveInterval batches inside it
  *   checkpoint/best    weights of the best validation top-1 epoch (what the test uses)
- *   state.json         progress of the run (epochs done, best epoch, seconds)
+ *   state.json         progress of the run (epochs and batches done, best epoch, seconds)
  *   results.csv        dataset,model,params,epochs,top1,top5,seconds (+ details); results.md
  *   confusion.csv      test confusion counts, true class by row; confusion.png its heat map
  *   loss.png           training loss per batch
  * </pre>
  *
  * Every file is written atomically. Shuffles and augmentation are seeded per epoch and the
- * optimizer's moments are saved, so a killed run resumed from its last finished epoch gives the
- * numbers of an uninterrupted one.
+ * optimizer's moments are saved, so a killed run resumed from its last resume point gives the
+ * numbers of an uninterrupted one. An epoch of a real dataset takes an hour or more on two cores,
+ * so resume points inside the epoch are what lets a run span sessions.
  */
 public final class ClassifyRun {
-  private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+  // A resume point inside the first epoch comes before any validation: bestVal is -Infinity.
+  private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
+      .serializeSpecialFloatingPointValues().create();
   private static final List<String> METRIC_COLUMNS =
       List.of("epoch", "lr", "train_loss", "val_top1", "val_top5", "seconds");
   private static final List<String> BATCH_COLUMNS = List.of("epoch", "batch", "loss");
@@ -84,25 +88,47 @@ public final class ClassifyRun {
       double top5, double seconds, double valTop1, int bestEpoch, double secondsPerEpoch,
       double secondsPerBatch, long peakRssMb, long[][] confusion, Path runDir) {}
 
+  /** Batches between two resume points inside an epoch (one every few minutes on two cores). */
+  public static final int DEFAULT_SAVE_INTERVAL = 100;
+
+  /**
+   * @param epochsDone finished epochs
+   * @param bestVal the best validation top-1
+   * @param seconds training and validation time of the finished epochs
+   * @param batches training batches of the finished epochs
+   * @param trainSeconds training time of those batches
+   * @param batchesDone batches of the next epoch already trained (a resume point inside it)
+   * @param epochLoss the sum of those batches' losses, added in batch order
+   * @param epochSeconds their training time
+   */
   private record State(int epochsDone, int bestEpoch, double bestVal, double seconds,
-      long batches, double trainSeconds) {}
+      long batches, double trainSeconds, int batchesDone, double epochLoss, double epochSeconds) {}
 
   private final Variants variants;
   private final SelectiveScan scan;
   private final PrintWriter log;
   private final Classifier.BatchListener observer;
+  private final int saveInterval;
 
   public ClassifyRun(Variants variants, SelectiveScan scan, PrintWriter log) {
-    this(variants, scan, log, (b, n, loss) -> { });
+    this(variants, scan, log, (b, n, loss) -> { }, DEFAULT_SAVE_INTERVAL);
   }
 
-  /** With an observer of every training batch (after the progress line). */
+  /**
+   * With an observer of every training batch (after the progress line).
+   *
+   * @param saveInterval batches between resume points inside an epoch (0: at epoch ends only)
+   */
   public ClassifyRun(Variants variants, SelectiveScan scan, PrintWriter log,
-      Classifier.BatchListener observer) {
+      Classifier.BatchListener observer, int saveInterval) {
+    if (saveInterval < 0) {
+      throw new IllegalArgumentException("saveInterval must be >= 0, got " + saveInterval);
+    }
     this.variants = variants;
     this.scan = scan;
     this.log = log;
     this.observer = observer;
+    this.saveInterval = saveInterval;
   }
 
   /** The classifier that {@code spec} names, built from the registered variants. */
@@ -148,7 +174,7 @@ public final class ClassifyRun {
     ImageDataset val = data.val() == null ? null
         : ImageDataset.evaluation(data.val(), data.norm(), tc.evalBatchSize());
     int batches = clf.batchesPerEpoch(data.train().size());
-    State state = new State(0, -1, Double.NEGATIVE_INFINITY, 0, 0, 0);
+    State state = new State(0, -1, Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0, 0);
     MetricsLog metrics;
     MetricsLog batchLog;
     if (resume && Files.exists(statePath)) {
@@ -157,9 +183,11 @@ public final class ClassifyRun {
       metrics = MetricsLog.open(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
       metrics.truncate(state.epochsDone());
       batchLog = MetricsLog.open(runDir.resolve("batch_loss.csv"), BATCH_COLUMNS);
-      batchLog.truncate(state.epochsDone() * batches);
-      log.printf(Locale.ROOT, "resuming %s after epoch %d (best validation top-1 %.4f at epoch"
-          + " %d)%n", runDir, state.epochsDone(), state.bestVal(), state.bestEpoch() + 1);
+      batchLog.truncate(state.epochsDone() * batches + state.batchesDone());
+      log.printf(Locale.ROOT, "resuming %s after epoch %d%s (best validation top-1 %.4f at epoch"
+          + " %d)%n", runDir, state.epochsDone(), state.batchesDone() > 0
+              ? String.format(Locale.ROOT, " and %d batches", state.batchesDone()) : "",
+          state.bestVal(), state.bestEpoch() + 1);
     } else {
       metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
       batchLog = MetricsLog.create(runDir.resolve("batch_loss.csv"), BATCH_COLUMNS);
@@ -171,38 +199,57 @@ public final class ClassifyRun {
         data.test().size(), mc.inChannels(), mc.imageSize(), mc.imageSize(), mc.classes(),
         spec.preset(), variantsLine(spec.variants()), params, scan.name());
     Progress progress = new Progress(log, System::nanoTime, Duration.ofSeconds(2), 0.1);
+    Path last = runDir.resolve("checkpoint/last");
     for (int epoch = state.epochsDone(); epoch < tc.epochs(); epoch++) {
-      long t0 = System.nanoTime();
       progress.startEpoch(epoch + 1, tc.epochs(), batches);
-      List<Float> losses = new ArrayList<>();
-      double trainLoss = clf.trainEpoch(train, epoch, (b, n, loss) -> {
-        losses.add(loss);
-        progress.batch(b + 1, loss);
-        observer.batch(b, n, loss);
-      });
-      double trainSecs = (System.nanoTime() - t0) / 1e9;
+      // Training in segments of saveInterval batches, each ending in a resume point; the loss sum
+      // is carried batch by batch, so it is the same however the epoch was cut.
+      double[] lossSum = {state.epochLoss()};
+      double trainSecs = state.epochSeconds();
+      int from = state.batchesDone();
+      while (from < batches) {
+        int to = saveInterval == 0 ? batches : Math.min(batches, from + saveInterval);
+        long t0 = System.nanoTime();
+        List<Float> losses = new ArrayList<>();
+        clf.trainBatches(train, epoch, from, to, (b, n, loss) -> {
+          losses.add(loss);
+          lossSum[0] += loss;
+          progress.batch(b + 1, loss);
+          observer.batch(b, n, loss);
+        });
+        trainSecs += (System.nanoTime() - t0) / 1e9;
+        for (int b = 0; b < losses.size(); b++) {
+          batchLog.append(epoch + 1, from + b + 1, losses.get(b));
+        }
+        if (to < batches) {
+          clf.save(last, epoch + 1);
+          state = new State(state.epochsDone(), state.bestEpoch(), state.bestVal(),
+              state.seconds(), state.batches(), state.trainSeconds(), to, lossSum[0], trainSecs);
+          AtomicFiles.writeString(statePath, GSON.toJson(state));
+        }
+        from = to;
+      }
+      double trainLoss = lossSum[0] / Math.max(1, batches);
+      long v0 = System.nanoTime();
       Accuracy v = val == null ? null : clf.evaluate(val);
-      double secs = (System.nanoTime() - t0) / 1e9;
+      double secs = trainSecs + (System.nanoTime() - v0) / 1e9;
       // Without a validation set every epoch counts as the best: the last one is tested.
       double score = v == null ? 0 : v.top1();
       boolean better = v == null || score > state.bestVal();
       if (better) {
         clf.save(runDir.resolve("checkpoint/best"), epoch + 1);
       }
-      clf.save(runDir.resolve("checkpoint/last"), epoch + 1);
-      for (int b = 0; b < losses.size(); b++) {
-        batchLog.append(epoch + 1, b + 1, losses.get(b));
-      }
+      clf.save(last, epoch + 1);
       metrics.append(epoch + 1, tc.schedule().at(epoch), trainLoss,
           v == null ? "" : v.top1(), v == null ? "" : v.top5(), secs);
       state = new State(epoch + 1, better ? epoch : state.bestEpoch(),
           better ? score : state.bestVal(), state.seconds() + secs,
-          state.batches() + losses.size(), state.trainSeconds() + trainSecs);
+          state.batches() + batches, state.trainSeconds() + trainSecs, 0, 0, 0);
       AtomicFiles.writeString(statePath, GSON.toJson(state));
       log.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  %s  %.0fs (%.2fs per batch)%s%n",
           epoch + 1, tc.epochs(), trainLoss, v == null ? "no validation"
               : String.format(Locale.ROOT, "val top-1 %.4f  top-5 %.4f", v.top1(), v.top5()),
-          secs, trainSecs / Math.max(1, losses.size()), better && v != null ? "  (best)" : "");
+          secs, trainSecs / Math.max(1, batches), better && v != null ? "  (best)" : "");
     }
     clf.load(runDir.resolve("checkpoint/best"), false);
     long t0 = System.nanoTime();

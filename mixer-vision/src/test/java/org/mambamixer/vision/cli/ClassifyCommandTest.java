@@ -160,11 +160,12 @@ class ClassifyCommandTest {
   }
 
   /**
-   * A run killed in its second epoch and resumed through the command ends with the numbers of an
-   * uninterrupted run: the shuffle, augmentation and optimizer moments of epoch 2 are the same.
+   * A run killed in the middle of its second epoch and resumed through the command ends with the
+   * numbers of an uninterrupted run: it continues at the resume point inside the epoch, with the
+   * same shuffle, augmentation and optimizer moments.
    */
   @Test
-  void aResumedRunContinuesAfterItsLastEpochAndMatchesAnUninterruptedOne(@TempDir Path tmp)
+  void aResumedRunContinuesInsideTheEpochAndMatchesAnUninterruptedOne(@TempDir Path tmp)
       throws Exception {
     Path whole = tmp.resolve("whole");
     assertThat(new Launcher().run(args(whole, 2))).isEqualTo(0);
@@ -175,23 +176,22 @@ class ClassifyCommandTest {
     Holdout held = Holdout.of(splits.train(), spec.valSize(), spec.train().seed());
     Launcher first = new Launcher();
     Variants variants = first.injector.getInstance(Variants.class);
-    int[] calls = {0};
-    ClassifyRun killed = new ClassifyRun(variants, variants.scan("reference"),
-        new PrintWriter(new StringWriter()), (b, n, loss) -> {
-          if (++calls[0] == 3) {
-            throw new IllegalStateException("killed in epoch 2");
-          }
-        });
-    assertThatThrownBy(() -> killed.execute(spec, new ClassifyRun.Data(held.train(), held.val(),
-        splits.test(), ImageSource.FASHION_MNIST.normalization(),
-        ImageSource.FASHION_MNIST.augmentation()), cut, false)).hasMessage("killed in epoch 2");
+    ClassifyRun.Data images = new ClassifyRun.Data(held.train(), held.val(), splits.test(),
+        ImageSource.FASHION_MNIST.normalization(), ImageSource.FASHION_MNIST.augmentation());
+    // Killed at epoch 1's second batch (its resume point, after batch 1, has no validation yet),
+    // resumed and killed again at epoch 2's second batch: the resume point is epoch 2, batch 1.
+    assertThatThrownBy(() -> killedAt(variants, 2).execute(spec, images, cut, false))
+        .hasMessage("killed");
+    assertThat(Table.readCsv(cut.resolve("batch_loss.csv")).rowCount()).isEqualTo(1);
+    assertThatThrownBy(() -> killedAt(variants, 3).execute(spec, images, cut, true))
+        .hasMessage("killed");
     assertThat(Table.readCsv(cut.resolve("metrics.csv")).rowCount()).isEqualTo(1);
     assertThat(cut.resolve("results.csv")).doesNotExist();
 
     Launcher resumed = new Launcher();
     assertThat(resumed.run("classify", "--resume", "--run-dir", cut.toString()))
         .as(resumed.err.toString()).isEqualTo(0);
-    assertThat(resumed.out.toString()).contains("resuming " + cut + " after epoch 1");
+    assertThat(resumed.out.toString()).contains("resuming " + cut + " after epoch 1 and 1 batches");
     Table a = Table.readCsv(whole.resolve("metrics.csv"));
     Table b = Table.readCsv(cut.resolve("metrics.csv"));
     assertThat(b.rowCount()).isEqualTo(2);
@@ -205,6 +205,17 @@ class ClassifyCommandTest {
     for (String col : List.of("top1", "top5", "epochs", "best_epoch")) {
       assertThat(rb.get(0, col)).as(col).isEqualTo(ra.get(0, col));
     }
+  }
+
+  /** A run with a resume point after every batch that dies at its {@code call}-th batch. */
+  private static ClassifyRun killedAt(Variants variants, int call) {
+    int[] calls = {0};
+    return new ClassifyRun(variants, variants.scan("reference"),
+        new PrintWriter(new StringWriter()), (b, n, loss) -> {
+          if (++calls[0] == call) {
+            throw new IllegalStateException("killed");
+          }
+        }, 1);
   }
 
   @Test
