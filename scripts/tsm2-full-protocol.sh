@@ -48,6 +48,9 @@ val_every() { case $1 in ETTm*) echo 4 ;; weather) echo 8 ;; *) echo 1 ;; esac; 
 # Training batches between validations: the budget's 40 on the hourly sets (252 batches an epoch),
 # 160 on the four times larger ones, so validation stays a fraction of an epoch's time.
 val_interval() { case $1 in ETTh*) echo 40 ;; *) echo 160 ;; esac; }
+# Windows per validation/test batch: weather's 21 variates at the default 256 peak at 8.4 GB,
+# at 64 at 3.6 GB, and evaluate faster per window (docs/benchmarks.md, "Memory").
+eval_batch() { case $1 in weather) echo 64 ;; *) echo 256 ;; esac; }
 
 # Runs one (dataset, horizon) into dir unless it is finished; returns 75 when another instance
 # holds it.
@@ -64,7 +67,8 @@ run() { # dataset dir horizon flags...
     # shellcheck disable=SC2068
     "$here/mambamixer" forecast --dataset "$dataset" --data-dir "$data" --lookback 512 \
       --horizon "$h" --budget full --val-every "$(val_every "$dataset")" \
-      --val-interval "$(val_interval "$dataset")" --scan cpu \
+      --val-interval "$(val_interval "$dataset")" --eval-batch-size "$(eval_batch "$dataset")" \
+      --scan cpu \
       --run-dir "$dir" --resume $@ 2>&1 | tee -a "$out/$dataset/logs/$name.log"
   ) 9>"$out/$dataset/locks/$name.lock"
 }

@@ -94,6 +94,11 @@ public record TrainConfig(
         maxBatchesPerEpoch, seed, valInterval, plateauDecay);
   }
 
+  public TrainConfig withEvalBatch(int b) {
+    return new TrainConfig(epochs, batchSize, b, lr, minLr, warmupEpochs, weightDecay,
+        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay);
+  }
+
   public TrainConfig withLr(float rate) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, rate, Math.min(minLr, rate),
         warmupEpochs, weightDecay, patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay);
