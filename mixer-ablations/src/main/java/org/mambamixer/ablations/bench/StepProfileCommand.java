@@ -42,6 +42,10 @@ public final class StepProfileCommand implements LauncherCommand {
       description = "skip the extra step under libtorch's profiler (backward by autograd node)")
   boolean noEngineSplit;
 
+  @Option(names = "--recompute",
+      description = "recompute each sublayer's activations in the backward (less memory)")
+  boolean recompute;
+
   @Mixin ScanOption scanOption;
 
   private final Variants variants;
@@ -59,7 +63,7 @@ public final class StepProfileCommand implements LauncherCommand {
     String scan = "auto".equals(scanOption.name()) ? "cpu" : scanOption.name();
     TrainStepProfile.run(new TrainStepProfile.Options(data, variates, windows, lookback, horizon,
         dModel, layers, dState, patch, stride, batchSize, evalBatchSize, steps, warmup,
-        evalBatches, scan, !noEngineSplit), variants, new PrintStream(System.out, true));
+        evalBatches, scan, !noEngineSplit, recompute), variants, new PrintStream(System.out, true));
     return 0;
   }
 }

@@ -41,11 +41,12 @@ public final class TrainStepProfile {
   /** What to time. */
   public record Options(Path data, int variates, int windows, int lookback, int horizon,
       int dModel, int layers, int dState, int patch, int stride, int batchSize, int evalBatchSize,
-      int steps, int warmup, int evalBatches, String scan, boolean engineSplit) {
+      int steps, int warmup, int evalBatches, String scan, boolean engineSplit,
+      boolean recompute) {
 
     /** The issue's configuration: ETTh1-sized (7 variates), L512, H96, d_model 32, batch 128. */
     public static Options issueDefaults() {
-      return new Options(null, 7, 8545, 512, 96, 32, 2, 16, 16, 8, 128, 256, 5, 2, 2, "cpu", true);
+      return new Options(null, 7, 8545, 512, 96, 32, 2, 16, 16, 8, 128, 256, 5, 2, 2, "cpu", true, false);
     }
   }
 
@@ -78,9 +79,8 @@ public final class TrainStepProfile {
         train.variates(), o.lookback(), o.horizon(), o.dModel(), o.layers(), o.dState(), o.patch(),
         o.stride(), o.batchSize(), scan.name(), kernelThreads);
     TrainConfig tc = TrainConfig.full().withBatch(o.batchSize())
-        .withMaxBatches(o.warmup() + o.steps() + (o.engineSplit() ? 1 : 0));
-    tc = new TrainConfig(tc.epochs(), tc.batchSize(), o.evalBatchSize(), tc.lr(), tc.minLr(),
-        tc.warmupEpochs(), tc.weightDecay(), tc.patience(), tc.maxBatchesPerEpoch(), tc.seed());
+        .withMaxBatches(o.warmup() + o.steps() + (o.engineSplit() ? 1 : 0))
+        .withEvalBatch(o.evalBatchSize()).withRecompute(o.recompute());
     try (NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed(2021);
       Tsm2 model = new Tsm2(mc, variants, scan);
@@ -135,10 +135,15 @@ public final class TrainStepProfile {
             train1[0].get(Family.ENGINE_BACKWARD) / 1e6 / o.steps());
       }
       Files.deleteIfExists(trace);
-      out.printf(Locale.ROOT, "%nEvaluation (no gradient): %.0f ms per batch of %d windows"
-          + " (%d windows, MSE %.3f)%n%n", evalNanos / 1e6 / evalBatches, o.evalBatchSize(),
-          evalWindows, m.mse());
-      printFamilies(out, eval, evalCpu, evalBatches, "batch");
+      if (evalWindows > 0) {
+        out.printf(Locale.ROOT, "%nEvaluation (no gradient): %.0f ms per batch of %d windows"
+            + " (%d windows, MSE %.3f)%n%n", evalNanos / 1e6 / evalBatches, o.evalBatchSize(),
+            evalWindows, m.mse());
+        printFamilies(out, eval, evalCpu, evalBatches, "batch");
+      } else {
+        out.printf(Locale.ROOT, "%nEvaluation: not measured (--eval-batches 0); the projected"
+            + " epoch below leaves validation out.%n");
+      }
 
       // The exp rate per CPU second on one thread (after a call that compiles the loop): the bound
       // in CPU time holds however busy the shared cores are. ExpBound's own short warm-up inside
@@ -156,7 +161,7 @@ public final class TrainStepProfile {
           / o.steps();
       int stepsPerEpoch = (train.windows() + o.batchSize() - 1) / o.batchSize();
       double valBatches = Math.ceil(val.windows() / (double) o.evalBatchSize());
-      double evalBatchMs = evalNanos / 1e6 / evalBatches;
+      double evalBatchMs = evalWindows > 0 ? evalNanos / 1e6 / evalBatches : 0;
       double epochS = (stepsPerEpoch * meanStepMs + valBatches * evalBatchMs) / 1e3;
       out.printf(Locale.ROOT, "%nScan exp bound: %.3g scan elements per step, 2 exps each (forward"
           + " + recompute), %.3g exp per CPU second (%.3g exp/s wall on one thread now) -> %.0f ms"

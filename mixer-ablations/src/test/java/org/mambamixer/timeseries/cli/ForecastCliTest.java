@@ -93,7 +93,7 @@ class ForecastCliTest {
     String[] start = {"forecast", "--data", csv.toString(), "--lookback", "32", "--horizon", "8",
         "--epochs", "2", "--max-batches", "2", "--d-model", "8", "--layers", "1", "--d-state", "4",
         "--skip", "frozen", "--scan", "cpu", "--val-interval", "1", "--eval-batch-size", "5",
-        "--run-dir", runDir.toString()};
+        "--recompute", "--run-dir", runDir.toString()};
     assertThat(run(start)).as(err.toString()).isZero();
     java.util.Map<Path, byte[]> before = snapshot(runDir);
     assertThat(run("forecast", "--data", csv.toString(), "--lookback", "48", "--run-dir",
@@ -114,7 +114,7 @@ class ForecastCliTest {
     assertThat(run("forecast", "--data", csv.toString(), "--run-dir", runDir.toString(),
         "--resume")).as(err.toString()).isZero();
     assertThat(Files.readString(runDir.resolve("H8/config.json"))).isEqualTo(config)
-        .contains("\"skip\": \"frozen\"").contains("\"valInterval\": 1").contains("\"evalBatchSize\": 5").contains("\"command\": \"mambamixer forecast --data")
+        .contains("\"skip\": \"frozen\"").contains("\"valInterval\": 1").contains("\"evalBatchSize\": 5").contains("\"recompute\": true").contains("\"command\": \"mambamixer forecast --data")
         .contains("\"data_sha256\": \"");
   }
 

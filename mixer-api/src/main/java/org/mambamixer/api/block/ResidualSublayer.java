@@ -12,6 +12,9 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.scan.Recompute;
+import org.mambamixer.api.util.Scopes;
 
 /** x + Mixer(Norm(x)), or Mixer(Norm(x)) without the inner residual (the D9 ablation). */
 public final class ResidualSublayer extends AbstractBlock {
@@ -33,9 +36,17 @@ public final class ResidualSublayer extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
+    if (!Backprop.isRecording()) {
+      // Inference keeps no graph: the sublayer's intermediates can go as soon as it returns.
+      return new NDList(Scopes.keepOnlyResult(() -> apply(ps, x, training)));
+    }
+    return new NDList(Recompute.apply(x, in -> apply(ps, in, training)));
+  }
+
+  private NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     NDArray h = norm.forward(ps, new NDList(x), training).singletonOrThrow();
     NDArray y = mixer.forward(ps, new NDList(h), training).singletonOrThrow();
-    return new NDList(residual ? time(ELEMENTWISE, () -> x.add(y)) : y);
+    return residual ? time(ELEMENTWISE, () -> x.add(y)) : y;
   }
 
   @Override

@@ -7,6 +7,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Supplier;
 import org.mambamixer.api.util.OpTimer;
 import org.mambamixer.api.util.Scalars;
 
@@ -47,6 +48,21 @@ public final class Backprop {
   /** Drops nodes left by a forward that was never differentiated (for example after an error). */
   public static void discard() {
     TAPE.get().clear();
+  }
+
+  /**
+   * Runs {@code f} with an empty tape of its own, restoring the enclosing one after: a node whose
+   * backward differentiates a graph of its own ({@link Recompute}) must not take the enclosing
+   * backward's pending nodes.
+   */
+  static <T> T isolated(Supplier<T> f) {
+    Deque<DeferredGradient> outer = TAPE.get();
+    TAPE.set(new ArrayDeque<>());
+    try {
+      return f.get();
+    } finally {
+      TAPE.set(outer);
+    }
   }
 
   /** Differentiates {@code loss} (a scalar) through the engine graph and every deferred node. */

@@ -2,6 +2,7 @@ package org.mambamixer.api.block;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
@@ -17,13 +18,16 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import com.google.inject.Guice;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mambamixer.api.GradCheck;
 import org.mambamixer.api.inject.MixerModule;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.ReferenceScan;
 import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.scan.Recompute;
 import org.mambamixer.api.ssm.S6Config;
 
 class MambaMixerBackboneTest {
@@ -87,6 +91,43 @@ class MambaMixerBackboneTest {
       }
       assertThat(scalars).isEqualTo(3 * (2 * 3 + 3));
     }
+  }
+
+  @Test
+  void recomputedLayersGiveTheGradientsOfRecordedOnes() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      double[][] plain = gradients(m, false);
+      double[][] recomputed = gradients(m, true);
+      assertThat(recomputed.length).isEqualTo(plain.length);
+      for (int i = 0; i < plain.length; i++) {
+        assertThat(plain[i]).as("gradient %d", i).isNotEqualTo(new double[plain[i].length]);
+        for (int k = 0; k < plain[i].length; k++) {
+          // Float64; the two differ only in the order the engine adds a gradient's parts.
+          assertThat(recomputed[i][k]).as("gradient %d [%d]", i, k)
+              .isCloseTo(plain[i][k], within(1e-12 + 1e-9 * Math.abs(plain[i][k])));
+        }
+      }
+    }
+  }
+
+  /** The input's gradient, then every parameter's, of a weighted loss of a fresh seeded net. */
+  private static double[][] gradients(NDManager m, boolean recompute) {
+    MambaMixerBackbone net = backbone(2);
+    NDArray x = GradCheck.prepare(m, net, X, 7);
+    NDArray w = m.randomNormal(0, 1, X, DataType.FLOAT64);
+    try (Recompute.Mode r = Recompute.enable(recompute);
+        GradientCollector gc = m.getEngine().newGradientCollector()) {
+      NDArray loss = GradCheck.weightedLoss(net, x, w).get();
+      // Recomputed: each of the 2 x 2 sublayers left one node (the reference scan leaves none).
+      assertThat(Backprop.pending()).isEqualTo(recompute ? 4 : 0);
+      Backprop.backward(loss);
+    }
+    List<double[]> out = new ArrayList<>();
+    out.add(x.getGradient().toDoubleArray());
+    for (var p : net.getParameters()) {
+      out.add(p.getValue().getArray().getGradient().toDoubleArray());
+    }
+    return out.toArray(double[][]::new);
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Random;
 import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.scan.Recompute;
 import org.mambamixer.api.util.OpTimer;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
@@ -105,7 +106,8 @@ public final class Forecaster implements AutoCloseable {
           x = manager.create(xs, new Shape(n, t, m));
           y = manager.create(ys, new Shape(n, h, m));
         }
-        try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+        try (Recompute.Mode r = Recompute.enable(config.recompute());
+            GradientCollector gc = manager.getEngine().newGradientCollector()) {
           Backprop.discard();
           NDArray pred = model.forward(ps, new NDList(x), true).singletonOrThrow();
           NDArray l;

@@ -26,11 +26,14 @@ import org.mambamixer.runtime.train.LrSchedule;
  *     training goes back to the best checkpoint (weights and optimizer moments) and continues with
  *     its learning rate multiplied by this factor. This anneals where validation stops improving,
  *     however long the budget, instead of at a point fixed by the schedule in advance.
+ * @param recompute activation checkpointing: each sublayer's activations are recomputed in the
+ *     backward instead of kept from the forward (peak memory of one sublayer, about a third more
+ *     compute). Dropout masks then come from another random stream, so it is part of the config.
  */
 public record TrainConfig(
     int epochs, int batchSize, int evalBatchSize, float lr, float minLr, int warmupEpochs,
     float weightDecay, int patience, int maxBatchesPerEpoch, long seed, int valInterval,
-    float plateauDecay) {
+    float plateauDecay, boolean recompute) {
 
   public TrainConfig {
     requirePositive("epochs", epochs);
@@ -56,7 +59,7 @@ public record TrainConfig(
   public TrainConfig(int epochs, int batchSize, int evalBatchSize, float lr, float minLr,
       int warmupEpochs, float weightDecay, int patience, int maxBatchesPerEpoch, long seed) {
     this(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay, patience,
-        maxBatchesPerEpoch, seed, 0, 0);
+        maxBatchesPerEpoch, seed, 0, 0, false);
   }
 
   private static LrSchedule schedule(float lr, float minLr, int warmup, int epochs) {
@@ -81,57 +84,62 @@ public record TrainConfig(
    * (docs/results-tsm2.md, "The full budget").
    */
   public static TrainConfig full() {
-    return new TrainConfig(10, 32, 256, 1e-3f, 1e-5f, 1, 0.05f, 4, 0, 2021, 40, 0.3f);
+    return new TrainConfig(10, 32, 256, 1e-3f, 1e-5f, 1, 0.05f, 4, 0, 2021, 40, 0.3f, false);
   }
 
   public TrainConfig withEpochs(int e) {
     return new TrainConfig(e, batchSize, evalBatchSize, lr, minLr, Math.min(warmupEpochs, e - 1),
-        weightDecay, patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay);
+        weightDecay, patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute);
   }
 
   public TrainConfig withBatch(int b) {
     return new TrainConfig(epochs, b, evalBatchSize, lr, minLr, warmupEpochs, weightDecay, patience,
-        maxBatchesPerEpoch, seed, valInterval, plateauDecay);
+        maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute);
   }
 
   public TrainConfig withEvalBatch(int b) {
     return new TrainConfig(epochs, batchSize, b, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay);
+        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute);
   }
 
   public TrainConfig withLr(float rate) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, rate, Math.min(minLr, rate),
-        warmupEpochs, weightDecay, patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay);
+        warmupEpochs, weightDecay, patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute);
   }
 
   public TrainConfig withPatience(int p) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        p, maxBatchesPerEpoch, seed, valInterval, plateauDecay);
+        p, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute);
   }
 
   public TrainConfig withMaxBatches(int n) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, n, seed, valInterval, plateauDecay);
+        patience, n, seed, valInterval, plateauDecay, recompute);
   }
 
   public TrainConfig withSeed(long s) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, s, valInterval, plateauDecay);
+        patience, maxBatchesPerEpoch, s, valInterval, plateauDecay, recompute);
   }
 
   public TrainConfig withWeightDecay(float wd) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, wd, patience,
-        maxBatchesPerEpoch, seed, valInterval, plateauDecay);
+        maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute);
   }
 
   public TrainConfig withValInterval(int batches) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, seed, batches, plateauDecay);
+        patience, maxBatchesPerEpoch, seed, batches, plateauDecay, recompute);
   }
 
   public TrainConfig withPlateauDecay(float factor) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, seed, valInterval, factor);
+        patience, maxBatchesPerEpoch, seed, valInterval, factor, recompute);
+  }
+
+  public TrainConfig withRecompute(boolean on) {
+    return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
+        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, on);
   }
 
   /** Validations per epoch of {@code batches} training batches. */
