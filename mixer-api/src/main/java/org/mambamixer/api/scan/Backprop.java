@@ -120,7 +120,8 @@ public final class Backprop {
     }
   }
 
-  private static NDArray gradientOrZeros(NDArray leaf) {
+  /** The gradient a leaf accumulated, or zeros where none reached it. */
+  static NDArray gradientOrZeros(NDArray leaf) {
     NDArray g = leaf.getGradient();
     if (g == null || g.getShape().isScalar() && !leaf.getShape().isScalar()) {
       return leaf.zerosLike();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.mambamixer.api.util.Scopes;
 
@@ -43,10 +44,15 @@ public final class Recompute {
    * both runs (the engine is reseeded from one draw before each).
    */
   public static NDArray apply(NDArray x, UnaryOperator<NDArray> f) {
+    return apply(new NDList(x), in -> f.apply(in.singletonOrThrow()));
+  }
+
+  /** {@link #apply(NDArray, UnaryOperator)} of a function of several inputs. */
+  public static NDArray apply(NDList xs, Function<NDList, NDArray> f) {
     if (!ON.get() || !Backprop.isRecording()) {
-      return f.apply(x);
+      return f.apply(xs);
     }
-    NDManager m = x.getManager();
+    NDManager m = xs.head().getManager();
     long seed;
     try (NDArray draw = m.randomInteger(0, Integer.MAX_VALUE, new Shape(1), DataType.INT64)) {
       seed = draw.toLongArray()[0];
@@ -55,16 +61,16 @@ public final class Recompute {
     JniUtils.setGradMode(false);
     try {
       m.getEngine().setRandomSeed((int) seed);
-      y = Scopes.keepOnlyResult(() -> f.apply(x));
+      y = Scopes.keepOnlyResult(() -> f.apply(xs));
     } finally {
       JniUtils.setGradMode(true);
     }
     y.setRequiresGradient(true);
-    Backprop.record(new Node(x, y, f, seed));
+    Backprop.record(new Node(xs, y, f, seed));
     return y;
   }
 
-  private record Node(NDArray x, NDArray y, UnaryOperator<NDArray> f, long seed)
+  private record Node(NDList xs, NDArray y, Function<NDList, NDArray> f, long seed)
       implements DeferredGradient {
 
     @Override
@@ -74,24 +80,31 @@ public final class Recompute {
 
     @Override
     public NDList inputs() {
-      return new NDList(x);
+      return xs;
     }
 
     @Override
     public NDList backward(NDList outputGradients) {
       NDArray gy = outputGradients.get(0).stopGradient();
-      NDArray gx = Scopes.keepOnlyResult(() -> {
-        NDArray xr = x.stopGradient(); // (same values, no history) the recomputed graph's leaf
-        xr.setRequiresGradient(true);
-        x.getManager().getEngine().setRandomSeed((int) seed);
+      return Scopes.keepOnlyResults(() -> {
+        NDList xr = new NDList(xs.size());
+        for (NDArray x : xs) {
+          NDArray d = x.stopGradient(); // same values, no history: the recomputed graph's leaf
+          d.setRequiresGradient(true);
+          xr.add(d);
+        }
+        xs.head().getManager().getEngine().setRandomSeed((int) seed);
         Backprop.isolated(() -> {
           NDArray yr = f.apply(xr);
           Backprop.backward(yr.mul(gy).sum()); // parameters' gradients accumulate here
           return null;
         });
-        return xr.getGradient();
+        NDList grads = new NDList(xr.size());
+        for (NDArray d : xr) {
+          grads.add(Backprop.gradientOrZeros(d));
+        }
+        return grads;
       });
-      return new NDList(gx);
     }
   }
 }

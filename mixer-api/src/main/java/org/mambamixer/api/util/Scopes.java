@@ -1,6 +1,7 @@
 package org.mambamixer.api.util;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import java.util.function.Supplier;
 
@@ -19,12 +20,17 @@ public final class Scopes {
    * (21 variates) peaked at 8.4 GB that way.
    */
   public static NDArray keepOnlyResult(Supplier<NDArray> f) {
-    NDArray result;
+    return keepOnlyResults(() -> new NDList(f.get())).head();
+  }
+
+  /** {@link #keepOnlyResult} for a computation with several results. */
+  public static NDList keepOnlyResults(Supplier<NDList> f) {
+    NDList results;
     try (NDScope scope = new NDScope()) {
-      result = f.get();
-      NDScope.unregister(result);
+      results = f.get();
+      NDScope.unregister(results);
     }
-    NDScope.register(result);
-    return result;
+    results.forEach(NDScope::register);
+    return results;
   }
 }
