@@ -232,6 +232,7 @@ class ClassifyCommandTest {
         args(tmp.resolve("i"), 1, "--bogus"),
         args(tmp.resolve("j"), 1, "--widths", "8"), // two stages need two widths
         args(tmp.resolve("k"), 1, "--widths", "8,0"),
+        args(tmp.resolve("l"), 1, "--save-interval", "-1"),
         new String[] {"classify", "--resume"},
         new String[] {"classify", "--epochs", "1"});
     for (String[] a : bad) {
@@ -239,7 +240,7 @@ class ClassifyCommandTest {
       assertThat(l.run(a)).as(String.join(" ", a) + "\n" + l.err).isEqualTo(2);
       assertThat(l.err.toString()).as(String.join(" ", a)).isNotBlank();
     }
-    for (String name : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")) {
+    for (String name : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l")) {
       assertThat(tmp.resolve(name)).as("nothing written for a usage error").doesNotExist();
     }
   }
