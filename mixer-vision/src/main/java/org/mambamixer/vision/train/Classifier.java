@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.scan.Recompute;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.vision.data.ImageDataset;
@@ -116,7 +117,8 @@ public final class Classifier implements AutoCloseable {
         long epochSeed = config.seed() * 1_000_003L + epoch;
         manager.getEngine().setRandomSeed((int) (epochSeed * 65_537L + b));
         float loss;
-        try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
+        try (Recompute.Mode r = Recompute.enable(config.recompute());
+            GradientCollector gc = manager.getEngine().newGradientCollector()) {
           Backprop.discard();
           NDArray logits = model.forward(ps, batch.getData(), true).singletonOrThrow();
           NDArray l = smoothedCrossEntropy(logits, batch.getLabels().head(),

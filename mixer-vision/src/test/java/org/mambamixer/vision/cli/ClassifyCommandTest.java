@@ -2,6 +2,7 @@ package org.mambamixer.vision.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonObject;
@@ -204,6 +205,24 @@ class ClassifyCommandTest {
     Table rb = Table.readCsv(cut.resolve("results.csv"));
     for (String col : List.of("top1", "top5", "epochs", "best_epoch")) {
       assertThat(rb.get(0, col)).as(col).isEqualTo(ra.get(0, col));
+    }
+  }
+
+  /** ViM2 has no dropout, so recomputed activations change only the order of sums. */
+  @Test
+  void recomputeTrainsLikeKeptActivations(@TempDir Path tmp) throws Exception {
+    Path kept = tmp.resolve("kept");
+    Path recomputed = tmp.resolve("recomputed");
+    assertThat(new Launcher().run(args(kept, 1))).isEqualTo(0);
+    Launcher l = new Launcher();
+    assertThat(l.run(args(recomputed, 1, "--recompute"))).as(l.err.toString()).isEqualTo(0);
+    assertThat(Files.readString(recomputed.resolve("config.json")))
+        .contains("\"recompute\": true");
+    double[] a = Table.readCsv(kept.resolve("batch_loss.csv")).doubles("loss");
+    double[] b = Table.readCsv(recomputed.resolve("batch_loss.csv")).doubles("loss");
+    assertThat(b).hasSameSizeAs(a);
+    for (int i = 0; i < a.length; i++) {
+      assertThat(b[i]).as("loss of batch %d", i + 1).isCloseTo(a[i], within(1e-5));
     }
   }
 
