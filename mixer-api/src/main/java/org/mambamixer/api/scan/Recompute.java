@@ -53,14 +53,14 @@ public final class Recompute {
       return f.apply(xs);
     }
     NDManager m = xs.head().getManager();
-    long seed;
+    int seed;
     try (NDArray draw = m.randomInteger(0, Integer.MAX_VALUE, new Shape(1), DataType.INT64)) {
-      seed = draw.toLongArray()[0];
+      seed = (int) draw.toLongArray()[0];
     }
     NDArray y;
     JniUtils.setGradMode(false);
     try {
-      m.getEngine().setRandomSeed((int) seed);
+      m.getEngine().setRandomSeed(seed);
       y = Scopes.keepOnlyResult(() -> f.apply(xs));
     } finally {
       JniUtils.setGradMode(true);
@@ -70,7 +70,7 @@ public final class Recompute {
     return y;
   }
 
-  private record Node(NDList xs, NDArray y, Function<NDList, NDArray> f, long seed)
+  private record Node(NDList xs, NDArray y, Function<NDList, NDArray> f, int seed)
       implements DeferredGradient {
 
     @Override
@@ -93,7 +93,7 @@ public final class Recompute {
           d.setRequiresGradient(true);
           xr.add(d);
         }
-        xs.head().getManager().getEngine().setRandomSeed((int) seed);
+        xs.head().getManager().getEngine().setRandomSeed(seed);
         Backprop.isolated(() -> {
           NDArray yr = f.apply(xr);
           Backprop.backward(yr.mul(gy).sum()); // parameters' gradients accumulate here
