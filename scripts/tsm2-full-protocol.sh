@@ -73,7 +73,8 @@ run() { # dataset dir horizon flags...
   ) 9>"$out/$dataset/locks/$name.lock"
 }
 # Runs every "dir horizon flags..." job of a list (one per line), taking those no other instance
-# holds first, and returns when all are finished.
+# holds first, and returns when all are finished (checking every PROTOCOL_POLL_SECONDS, default 60,
+# while another instance holds the rest).
 run_all() { # dataset, then jobs on stdin
   local dataset=$1 pending=() left job rc ran
   mapfile -t pending
@@ -86,7 +87,7 @@ run_all() { # dataset, then jobs on stdin
       if [[ $rc == 75 ]]; then left+=("$job"); elif [[ $rc != 0 ]]; then return "$rc"; else ran=1; fi
     done
     pending=(${left[@]+"${left[@]}"})
-    if [[ ${#pending[@]} -gt 0 && $ran == 0 ]]; then sleep 60; fi
+    if [[ ${#pending[@]} -gt 0 && $ran == 0 ]]; then sleep "${PROTOCOL_POLL_SECONDS:-60}"; fi
   done
 }
 field() { # results.csv column -> value of its data row
