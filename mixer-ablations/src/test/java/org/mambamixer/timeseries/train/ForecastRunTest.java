@@ -141,6 +141,25 @@ class ForecastRunTest {
   }
 
   @Test
+  void aRecomputedRunIsSeededAndResumesExactly() throws IOException {
+    // Recomputation draws one engine seed per sublayer, so dropout outside the sublayers (the
+    // embedding's, the head's) takes other masks than without it; resume must replay them too.
+    TrainConfig rc = TRAIN.withValInterval(4).withRecompute(true);
+    ForecastRun.Outcome straight = run(rc, tmp.resolve("r-straight"), false, (b, n, l) -> { });
+    ForecastRun.Outcome plain = run(rc.withRecompute(false), tmp.resolve("r-plain"), false,
+        (b, n, l) -> { });
+    assertThat(straight.mse()).isNotEqualTo(plain.mse()).isCloseTo(plain.mse(), within(0.05));
+    AtomicInteger calls = new AtomicInteger();
+    Path killed = tmp.resolve("r-killed");
+    assertThatThrownBy(() -> run(rc, killed, false, (b, n, l) -> {
+      if (calls.incrementAndGet() == 6 + 5) {
+        throw new IllegalStateException("killed");
+      }
+    })).hasMessage("killed");
+    assertThat(run(rc, killed, true, (b, n, l) -> { }).mse()).isEqualTo(straight.mse());
+  }
+
+  @Test
   void patienceCountsValidationsAndCanStopInsideAnEpoch() throws IOException {
     // At a learning rate of 1e-30 no float32 weight moves, so validation never improves after
     // the first check: validations after batches 4 and 6 of epoch 1, then batch 4 of epoch 2,
