@@ -202,6 +202,25 @@ class ForecastRunTest {
   }
 
   @Test
+  void aGainBelowTheMinimumDeltaIsNotAnImprovement() throws IOException {
+    TrainConfig t = TRAIN.withValInterval(2).withEpochs(3).withPatience(2);
+    run(t, tmp.resolve("d-any"), false, (b, n, l) -> { });
+    double[] anyGain = Table.readCsv(tmp.resolve("d-any/metrics.csv")).doubles("val_mse");
+    // Without a threshold the second and third checks are real gains...
+    assertThat(anyGain[1]).isLessThan(anyGain[0]);
+    assertThat(anyGain[2]).isLessThan(anyGain[1]);
+    // ... which a 50 % threshold does not count: same run up to there, and patience 2 stops it
+    // at the third check with the first one's checkpoint as the best.
+    ForecastRun.Outcome o = run(t.withMinDelta(0.5f), tmp.resolve("d-half"), false, (b, n, l) -> { });
+    double[] counted = Table.readCsv(tmp.resolve("d-half/metrics.csv")).doubles("val_mse");
+    assertThat(counted).containsExactly(anyGain[0], anyGain[1], anyGain[2]);
+    assertThat(o.valMse()).isEqualTo(anyGain[0]);
+    assertThat(o.bestEpoch()).isEqualTo(1);
+    assertThat(new TrainConfig(1, 1, 1, 1e-3f, 1e-5f, 0, 0, 1, 0, 1).minDelta())
+        .as("a config written before the field existed reads as no threshold").isZero();
+  }
+
+  @Test
   void aTruncatedOrAlteredCheckpointFileIsRefusedByName() throws IOException {
     Path dir = tmp.resolve("c");
     run(dir, false, (b, n, l) -> { });

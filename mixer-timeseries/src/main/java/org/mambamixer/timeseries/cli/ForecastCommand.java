@@ -124,6 +124,11 @@ public final class ForecastCommand implements LauncherCommand {
           + " multiply the learning rate by F (0: off; the budget's default)")
   Float plateauDecay;
 
+  @Option(names = "--min-delta", paramLabel = "F",
+      description = "relative gain a validation must make over the best to count as better"
+          + " (new best, patience reset); the full budget's default 1e-4, the quick budget's 0")
+  Float minDelta;
+
   @Option(names = "--seed", paramLabel = "N", defaultValue = "2021",
       description = "seed of parameters, dropout and shuffling (default ${DEFAULT-VALUE})")
   long seed;
@@ -331,6 +336,9 @@ public final class ForecastCommand implements LauncherCommand {
       if (plateauDecay != null) {
         t = t.withPlateauDecay(plateauDecay);
       }
+      if (minDelta != null) {
+        t = t.withMinDelta(minDelta);
+      }
       return t;
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
@@ -419,6 +427,7 @@ public final class ForecastCommand implements LauncherCommand {
     bad.check("--eval-batch-size", evalBatchSize, t.evalBatchSize());
     bad.check("--recompute", recompute, t.recompute());
     bad.check("--plateau-decay", plateauDecay, t.plateauDecay());
+    bad.check("--min-delta", minDelta, t.minDelta());
     bad.check("--d-model", dModel, m.dModel());
     bad.check("--layers", layers, m.layers());
     bad.check("--d-state", dState, m.dState());

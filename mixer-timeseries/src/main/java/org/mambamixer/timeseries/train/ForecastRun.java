@@ -187,7 +187,7 @@ public final class ForecastRun {
         });
         Metrics v = f.evaluate(val);
         double secs = (System.nanoTime() - t0) / 1e9;
-        boolean better = v.mse() < state.bestVal();
+        boolean better = tc.improves(v.mse(), state.bestVal());
         if (better) {
           f.save(best, epoch + 1);
         }
