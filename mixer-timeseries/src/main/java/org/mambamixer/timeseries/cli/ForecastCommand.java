@@ -81,7 +81,7 @@ public final class ForecastCommand implements LauncherCommand {
   @Option(names = "--budget", paramLabel = "quick|full", defaultValue = "quick",
       description = "quick: 3 epochs of at most 120 batches (minutes); full: up to 10 epochs of"
           + " every batch, validated every 40 batches, back to the best with lr x 0.3 where"
-          + " validation stops improving, patience 4")
+          + " validation stops improving (by at least 1e-4 of the best), patience 4")
   Budget budget;
 
   @Option(names = "--epochs", paramLabel = "N", description = "maximum epochs (overrides the budget)")
