@@ -86,8 +86,6 @@ public final class CpuScanKernel implements ScanKernel {
     Layout lay = new Layout(p);
     int nChunks = (p.len() + chunk - 1) / chunk;
     int saved = nChunks - 1; // the first chunk starts from h0 (or zeros): nothing to save
-    float[] bt = transposeBC(p.B(), p);
-    float[] ct = transposeBC(p.C(), p);
     TileConstants consts = new TileConstants(p, lay.tiles);
     float[] out = new float[p.batch() * p.dim() * p.len()];
     float[] last = new float[p.batch() * p.dim() * p.dstate()];
@@ -95,7 +93,7 @@ public final class CpuScanKernel implements ScanKernel {
     forEachUnit(lay.units(), p, chunk, false, (j, unit) -> {
       int b = unit / lay.groups;
       for (int tile : lay.tiles(unit)) {
-        load(j, p, b, tile, bt, ct, consts, false);
+        load(j, p, b, tile, consts, false);
         ops.forward(j);
         ops.gate(j);
         int d0 = tile * W;
@@ -130,8 +128,6 @@ public final class CpuScanKernel implements ScanKernel {
     int nL = p.len();
     int nN = p.dstate();
     Layout lay = new Layout(p);
-    float[] bt = transposeBC(p.B(), p);
-    float[] ct = transposeBC(p.C(), p);
     TileConstants consts = new TileConstants(p, lay.tiles);
     int savedChunks = ck.nChunks() - 1;
     float[] du = new float[bdl];
@@ -149,7 +145,7 @@ public final class CpuScanKernel implements ScanKernel {
       j.dB = partB[unit] = new float[nL * nN];
       j.dC = partC[unit] = new float[nL * nN];
       for (int tile : lay.tiles(unit)) {
-        load(j, p, b, tile, bt, ct, consts, true);
+        load(j, p, b, tile, consts, true);
         int d0 = tile * W;
         int w = Math.min(W, nD - d0);
         int base = (b * nD + d0) * nL;
@@ -226,8 +222,8 @@ public final class CpuScanKernel implements ScanKernel {
   }
 
   /** Fills a tile's inputs for batch row b. */
-  private void load(TileJob j, ScanProblem p, int b, int tile, float[] bt, float[] ct,
-      TileConstants consts, boolean withSigmoid) {
+  private void load(TileJob j, ScanProblem p, int b, int tile, TileConstants consts,
+      boolean withSigmoid) {
     int nD = p.dim();
     int nL = p.len();
     int nN = p.dstate();
@@ -265,9 +261,9 @@ public final class CpuScanKernel implements ScanKernel {
         }
       }
     }
-    j.bt = bt;
-    j.ct = ct;
-    j.bcOff = b * nL * nN;
+    j.b = p.B();
+    j.c = p.C();
+    j.bcOff = b * nN * nL;
   }
 
   /** (w channels of L) at src[base..] to the lane-minor (L, W) tile layout, zero-padding lanes. */
@@ -290,21 +286,6 @@ public final class CpuScanKernel implements ScanKernel {
         dst[o + t] = tile[t * W + l];
       }
     }
-  }
-
-  /** (batch, dstate, len) to (batch, len, dstate): step t's N values become contiguous. */
-  private static float[] transposeBC(float[] x, ScanProblem p) {
-    int nL = p.len();
-    int nN = p.dstate();
-    float[] r = new float[x.length];
-    for (int b = 0; b < p.batch(); b++) {
-      for (int k = 0; k < nN; k++) {
-        for (int t = 0; t < nL; t++) {
-          r[(b * nL + t) * nN + k] = x[(b * nN + k) * nL + t];
-        }
-      }
-    }
-    return r;
   }
 
   private interface UnitBody {

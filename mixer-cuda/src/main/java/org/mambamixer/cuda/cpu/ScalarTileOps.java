@@ -38,6 +38,7 @@ final class ScalarTileOps implements TileOps {
   @Override
   public void forward(TileJob j) {
     int n = j.n;
+    int len = j.len;
     int nw = n * W;
     float[] h = j.h;
     for (int s = 0, c = 0; s < j.len; s++) {
@@ -45,16 +46,16 @@ final class ScalarTileOps implements TileOps {
         System.arraycopy(h, 0, j.ckpt, c++ * nw, nw);
       }
       int t = j.pos(s);
-      int bc = j.bcOff + t * n;
+      int bc = j.bcOff + t; // B and C at (k, t): bc + k * len
       for (int l = 0; l < W; l++) {
         float dt = j.dt[t * W + l];
         float dtu = dt * j.u[t * W + l];
         float y = 0;
         for (int k = 0; k < n; k++) {
           float a = (float) Math.exp(dt * j.aRaw[k * W + l]);
-          float hk = a * h[k * W + l] + dtu * j.bt[bc + k];
+          float hk = a * h[k * W + l] + dtu * j.b[bc + k * len];
           h[k * W + l] = hk;
-          y += hk * j.ct[bc + k];
+          y += hk * j.c[bc + k * len];
         }
         j.y[t * W + l] = y;
       }
@@ -78,6 +79,7 @@ final class ScalarTileOps implements TileOps {
   @Override
   public void backward(TileJob j) {
     int n = j.n;
+    int len = j.len;
     int nw = n * W;
     float[] dyLane = new float[W];
     for (int c = j.nChunks - 1; c >= 0; c--) {
@@ -87,7 +89,7 @@ final class ScalarTileOps implements TileOps {
       for (int s = s0; s < s1; s++) {
         int t = j.pos(s);
         int i = s - s0;
-        int bc = j.bcOff + t * n;
+        int bc = j.bcOff + t; // B and C at (k, t): bc + k * len
         for (int l = 0; l < W; l++) {
           float dt = j.dt[t * W + l];
           float dtu = dt * j.u[t * W + l];
@@ -95,9 +97,9 @@ final class ScalarTileOps implements TileOps {
           for (int k = 0; k < n; k++) {
             float a = (float) Math.exp(dt * j.aRaw[k * W + l]);
             j.aBuf[i * nw + k * W + l] = a;
-            float hk = a * j.hBuf[i * nw + k * W + l] + dtu * j.bt[bc + k];
+            float hk = a * j.hBuf[i * nw + k * W + l] + dtu * j.b[bc + k * len];
             j.hBuf[(i + 1) * nw + k * W + l] = hk;
-            y += hk * j.ct[bc + k];
+            y += hk * j.c[bc + k * len];
           }
           j.yBuf[i * W + l] = y;
         }
@@ -105,7 +107,7 @@ final class ScalarTileOps implements TileOps {
       for (int s = s1 - 1; s >= s0; s--) {
         int t = j.pos(s);
         int i = s - s0;
-        int bc = j.bcOff + t * n;
+        int bc = j.bcOff + t; // B and C at (k, t): bc + k * len
         int pc = t * n;
         for (int l = 0; l < W; l++) {
           float u = j.u[t * W + l];
@@ -127,7 +129,7 @@ final class ScalarTileOps implements TileOps {
           float sumB = 0;
           for (int l = 0; l < W; l++) {
             float dtu = j.dt[t * W + l] * j.u[t * W + l];
-            float lam = j.h[k * W + l] + dyLane[l] * j.ct[bc + k];
+            float lam = j.h[k * W + l] + dyLane[l] * j.c[bc + k * len];
             sumC += dyLane[l] * j.hBuf[(i + 1) * nw + k * W + l];
             sumB += lam * dtu;
           }
@@ -141,10 +143,10 @@ final class ScalarTileOps implements TileOps {
           float ddtA = 0;
           for (int k = 0; k < n; k++) {
             int e = k * W + l;
-            float lam = j.h[e] + dyLane[l] * j.ct[bc + k];
+            float lam = j.h[e] + dyLane[l] * j.c[bc + k * len];
             float a = j.aBuf[i * nw + e];
             float q = lam * a * j.hBuf[i * nw + e];
-            sumLB += lam * j.bt[bc + k];
+            sumLB += lam * j.b[bc + k * len];
             ddtA += q * j.aRaw[e];
             j.dA[e] += q * dt;
             j.h[e] = a * lam;

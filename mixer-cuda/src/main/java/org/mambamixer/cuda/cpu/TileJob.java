@@ -28,9 +28,9 @@ final class TileJob {
   final float[] dSkip; // (W)
   boolean hasZ;
   boolean hasSkip;
-  float[] bt; // (B, L, N) B transposed, shared by all tiles
-  float[] ct; // (B, L, N) C transposed
-  int bcOff; // b * L * N
+  float[] b; // (B, N, L) the problem's B, shared by all tiles: read in place, not transposed
+  float[] c; // (B, N, L) C
+  int bcOff; // b * N * L
 
   // Forward: y (L, W) out; backward: the output gradient (L, W) in.
   final float[] y;

@@ -112,12 +112,12 @@ final class VectorTileOps implements TileOps {
       FloatVector dt = FloatVector.fromArray(F, j.dt, t * W);
       FloatVector dtu = dt.mul(FloatVector.fromArray(F, j.u, t * W));
       FloatVector y = FloatVector.zero(F);
-      int bc = j.bcOff + t * n;
+      int bc = j.bcOff + t; // B and C at (k, t): bc + k * len
       for (int k = 0; k < n; k++) {
         FloatVector a = exp2(dt.mul(FloatVector.fromArray(F, j.aLog2, k * W)));
-        FloatVector hk = a.fma(FloatVector.fromArray(F, h, k * W), dtu.mul(j.bt[bc + k]));
+        FloatVector hk = a.fma(FloatVector.fromArray(F, h, k * W), dtu.mul(j.b[bc + k * len]));
         hk.intoArray(h, k * W);
-        y = hk.fma(FloatVector.broadcast(F, j.ct[bc + k]), y);
+        y = hk.fma(FloatVector.broadcast(F, j.c[bc + k * len]), y);
       }
       y.intoArray(j.y, t * W);
     }
@@ -154,6 +154,7 @@ final class VectorTileOps implements TileOps {
   /** States and exp(dt A) of chunk c's steps, from its checkpoint, into hBuf, aBuf; C.h into yBuf. */
   private static void recompute(TileJob j, int c, int s0, int s1) {
     int n = j.n;
+    int len = j.len;
     int nw = n * W;
     System.arraycopy(j.ckpt, c * nw, j.hBuf, 0, nw);
     for (int s = s0; s < s1; s++) {
@@ -162,13 +163,13 @@ final class VectorTileOps implements TileOps {
       FloatVector dt = FloatVector.fromArray(F, j.dt, t * W);
       FloatVector dtu = dt.mul(FloatVector.fromArray(F, j.u, t * W));
       FloatVector y = FloatVector.zero(F);
-      int bc = j.bcOff + t * n;
+      int bc = j.bcOff + t; // B and C at (k, t): bc + k * len
       for (int k = 0; k < n; k++) {
         FloatVector a = exp2(dt.mul(FloatVector.fromArray(F, j.aLog2, k * W)));
         a.intoArray(j.aBuf, i * nw + k * W);
-        FloatVector hk = a.fma(FloatVector.fromArray(F, j.hBuf, i * nw + k * W), dtu.mul(j.bt[bc + k]));
+        FloatVector hk = a.fma(FloatVector.fromArray(F, j.hBuf, i * nw + k * W), dtu.mul(j.b[bc + k * len]));
         hk.intoArray(j.hBuf, (i + 1) * nw + k * W);
-        y = hk.fma(FloatVector.broadcast(F, j.ct[bc + k]), y);
+        y = hk.fma(FloatVector.broadcast(F, j.c[bc + k * len]), y);
       }
       y.intoArray(j.yBuf, i * W);
     }
@@ -177,6 +178,7 @@ final class VectorTileOps implements TileOps {
   /** Adjoint sweep over steps s1-1 .. s0: j.h holds lambda_{s+1} already multiplied by exp(dt_{s+1} A). */
   private static void adjoint(TileJob j, int s0, int s1) {
     int n = j.n;
+    int len = j.len;
     int nw = n * W;
     FloatVector d = FloatVector.fromArray(F, j.dSkip, 0);
     FloatVector dDacc = FloatVector.fromArray(F, j.dD, 0);
@@ -203,16 +205,16 @@ final class VectorTileOps implements TileOps {
       FloatVector dtu = dt.mul(u);
       FloatVector sumLB = FloatVector.zero(F);
       FloatVector ddtA = FloatVector.zero(F);
-      int bc = j.bcOff + t * n;
+      int bc = j.bcOff + t; // B and C at (k, t): bc + k * len
       int pc = t * n;
       for (int k = 0; k < n; k++) {
-        FloatVector lam = dy.fma(FloatVector.broadcast(F, j.ct[bc + k]), FloatVector.fromArray(F, j.h, k * W));
+        FloatVector lam = dy.fma(FloatVector.broadcast(F, j.c[bc + k * len]), FloatVector.fromArray(F, j.h, k * W));
         FloatVector hk = FloatVector.fromArray(F, j.hBuf, (i + 1) * nw + k * W);
         FloatVector hPrev = FloatVector.fromArray(F, j.hBuf, i * nw + k * W);
         FloatVector a = FloatVector.fromArray(F, j.aBuf, i * nw + k * W);
         j.dC[pc + k] += dy.mul(hk).reduceLanes(VectorOperators.ADD);
         j.dB[pc + k] += lam.mul(dtu).reduceLanes(VectorOperators.ADD);
-        sumLB = lam.fma(FloatVector.broadcast(F, j.bt[bc + k]), sumLB);
+        sumLB = lam.fma(FloatVector.broadcast(F, j.b[bc + k * len]), sumLB);
         FloatVector la = lam.mul(a); // lambda exp(dt A): the adjoint carried to step s-1
         FloatVector q = la.mul(hPrev);
         ddtA = q.fma(FloatVector.fromArray(F, j.aRaw, k * W), ddtA);
