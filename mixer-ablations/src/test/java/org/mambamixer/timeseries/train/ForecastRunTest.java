@@ -216,8 +216,16 @@ class ForecastRunTest {
     assertThat(counted).containsExactly(anyGain[0], anyGain[1], anyGain[2]);
     assertThat(o.valMse()).isEqualTo(anyGain[0]);
     assertThat(o.bestEpoch()).isEqualTo(1);
-    assertThat(new TrainConfig(1, 1, 1, 1e-3f, 1e-5f, 0, 0, 1, 0, 1).minDelta())
-        .as("a config written before the field existed reads as no threshold").isZero();
+    // A config.json written before the field existed reads as no threshold.
+    Path config = tmp.resolve("d-half/config.json");
+    String json = Files.readString(config);
+    assertThat(json).contains("\"minDelta\": 0.5");
+    Path old = tmp.resolve("d-old-config.json");
+    Files.writeString(old, json.replaceAll(",\\s*\"minDelta\": [0-9.Ee-]+", ""));
+    TrainConfig read = ForecastRun.readSpec(old).train();
+    assertThat(Files.readString(old)).doesNotContain("minDelta");
+    assertThat(read.minDelta()).isZero();
+    assertThat(read.withMinDelta(0.5f)).isEqualTo(ForecastRun.readSpec(config).train());
   }
 
   @Test
