@@ -238,6 +238,7 @@ class ForecastCliTest {
     // summary reads each run's config: the variants name the rows.
     assertThat(run("summary", "--runs", tmp.toString())).isZero();
     assertThat(out.toString())
-        .contains("selective-bidirectional/selective-bidirectional/residual/layer @cpu");
+        .contains("selective-bidirectional/selective-bidirectional/residual/layer @cpu")
+        .contains(" val_mse ");
   }
 }

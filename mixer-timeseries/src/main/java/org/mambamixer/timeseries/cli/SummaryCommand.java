@@ -20,7 +20,9 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ./mambamixer summary}: joins every forecast run's results under a directory into one
- * table beside the paper's Table 5, as CSV and Markdown.
+ * table beside the paper's Table 5, as CSV and Markdown: a row per (run, horizon), grouped by
+ * dataset and horizon, so a validation-only grid reads as one block whose best val_mse is the
+ * choice.
  */
 @Command(name = "summary", mixinStandardHelpOptions = true,
     description = "join forecast results into one table beside the paper's Table 5")
@@ -75,17 +77,20 @@ public final class SummaryCommand implements LauncherCommand {
         boolean hasPaper = !Double.isNaN(paper);
         String run = file.getParent().getParent().getFileName().toString();
         String variants = variantsOf(file.getParent().resolve("config.json"));
-        rows.add(new Object[] {run, variants, dataset, lookback, horizon, mse,
+        // Runs written before results named their validation MSE have none.
+        Object val = t.columns().contains("val_mse") ? t.get(i, "val_mse") : null;
+        rows.add(new Object[] {run, variants, dataset, lookback, horizon, val, mse,
             ((Number) t.get(i, "mae")).doubleValue(), hasPaper ? paper : null,
             hasPaper ? mse / paper : null, t.get(i, "epochs"),
             t.get(i, "seconds_per_epoch"), t.get(i, "peak_rss_mb")});
       }
     }
-    rows.sort(Comparator.<Object[], String>comparing(r -> (String) r[0])
-        .thenComparing(r -> (Integer) r[4]));
-    Table table = Table.of("run", "variants", "dataset", "lookback", "horizon", "mse", "mae",
-        "paper_mse",
-        "mse_ratio", "epochs", "seconds_per_epoch", "peak_rss_mb");
+    rows.sort(Comparator.<Object[], String>comparing(r -> (String) r[2])
+        .thenComparing(r -> (Integer) r[3])
+        .thenComparing(r -> (Integer) r[4])
+        .thenComparing(r -> (String) r[0]));
+    Table table = Table.of("run", "variants", "dataset", "lookback", "horizon", "val_mse", "mse",
+        "mae", "paper_mse", "mse_ratio", "epochs", "seconds_per_epoch", "peak_rss_mb");
     for (Object[] r : rows) {
       table = table.append(r);
     }
