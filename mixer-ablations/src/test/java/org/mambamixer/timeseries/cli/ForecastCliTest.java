@@ -93,7 +93,7 @@ class ForecastCliTest {
     String[] start = {"forecast", "--data", csv.toString(), "--lookback", "32", "--horizon", "8",
         "--epochs", "2", "--max-batches", "2", "--d-model", "8", "--layers", "1", "--d-state", "4",
         "--skip", "frozen", "--scan", "cpu", "--val-interval", "1", "--eval-batch-size", "5",
-        "--recompute", "--min-delta", "0.01", "--run-dir", runDir.toString()};
+        "--recompute", "--min-delta", "0.01", "--stop-lr", "5e-4", "--run-dir", runDir.toString()};
     assertThat(run(start)).as(err.toString()).isZero();
     java.util.Map<Path, byte[]> before = snapshot(runDir);
     assertThat(run("forecast", "--data", csv.toString(), "--lookback", "48", "--run-dir",
@@ -108,6 +108,9 @@ class ForecastCliTest {
     assertThat(run("forecast", "--data", csv.toString(), "--min-delta", "0", "--run-dir",
         runDir.toString(), "--resume")).isEqualTo(2);
     assertThat(err.toString()).contains("--min-delta 0.0 (the run has 0.01)");
+    assertThat(run("forecast", "--data", csv.toString(), "--stop-lr", "0", "--run-dir",
+        runDir.toString(), "--resume")).isEqualTo(2);
+    assertThat(err.toString()).contains("--stop-lr 0.0 (the run has 5.0E-4)");
     java.util.Map<Path, byte[]> after = snapshot(runDir);
     assertThat(after).containsOnlyKeys(before.keySet());
     before.forEach((p, bytes) -> assertThat(after.get(p)).as(p.toString()).isEqualTo(bytes));
@@ -118,7 +121,7 @@ class ForecastCliTest {
         "--resume")).as(err.toString()).isZero();
     assertThat(Files.readString(runDir.resolve("H8/config.json"))).isEqualTo(config)
         .contains("\"skip\": \"frozen\"").contains("\"valInterval\": 1").contains("\"evalBatchSize\": 5").contains("\"recompute\": true")
-        .contains("\"minDelta\": 0.01").contains("\"command\": \"mambamixer forecast --data")
+        .contains("\"minDelta\": 0.01").contains("\"stopLr\": 5.0E-4").contains("\"command\": \"mambamixer forecast --data")
         .contains("\"data_sha256\": \"");
   }
 

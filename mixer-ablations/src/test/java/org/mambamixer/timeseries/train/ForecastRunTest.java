@@ -202,6 +202,42 @@ class ForecastRunTest {
   }
 
   @Test
+  void aRateDecayedBelowTheStopRateEndsTheRunBeforePatienceDoes() throws IOException {
+    // As above, validation never improves; patience 10 would allow nine decays. The rate of the
+    // third check is half the first's and the fourth's would be a quarter: a stop rate between
+    // the two ends the run after three checks, still inside epoch 1.
+    TrainConfig stuck = TRAIN.withValInterval(2).withEpochs(3).withLr(1e-30f).withPatience(10)
+        .withPlateauDecay(0.5f);
+    double first = stuck.lrAt(0, 0);
+    TrainConfig stopping = stuck.withStopLr((float) (first * 0.4));
+    ForecastRun.Outcome o = run(stopping, tmp.resolve("s-stop"), false, (b, n, l) -> { });
+    double[] lr = Table.readCsv(tmp.resolve("s-stop/metrics.csv")).doubles("lr");
+    assertThat(lr).hasSize(3);
+    assertThat(lr[2] / first).isCloseTo(0.5, within(1e-6));
+    assertThat(o.epochs()).isEqualTo(1);
+    assertThat(o.bestEpoch()).isEqualTo(1);
+    // Resuming a stopped run trains nothing more; decays before the first one never stop a run,
+    // so neither does a rate below the stop rate that no plateau caused.
+    ForecastRun.Outcome again = run(stopping, tmp.resolve("s-stop"), true, (b, n, l) -> {
+      throw new AssertionError("trained after the rate ran out");
+    });
+    assertThat(again.mse()).isEqualTo(o.mse());
+    assertThat(stopping.lrSpent(0, 0)).isFalse();
+    assertThat(stopping.lrSpent(0, 1)).isFalse();
+    assertThat(stopping.lrSpent(0, 2)).isTrue();
+    assertThat(stuck.lrSpent(0, 20)).as("0 is off").isFalse();
+    assertThatThrownBy(() -> stuck.withStopLr(2e-30f))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stopLr");
+    // A config.json written before the field existed reads as no stop rate.
+    String json = Files.readString(tmp.resolve("s-stop/config.json"));
+    assertThat(json).contains("\"stopLr\"");
+    Path old = tmp.resolve("s-old-config.json");
+    Files.writeString(old, json.replaceAll(",\\s*\"stopLr\": [0-9.Ee-]+", ""));
+    assertThat(Files.readString(old)).doesNotContain("stopLr");
+    assertThat(ForecastRun.readSpec(old).train().stopLr()).isZero();
+  }
+
+  @Test
   void aGainBelowTheMinimumDeltaIsNotAnImprovement() throws IOException {
     TrainConfig t = TRAIN.withValInterval(2).withEpochs(3).withPatience(2);
     run(t, tmp.resolve("d-any"), false, (b, n, l) -> { });

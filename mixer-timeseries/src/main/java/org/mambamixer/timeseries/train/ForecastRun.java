@@ -173,14 +173,22 @@ public final class ForecastRun {
     int batches = f.batchesPerEpoch(train.windows());
     int epoch = state.epochsDone();
     int from = state.batchesDone();
-    while (epoch < tc.epochs() && state.badChecks() < tc.patience()) {
+    boolean spent = false; // plateau decays took the rate below --stop-lr
+    while (epoch < tc.epochs() && state.badChecks() < tc.patience() && !spent) {
       progress.startEpoch(epoch + 1, tc.epochs(), batches);
       // Validation after every valInterval batches and at the end of the epoch; each is a resume
       // point.
       while (from < batches && state.badChecks() < tc.patience()) {
+        if (tc.lrSpent(epoch, state.lrDecays())) {
+          spent = true;
+          log.printf(Locale.ROOT, "stopped: %d plateau decays took the learning rate to %.3g,"
+              + " below --stop-lr %.3g%n", state.lrDecays(), tc.lrAt(epoch, state.lrDecays()),
+              tc.stopLr());
+          break;
+        }
         long t0 = System.nanoTime();
         int to = tc.valInterval() == 0 ? batches : Math.min(batches, from + tc.valInterval());
-        float lr = (float) (tc.schedule().at(epoch) * Math.pow(tc.plateauDecay(), state.lrDecays()));
+        float lr = (float) tc.lrAt(epoch, state.lrDecays());
         double trainMse = f.trainBatches(train, epoch, from, to, lr, (b, n, loss) -> {
           progress.batch(b + 1, loss);
           observer.batch(b, n, loss);
