@@ -145,14 +145,10 @@ public final class TrainStepProfile {
             + " epoch below leaves validation out.%n");
       }
 
-      // The exp rate per CPU second on one thread (after a call that compiles the loop): the bound
-      // in CPU time holds however busy the shared cores are. ExpBound's own short warm-up inside
-      // the timed call adds a few percent to both clocks.
-      ExpBound.perSecond(1, 4096, 0.2);
-      long w0 = System.nanoTime();
-      long c0 = OpTimer.processCpuNanos();
-      double expRate = ExpBound.perSecond(1, 4096, 1.0);
-      double expPerCpuSecond = expRate * (System.nanoTime() - w0) / (OpTimer.processCpuNanos() - c0);
+      // ExpBound's own short warm-up inside the timed call adds a few percent to both clocks.
+      double[] exp = expRates();
+      double expRate = exp[0];
+      double expPerCpuSecond = exp[1];
       // The forward computes one exp per element, the backward recomputes it.
       double boundCpuMs = 2.0 * scanElements[0] / expPerCpuSecond * 1e3;
       double scanCpuMs = (train1Cpu[0].get(Family.SCAN_FORWARD)
@@ -179,7 +175,20 @@ public final class TrainStepProfile {
     }
   }
 
-  private static void printFamilies(PrintStream out, Map<Family, Long> wall,
+  /**
+   * The exp rate of one thread: {wall exp/s now, exp per CPU second}, after a call that compiles
+   * the loop. The rate per CPU second holds however busy the shared cores are.
+   */
+  static double[] expRates() {
+    ExpBound.perSecond(1, 4096, 0.2);
+    long w0 = System.nanoTime();
+    long c0 = OpTimer.processCpuNanos();
+    double expRate = ExpBound.perSecond(1, 4096, 1.0);
+    return new double[] {expRate,
+        expRate * (System.nanoTime() - w0) / (OpTimer.processCpuNanos() - c0)};
+  }
+
+  static void printFamilies(PrintStream out, Map<Family, Long> wall,
       Map<Family, Long> cpu, double per, String unit) {
     double total = wall.values().stream().mapToLong(Long::longValue).sum();
     double totalCpu = cpu.values().stream().mapToLong(Long::longValue).sum();
@@ -198,17 +207,17 @@ public final class TrainStepProfile {
   }
 
   @SuppressWarnings("unchecked")
-  private static Map<Family, Long>[] singleSlot() {
+  static Map<Family, Long>[] singleSlot() {
     return new Map[1];
   }
 
-  private static double median(long[] a) {
+  static double median(long[] a) {
     long[] s = a.clone();
     Arrays.sort(s);
     return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
   }
 
-  private static long usedHeapMb() {
+  static long usedHeapMb() {
     Runtime r = Runtime.getRuntime();
     return (r.totalMemory() - r.freeMemory()) >> 20;
   }

@@ -133,8 +133,13 @@ public final class ClassifyRun {
 
   /** The classifier that {@code spec} names, built from the registered variants. */
   public Vim2 build(Spec spec) {
-    MixerChoice v = spec.variants();
-    return new Vim2(new Vim2Backbone(spec.model(), variants.tokenMixer(v.tokenMixer()),
+    return build(spec.model(), spec.variants(), variants, scan);
+  }
+
+  /** The classifier {@code model} with the variants {@code v} names, on {@code scan}. */
+  public static Vim2 build(Vim2Config model, MixerChoice v, Variants variants,
+      SelectiveScan scan) {
+    return new Vim2(new Vim2Backbone(model, variants.tokenMixer(v.tokenMixer()),
         variants.channelMixer(v.channelMixer()), variants.skip(v.skip()), variants.norm(v.norm()),
         scan));
   }
