@@ -40,7 +40,10 @@ public final class ResidualSublayer extends AbstractBlock {
       // Inference keeps no graph: the sublayer's intermediates can go as soon as it returns.
       return new NDList(Scopes.keepOnlyResult(() -> apply(ps, x, training)));
     }
-    return new NDList(Recompute.apply(x, in -> apply(ps, in, training)));
+    NDArray y = Recompute.apply(x, in -> apply(ps, in, training));
+    // A recomputed sublayer's output is a leaf already; otherwise the cut keeps the passes of
+    // later scans from walking back through this sublayer (Backprop).
+    return new NDList(Recompute.on() ? y : Backprop.cut(y));
   }
 
   private NDArray apply(ParameterStore ps, NDArray x, boolean training) {

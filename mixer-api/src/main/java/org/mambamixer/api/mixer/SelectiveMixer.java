@@ -18,6 +18,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.ScanRoute;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.ssm.Init;
@@ -90,10 +91,12 @@ public class SelectiveMixer extends AbstractBlock {
     NDArray x = halves.get(0);
     NDArray zT = time(RESHAPE, () -> halves.get(1).transpose(0, 2, 1)); // (Bt, E, S)
     NDArray y = null;
-    for (S6 route : routes) {
-      NDArray yr = route.forward(ps, new NDList(x, zT), training).singletonOrThrow(); // (Bt, E, S)
-      NDArray sum = y;
-      y = y == null ? yr : time(ELEMENTWISE, () -> sum.add(yr));
+    try (Backprop.Siblings s = Backprop.siblings()) { // no route reads another's output
+      for (S6 route : routes) {
+        NDArray yr = route.forward(ps, new NDList(x, zT), training).singletonOrThrow(); // (Bt, E, S)
+        NDArray sum = y;
+        y = y == null ? yr : time(ELEMENTWISE, () -> sum.add(yr));
+      }
     }
     NDArray ySum = y;
     NDArray yT = time(RESHAPE, () -> ySum.transpose(0, 2, 1)); // (Bt, S, E)

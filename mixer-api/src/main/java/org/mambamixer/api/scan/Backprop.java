@@ -6,7 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.List;
 import java.util.function.Supplier;
 import org.mambamixer.api.util.OpTimer;
 import org.mambamixer.api.util.Scalars;
@@ -22,11 +24,33 @@ import org.mambamixer.api.util.Scalars;
  * stopGradient(g_i))}, whose gradient with respect to x_i is exactly g_i. The graph is kept between
  * these passes because the segments share nodes (the weighted average reads every earlier layer).
  *
+ * <p>Each pass walks the whole graph upstream of its node's inputs (the residual stream reaches
+ * back to the stem), so a deep model would pay passes x depth. Two things keep that linear:
+ * nodes recorded inside one {@link #siblings()} scope (the routes of a mixer) share a pass, their
+ * surrogates summed; and {@link #cut} ends each sublayer's graph at a leaf, so a pass stops at the
+ * sublayer below it.
+ *
  * <p>The tape is per thread. With no deferred node recorded this is exactly one engine backward.
  */
 public final class Backprop {
-  private static final ThreadLocal<Deque<DeferredGradient>> TAPE =
-      ThreadLocal.withInitial(ArrayDeque::new);
+  private static final ThreadLocal<Tape> TAPE = ThreadLocal.withInitial(Tape::new);
+
+  /** Recorded nodes in groups that share a backward pass, and the group a scope holds open. */
+  private static final class Tape {
+    final Deque<List<DeferredGradient>> groups = new ArrayDeque<>();
+    List<DeferredGradient> open;
+
+    void clear() {
+      groups.clear();
+      open = null;
+    }
+  }
+
+  /** Closes a {@link #siblings()} scope. */
+  public interface Siblings extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   private Backprop() {}
 
@@ -37,12 +61,82 @@ public final class Backprop {
 
   /** Records a node; backends call this only when {@link #isRecording()}. */
   public static void record(DeferredGradient node) {
-    TAPE.get().addLast(node);
+    Tape t = TAPE.get();
+    if (t.open != null) {
+      t.open.add(node);
+    } else {
+      t.groups.addLast(new ArrayList<>(List.of(node)));
+    }
+  }
+
+  /**
+   * Until closed, the nodes recorded on this thread form one group that shares a backward pass.
+   * The caller promises they are independent: no node's inputs depend, even indirectly, on
+   * another's outputs (the routes of a mixer, whose outputs are only summed after all of them).
+   * A scope opened inside another adds to the outer group, which keeps that promise for it.
+   */
+  public static Siblings siblings() {
+    Tape t = TAPE.get();
+    if (t.open != null) {
+      return () -> { };
+    }
+    List<DeferredGradient> group = new ArrayList<>();
+    t.open = group;
+    return () -> {
+      if (t.open == group) {
+        t.open = null;
+        if (!group.isEmpty()) {
+          t.groups.addLast(group);
+        }
+      }
+    };
+  }
+
+  /**
+   * {@code y} as a gradient leaf whose gradient is handed back to {@code y}'s graph by one pass of
+   * its own (an identity node): later passes then stop at the leaf instead of walking on through
+   * {@code y}'s graph and everything upstream of it. A no-op (returns {@code y}) when no graph is
+   * recorded or no deferred node is pending, because without later passes a cut only adds one,
+   * and inside a {@link #siblings()} scope, whose nodes must not depend on each other.
+   */
+  public static NDArray cut(NDArray y) {
+    if (!isRecording() || pending() == 0 || TAPE.get().open != null) {
+      return y;
+    }
+    NDArray leaf = y.stopGradient();
+    leaf.setRequiresGradient(true);
+    record(new DeferredGradient() {
+      @Override
+      public NDList outputs() {
+        return new NDList(leaf);
+      }
+
+      @Override
+      public NDList inputs() {
+        return new NDList(y);
+      }
+
+      @Override
+      public NDList backward(NDList outputGradients) {
+        return outputGradients;
+      }
+    });
+    return leaf;
   }
 
   /** Number of nodes waiting for the next backward on this thread. */
   public static int pending() {
-    return TAPE.get().size();
+    Tape t = TAPE.get();
+    int n = t.open != null ? t.open.size() : 0;
+    for (List<DeferredGradient> g : t.groups) {
+      n += g.size();
+    }
+    return n;
+  }
+
+  /** Number of engine backward passes the nodes waiting on this thread will take. */
+  public static int pendingPasses() {
+    return TAPE.get().groups.size();
   }
 
   /** Drops nodes left by a forward that was never differentiated (for example after an error). */
@@ -56,8 +150,8 @@ public final class Backprop {
    * backward's pending nodes.
    */
   static <T> T isolated(Supplier<T> f) {
-    Deque<DeferredGradient> outer = TAPE.get();
-    TAPE.set(new ArrayDeque<>());
+    Tape outer = TAPE.get();
+    TAPE.set(new Tape());
     try {
       return f.get();
     } finally {
@@ -67,16 +161,20 @@ public final class Backprop {
 
   /** Differentiates {@code loss} (a scalar) through the engine graph and every deferred node. */
   public static void backward(NDArray loss) {
-    Deque<DeferredGradient> tape = TAPE.get();
+    Tape tape = TAPE.get();
+    if (tape.open != null) {
+      throw new IllegalStateException("backward inside an open Backprop.siblings() scope");
+    }
+    Deque<List<DeferredGradient>> groups = tape.groups;
     try {
-      engineBackward(loss, !tape.isEmpty());
-      while (!tape.isEmpty()) {
-        DeferredGradient node = tape.pollLast();
+      engineBackward(loss, !groups.isEmpty());
+      while (!groups.isEmpty()) {
+        List<DeferredGradient> group = groups.pollLast();
         NDArray surrogate;
         try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_BACKWARD)) {
-          surrogate = surrogate(node);
+          surrogate = surrogate(group);
         }
-        engineBackward(surrogate, !tape.isEmpty());
+        engineBackward(surrogate, !groups.isEmpty());
       }
     } finally {
       tape.clear();
@@ -84,29 +182,32 @@ public final class Backprop {
   }
 
   /**
-   * {@code sum_i sum(x_i * stopGradient(g_i))} over the node's inputs, whose gradient with
-   * respect to x_i is the node's input gradient g_i.
+   * {@code sum_n sum_i sum(x_i * stopGradient(g_i))} over the inputs of the group's nodes, whose
+   * gradient with respect to x_i is the node's input gradient g_i. Every node's output gradients
+   * are complete before the first of them is read, because no node of a group feeds another.
    */
-  private static NDArray surrogate(DeferredGradient node) {
-    NDList outs = node.outputs();
-    NDList grads = new NDList(outs.size());
-    for (NDArray out : outs) {
-      grads.add(gradientOrZeros(out));
-    }
-    NDList inputGrads = node.backward(grads);
-    NDList ins = node.inputs();
+  private static NDArray surrogate(List<DeferredGradient> group) {
     // Every input takes part: the engine's requires_grad flag reads false for non-leaf results
     // in DJL 0.36 (e.g. exp(p) of a parameter p), so it cannot tell which inputs are in the
     // graph. A fresh leaf weighted by zero keeps the surrogate differentiable when none is;
     // the engine then routes gradients to exactly the inputs that have a path to a leaf.
-    NDArray anchor = outs.get(0).getManager().zeros(new Shape());
+    NDArray anchor = group.get(0).outputs().get(0).getManager().zeros(new Shape());
     anchor.setRequiresGradient(true);
     NDArray surrogate = Scalars.times(anchor, 0);
-    for (int i = 0; i < ins.size(); i++) {
-      NDArray x = ins.get(i);
-      NDArray g = inputGrads.get(i);
-      if (x != null && g != null) {
-        surrogate = surrogate.add(x.mul(g.stopGradient()).sum());
+    for (DeferredGradient node : group) {
+      NDList outs = node.outputs();
+      NDList grads = new NDList(outs.size());
+      for (NDArray out : outs) {
+        grads.add(gradientOrZeros(out));
+      }
+      NDList inputGrads = node.backward(grads);
+      NDList ins = node.inputs();
+      for (int i = 0; i < ins.size(); i++) {
+        NDArray x = ins.get(i);
+        NDArray g = inputGrads.get(i);
+        if (x != null && g != null) {
+          surrogate = surrogate.add(x.mul(g.stopGradient()).sum());
+        }
       }
     }
     return surrogate;

@@ -32,6 +32,11 @@ public final class Recompute {
     return () -> ON.set(before);
   }
 
+  /** True while recomputation is enabled on this thread. */
+  public static boolean on() {
+    return ON.get();
+  }
+
   /** What {@link #enable} returns: closing it restores the previous setting. */
   public interface Mode extends AutoCloseable {
     @Override

@@ -61,8 +61,10 @@ class RecomputeWithKernelTest {
       NDArray loss = net.forward(new ParameterStore(m, false), new NDList(x), true)
           .singletonOrThrow().mul(w).sum();
       // Recomputed: one node per sublayer. Recorded: the kernel's, one per scan (per layer one
-      // in the token mixer, two in the channel mixer, which scans both ways).
-      assertThat(Backprop.pending()).isEqualTo(recompute ? 4 : 6);
+      // in the token mixer, two in the channel mixer, which scans both ways and whose two
+      // routes share one backward pass), and a cut ending each of the four sublayers.
+      assertThat(Backprop.pending()).isEqualTo(recompute ? 4 : 6 + 4);
+      assertThat(Backprop.pendingPasses()).isEqualTo(recompute ? 4 : 4 + 4);
       Backprop.backward(loss);
     }
     List<float[]> out = new ArrayList<>();

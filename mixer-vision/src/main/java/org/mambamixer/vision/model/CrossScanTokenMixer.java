@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mambamixer.api.mixer.MixerSpec;
 import org.mambamixer.api.mixer.TokenMixer;
+import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.ssm.Init;
 import org.mambamixer.api.ssm.S6;
@@ -121,16 +122,18 @@ public final class CrossScanTokenMixer extends AbstractBlock implements TokenMix
     u = u.mul(Activation.sigmoid(u)); // SiLU, (B, E, H, W)
     NDArray zGrid = xz.get(1).transpose(0, 3, 1, 2); // (B, E, H, W)
     NDArray y = null; // (B, E, H, W)
-    for (int i = 0; i < routes.size(); i++) {
-      boolean columns = order.get(i).columnMajor();
-      NDArray uSeq = tokens(u, columns, b, e, h * w); // (B, E, L)
-      NDArray zSeq = tokens(zGrid, columns, b, e, h * w); // (B, E, L)
-      NDArray yr = routes.get(i).forward(ps, new NDList(uSeq.transpose(0, 2, 1), zSeq), training)
-          .singletonOrThrow(); // (B, E, L)
-      NDArray grid = columns
-          ? yr.reshape(b, e, w, h).transpose(0, 1, 3, 2)
-          : yr.reshape(b, e, h, w); // (B, E, H, W)
-      y = y == null ? grid : y.add(grid);
+    try (Backprop.Siblings s = Backprop.siblings()) { // no route reads another's output
+      for (int i = 0; i < routes.size(); i++) {
+        boolean columns = order.get(i).columnMajor();
+        NDArray uSeq = tokens(u, columns, b, e, h * w); // (B, E, L)
+        NDArray zSeq = tokens(zGrid, columns, b, e, h * w); // (B, E, L)
+        NDArray yr = routes.get(i).forward(ps, new NDList(uSeq.transpose(0, 2, 1), zSeq),
+            training).singletonOrThrow(); // (B, E, L)
+        NDArray grid = columns
+            ? yr.reshape(b, e, w, h).transpose(0, 1, 3, 2)
+            : yr.reshape(b, e, h, w); // (B, E, H, W)
+        y = y == null ? grid : y.add(grid);
+      }
     }
     NDArray out = outProj.forward(ps, new NDList(y.transpose(0, 2, 3, 1)), training)
         .singletonOrThrow(); // (B, H, W, C)
