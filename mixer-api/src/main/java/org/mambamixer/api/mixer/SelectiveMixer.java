@@ -93,6 +93,7 @@ public class SelectiveMixer extends AbstractBlock {
     NDArray y = null;
     try (Backprop.Siblings s = Backprop.siblings()) { // no route reads another's output
       for (S6 route : routes) {
+        s.next();
         NDArray yr = route.forward(ps, new NDList(x, zT), training).singletonOrThrow(); // (Bt, E, S)
         NDArray sum = y;
         y = y == null ? yr : time(ELEMENTWISE, () -> sum.add(yr));

@@ -35,10 +35,14 @@ import org.mambamixer.api.util.Scalars;
 public final class Backprop {
   private static final ThreadLocal<Tape> TAPE = ThreadLocal.withInitial(Tape::new);
 
-  /** Recorded nodes in groups that share a backward pass, and the group a scope holds open. */
+  /**
+   * Recorded nodes in groups that share a backward pass; while a {@link #siblings()} scope is
+   * open, its groups by level (the n-th node of every sibling) and the current sibling's level.
+   */
   private static final class Tape {
     final Deque<List<DeferredGradient>> groups = new ArrayDeque<>();
-    List<DeferredGradient> open;
+    List<List<DeferredGradient>> open;
+    int level;
 
     void clear() {
       groups.clear();
@@ -46,8 +50,11 @@ public final class Backprop {
     }
   }
 
-  /** Closes a {@link #siblings()} scope. */
+  /** A {@link #siblings()} scope: {@link #next} before each sibling, closed after the last. */
   public interface Siblings extends AutoCloseable {
+    /** The nodes recorded from here on belong to the next sibling. */
+    void next();
+
     @Override
     void close();
   }
@@ -63,30 +70,54 @@ public final class Backprop {
   public static void record(DeferredGradient node) {
     Tape t = TAPE.get();
     if (t.open != null) {
-      t.open.add(node);
+      if (t.open.size() == t.level) {
+        t.open.add(new ArrayList<>());
+      }
+      t.open.get(t.level++).add(node);
     } else {
       t.groups.addLast(new ArrayList<>(List.of(node)));
     }
   }
 
   /**
-   * Until closed, the nodes recorded on this thread form one group that shares a backward pass.
-   * The caller promises they are independent: no node's inputs depend, even indirectly, on
-   * another's outputs (the routes of a mixer, whose outputs are only summed after all of them).
-   * A scope opened inside another adds to the outer group, which keeps that promise for it.
+   * Until closed, the n-th node recorded in each sibling (between two {@link Siblings#next}
+   * calls) joins the n-th node of every other sibling in one group, which shares a backward
+   * pass. The caller promises that siblings are independent: no node of one depends, even
+   * indirectly, on another sibling's outputs (the routes of a mixer, whose outputs are only
+   * summed after all of them). Nodes within a sibling may depend on each other (a backend that
+   * records several nodes per scan call): they take levels in turn, so they never share a pass.
+   * Without {@code next} every node is a level of its own, as without the scope. A scope opened
+   * inside another is plain: its nodes take the outer sibling's next levels.
    */
   public static Siblings siblings() {
     Tape t = TAPE.get();
     if (t.open != null) {
-      return () -> { };
+      return new Siblings() {
+        @Override
+        public void next() {}
+
+        @Override
+        public void close() {}
+      };
     }
-    List<DeferredGradient> group = new ArrayList<>();
-    t.open = group;
-    return () -> {
-      if (t.open == group) {
-        t.open = null;
-        if (!group.isEmpty()) {
-          t.groups.addLast(group);
+    List<List<DeferredGradient>> levels = new ArrayList<>();
+    t.open = levels;
+    t.level = 0;
+    return new Siblings() {
+      @Override
+      public void next() {
+        if (t.open == levels) {
+          t.level = 0;
+        }
+      }
+
+      @Override
+      public void close() {
+        if (t.open == levels) {
+          t.open = null;
+          for (List<DeferredGradient> group : levels) {
+            t.groups.addLast(group);
+          }
         }
       }
     };
@@ -127,9 +158,14 @@ public final class Backprop {
   /** Number of nodes waiting for the next backward on this thread. */
   public static int pending() {
     Tape t = TAPE.get();
-    int n = t.open != null ? t.open.size() : 0;
+    int n = 0;
     for (List<DeferredGradient> g : t.groups) {
       n += g.size();
+    }
+    if (t.open != null) {
+      for (List<DeferredGradient> g : t.open) {
+        n += g.size();
+      }
     }
     return n;
   }

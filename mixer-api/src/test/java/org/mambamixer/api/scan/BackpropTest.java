@@ -55,45 +55,68 @@ class BackpropTest {
     return out;
   }
 
-  /** d/dp of sum((3 e^p)^2 + (5 e^p)^2 + (2 * 7 e^p)^2) through three deferred nodes. */
+  /**
+   * d/dp of sum(a2^2 + b2^2 + c^2) through five deferred nodes: two siblings of two dependent
+   * nodes each (a2 = 2 (3 x), b2 = 7 (5 x), x = e^p), then c = 11 x reading both.
+   */
   private static float[] gradient(boolean siblings) {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray p = m.create(new float[] {0.5f, -1f, 2f}, new Shape(3));
       p.setRequiresGradient(true);
       try (GradientCollector gc = m.getEngine().newGradientCollector()) {
         NDArray x = p.exp();
-        NDArray a;
-        NDArray b;
+        NDArray a2;
+        NDArray b2;
         if (siblings) {
           try (Backprop.Siblings s = Backprop.siblings()) {
-            a = times(x, 3f);
-            try (Backprop.Siblings inner = Backprop.siblings()) { // joins the outer group
-              b = times(x, 5f);
+            s.next();
+            a2 = times(times(x, 3f), 2f);
+            s.next();
+            NDArray b1 = times(x, 5f);
+            try (Backprop.Siblings inner = Backprop.siblings()) { // plain: b2 takes level 2
+              inner.next();
+              b2 = times(b1, 7f);
             }
           }
         } else {
-          a = times(x, 3f);
-          b = times(x, 5f);
+          a2 = times(times(x, 3f), 2f);
+          b2 = times(times(x, 5f), 7f);
         }
-        NDArray c = times(a.add(b).mul(0).add(x), 7f).mul(2); // reads a and b: a pass of its own
-        assertThat(Backprop.pending()).isEqualTo(3);
-        assertThat(Backprop.pendingPasses()).isEqualTo(siblings ? 2 : 3);
-        Backprop.backward(a.square().sum().add(b.square().sum()).add(c.square().sum()));
+        NDArray c = times(a2.add(b2).mul(0).add(x), 11f); // reads a2 and b2: a pass of its own
+        assertThat(Backprop.pending()).isEqualTo(5);
+        // Siblings: {3 x, 5 x}, {a2, b2}, then c.
+        assertThat(Backprop.pendingPasses()).isEqualTo(siblings ? 3 : 5);
+        Backprop.backward(a2.square().sum().add(b2.square().sum()).add(c.square().sum()));
       }
       return p.getGradient().toFloatArray();
     }
   }
 
   @Test
-  void siblingsShareOnePassAndGiveTheSameGradients() {
+  void siblingsShareOnePassPerLevelAndGiveTheSameGradients() {
     float[] grouped = gradient(true);
     float[] separate = gradient(false);
     float[] v = {0.5f, -1f, 2f};
     for (int i = 0; i < v.length; i++) {
-      // d/dp sum(k^2 e^{2p}) = 2 k^2 e^{2p} over k = 3, 5, 14
-      double expected = 2 * (9 + 25 + 196) * Math.exp(2 * v[i]);
+      // d/dp sum(k^2 e^{2p}) = 2 k^2 e^{2p} over k = 6, 35, 11
+      double expected = 2 * (36 + 1225 + 121) * Math.exp(2 * v[i]);
       assertThat(grouped[i]).isCloseTo((float) expected, within((float) (1e-5 * expected)));
       assertThat(grouped[i]).isCloseTo(separate[i], within(1e-5f * Math.abs(separate[i])));
+    }
+  }
+
+  @Test
+  void siblingsWithoutNextKeepEveryNodeInAPassOfItsOwn() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray x = m.ones(new Shape(2));
+      try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+        try (Backprop.Siblings s = Backprop.siblings()) {
+          times(times(x, 2f), 3f);
+        }
+        assertThat(Backprop.pendingPasses()).isEqualTo(2);
+      } finally {
+        Backprop.discard();
+      }
     }
   }
 

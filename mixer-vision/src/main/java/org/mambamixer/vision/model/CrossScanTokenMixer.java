@@ -124,6 +124,7 @@ public final class CrossScanTokenMixer extends AbstractBlock implements TokenMix
     NDArray y = null; // (B, E, H, W)
     try (Backprop.Siblings s = Backprop.siblings()) { // no route reads another's output
       for (int i = 0; i < routes.size(); i++) {
+        s.next();
         boolean columns = order.get(i).columnMajor();
         NDArray uSeq = tokens(u, columns, b, e, h * w); // (B, E, L)
         NDArray zSeq = tokens(zGrid, columns, b, e, h * w); // (B, E, L)
