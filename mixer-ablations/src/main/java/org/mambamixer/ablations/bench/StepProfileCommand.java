@@ -33,18 +33,7 @@ public final class StepProfileCommand implements LauncherCommand {
   @Option(names = "--stride", paramLabel = "S") int stride = D.stride();
   @Option(names = "--batch-size", paramLabel = "B") int batchSize = D.batchSize();
   @Option(names = "--eval-batch-size", paramLabel = "B") int evalBatchSize = D.evalBatchSize();
-  @Option(names = "--steps", paramLabel = "N", description = "timed steps") int steps = D.steps();
-  @Option(names = "--warmup", paramLabel = "N", description = "untimed steps first")
-  int warmup = D.warmup();
-  @Option(names = "--eval-batches", paramLabel = "N") int evalBatches = D.evalBatches();
-
-  @Option(names = "--no-engine-split",
-      description = "skip the extra step under libtorch's profiler (backward by autograd node)")
-  boolean noEngineSplit;
-
-  @Option(names = "--recompute",
-      description = "recompute each sublayer's activations in the backward (less memory)")
-  boolean recompute;
+  @Mixin StepOptions step;
 
   @Mixin ScanOption scanOption;
 
@@ -57,13 +46,11 @@ public final class StepProfileCommand implements LauncherCommand {
 
   @Override
   public Integer call() throws Exception {
-    if (warmup < 1) {
-      throw new IllegalArgumentException("--warmup must be at least 1");
-    }
-    String scan = "auto".equals(scanOption.name()) ? "cpu" : scanOption.name();
+    step.check();
     TrainStepProfile.run(new TrainStepProfile.Options(data, variates, windows, lookback, horizon,
-        dModel, layers, dState, patch, stride, batchSize, evalBatchSize, steps, warmup,
-        evalBatches, scan, !noEngineSplit, recompute), variants, new PrintStream(System.out, true));
+        dModel, layers, dState, patch, stride, batchSize, evalBatchSize, step.steps, step.warmup,
+        step.evalBatches, StepOptions.scan(scanOption.name()), !step.noEngineSplit,
+        step.recompute), variants, new PrintStream(System.out, true));
     return 0;
   }
 }

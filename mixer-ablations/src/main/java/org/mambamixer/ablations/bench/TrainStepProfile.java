@@ -3,12 +3,10 @@ package org.mambamixer.ablations.bench;
 import org.mambamixer.runtime.report.ProcessMemory;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -87,32 +85,10 @@ public final class TrainStepProfile {
       model.initialize(manager, DataType.FLOAT32, model.inputShapes(o.batchSize()));
       Forecaster f = new Forecaster(model, manager, tc);
       Path trace = Files.createTempFile("tsm2-step", ".json");
-      long[] stepNanos = new long[o.steps()];
-      long[] mark = new long[1];
-      Map<Family, Long>[] train1 = singleSlot();
-      Map<Family, Long>[] train1Cpu = singleSlot();
-      long[] scanElements = new long[1];
-      f.trainEpoch(train, 0, (b, n, loss) -> {
-        int timed = b - o.warmup();
-        if (timed >= 0 && timed < o.steps()) {
-          stepNanos[timed] = System.nanoTime() - mark[0];
-        }
-        if (timed == o.steps() - 1) {
-          OpTimer.stop();
-          train1[0] = OpTimer.totals();
-          train1Cpu[0] = OpTimer.cpuTotals();
-          scanElements[0] = OpTimer.scanElements() / o.steps();
-          if (o.engineSplit()) {
-            JniUtils.startProfile(false, false, false);
-          }
-        } else if (timed == o.steps() && o.engineSplit()) {
-          JniUtils.stopProfile(trace.toString());
-        }
-        if (timed == -1) {
-          OpTimer.start();
-        }
-        mark[0] = System.nanoTime();
-      });
+      StepWindow window = new StepWindow(o.warmup(), o.steps(), o.engineSplit() ? trace : null);
+      f.trainEpoch(train, 0, (b, n, loss) -> window.afterBatch(b));
+      Map<Family, Long> trainWall = window.wall();
+      Map<Family, Long> trainCpu = window.cpu();
       WindowSource evalPart = val.first(o.evalBatches() * o.evalBatchSize());
       int evalWindows = evalPart.windows();
       OpTimer.start();
@@ -124,15 +100,15 @@ public final class TrainStepProfile {
       Map<Family, Long> evalCpu = OpTimer.cpuTotals();
       double evalBatches = Math.ceil(evalWindows / (double) o.evalBatchSize());
 
-      double stepMs = median(stepNanos) / 1e6;
-      double meanStepMs = Arrays.stream(stepNanos).average().orElse(0) / 1e6;
+      double stepMs = window.medianStepMs();
+      double meanStepMs = window.meanStepMs();
       out.printf(Locale.ROOT, "%nTraining step: median %.0f ms, mean %.0f ms over %d steps"
           + " (after %d warm-up steps)%n%n", stepMs, meanStepMs, o.steps(), o.warmup());
-      printFamilies(out, train1[0], train1Cpu[0], o.steps(), "step");
+      printFamilies(out, trainWall, trainCpu, o.steps(), "step");
       if (o.engineSplit()) {
         out.println();
         EngineSplit.print(out, EngineSplit.read(trace),
-            train1[0].get(Family.ENGINE_BACKWARD) / 1e6 / o.steps());
+            trainWall.get(Family.ENGINE_BACKWARD) / 1e6 / o.steps());
       }
       Files.deleteIfExists(trace);
       if (evalWindows > 0) {
@@ -150,10 +126,10 @@ public final class TrainStepProfile {
       double expRate = exp[0];
       double expPerCpuSecond = exp[1];
       // The forward computes one exp per element, the backward recomputes it.
-      double boundCpuMs = 2.0 * scanElements[0] / expPerCpuSecond * 1e3;
-      double scanCpuMs = (train1Cpu[0].get(Family.SCAN_FORWARD)
-          + train1Cpu[0].get(Family.SCAN_BACKWARD)) / 1e6 / o.steps();
-      double stepCpuMs = train1Cpu[0].values().stream().mapToLong(Long::longValue).sum() / 1e6
+      double boundCpuMs = 2.0 * window.scanElementsPerStep() / expPerCpuSecond * 1e3;
+      double scanCpuMs = (trainCpu.get(Family.SCAN_FORWARD)
+          + trainCpu.get(Family.SCAN_BACKWARD)) / 1e6 / o.steps();
+      double stepCpuMs = trainCpu.values().stream().mapToLong(Long::longValue).sum() / 1e6
           / o.steps();
       int stepsPerEpoch = (train.windows() + o.batchSize() - 1) / o.batchSize();
       double valBatches = Math.ceil(val.windows() / (double) o.evalBatchSize());
@@ -161,7 +137,7 @@ public final class TrainStepProfile {
       double epochS = (stepsPerEpoch * meanStepMs + valBatches * evalBatchMs) / 1e3;
       out.printf(Locale.ROOT, "%nScan exp bound: %.3g scan elements per step, 2 exps each (forward"
           + " + recompute), %.3g exp per CPU second (%.3g exp/s wall on one thread now) -> %.0f ms"
-          + " CPU per step (%.0f ms on %d idle cores).%n", (double) scanElements[0],
+          + " CPU per step (%.0f ms on %d idle cores).%n", (double) window.scanElementsPerStep(),
           expPerCpuSecond, expRate, boundCpuMs, boundCpuMs / kernelThreads, kernelThreads);
       out.printf(Locale.ROOT, "Scan kernel fwd+bwd %.0f ms CPU = %.1fx the bound; whole step %.0f ms"
           + " CPU = %.1fx the bound.%n", scanCpuMs, scanCpuMs / boundCpuMs, stepCpuMs,
@@ -206,16 +182,7 @@ public final class TrainStepProfile {
         totalCpu / 1e6 / per);
   }
 
-  @SuppressWarnings("unchecked")
-  static Map<Family, Long>[] singleSlot() {
-    return new Map[1];
-  }
 
-  static double median(long[] a) {
-    long[] s = a.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2.0;
-  }
 
   static long usedHeapMb() {
     Runtime r = Runtime.getRuntime();

@@ -29,19 +29,7 @@ public final class VisionStepCommand implements LauncherCommand {
 
   @Option(names = "--batch-size", paramLabel = "B", defaultValue = "32") int batchSize;
   @Option(names = "--eval-batch-size", paramLabel = "B", defaultValue = "64") int evalBatchSize;
-  @Option(names = "--steps", paramLabel = "N", defaultValue = "4", description = "timed steps")
-  int steps;
-  @Option(names = "--warmup", paramLabel = "N", defaultValue = "2",
-      description = "untimed steps first") int warmup;
-  @Option(names = "--eval-batches", paramLabel = "N", defaultValue = "1") int evalBatches;
-
-  @Option(names = "--no-engine-split",
-      description = "skip the extra step under libtorch's profiler (backward by autograd node)")
-  boolean noEngineSplit;
-
-  @Option(names = "--recompute",
-      description = "recompute each sublayer's activations in the backward (less memory)")
-  boolean recompute;
+  @Mixin StepOptions step;
 
   @Mixin ScanOption scanOption;
 
@@ -54,14 +42,14 @@ public final class VisionStepCommand implements LauncherCommand {
 
   @Override
   public Integer call() throws Exception {
-    if (warmup < 1 || steps < 1 || batchSize < 1 || evalBatchSize < 1 || evalBatches < 0) {
-      throw new IllegalArgumentException("--warmup, --steps, --batch-size and --eval-batch-size"
-          + " must be at least 1 and --eval-batches at least 0");
+    step.check();
+    if (batchSize < 1 || evalBatchSize < 1) {
+      throw new IllegalArgumentException("--batch-size and --eval-batch-size must be at least 1");
     }
     Vim2Config.preset(model); // an unknown name fails here, listing the known ones
-    String scan = "auto".equals(scanOption.name()) ? "cpu" : scanOption.name();
     VisionStepProfile.run(new VisionStepProfile.Options(model, widths, batchSize, evalBatchSize,
-        steps, warmup, evalBatches, scan, recompute, !noEngineSplit), variants, new PrintStream(System.out, true));
+        step.steps, step.warmup, step.evalBatches, StepOptions.scan(scanOption.name()),
+        step.recompute, !step.noEngineSplit), variants, new PrintStream(System.out, true));
     return 0;
   }
 }

@@ -2,13 +2,11 @@ package org.mambamixer.ablations.bench;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -72,45 +70,23 @@ public final class VisionStepProfile {
           mc.inChannels(), mc.imageSize(), mc.imageSize(), params, o.batchSize(), scan.name(),
           Runtime.getRuntime().availableProcessors());
       try (Classifier clf = new Classifier(model, manager, tc)) {
-        long[] stepNanos = new long[o.steps()];
-        long[] mark = new long[1];
-        Map<Family, Long>[] wall = TrainStepProfile.singleSlot();
-        Map<Family, Long>[] cpu = TrainStepProfile.singleSlot();
-        long[] scanElements = new long[1];
         Path trace = Files.createTempFile("vim2-step", ".json");
+        StepWindow window = new StepWindow(o.warmup(), o.steps(), o.engineSplit() ? trace : null);
         ImageDataset data = ImageDataset.training(train, norm, new Augmentation(2, true),
             o.batchSize(), 2021);
-        clf.trainEpoch(data, 0, (b, n, loss) -> {
-          int timed = b - o.warmup();
-          if (timed >= 0 && timed < o.steps()) {
-            stepNanos[timed] = System.nanoTime() - mark[0];
-          }
-          if (timed == o.steps() - 1) {
-            OpTimer.stop();
-            wall[0] = OpTimer.totals();
-            cpu[0] = OpTimer.cpuTotals();
-            scanElements[0] = OpTimer.scanElements() / o.steps();
-            if (o.engineSplit()) {
-              JniUtils.startProfile(false, false, false);
-            }
-          } else if (timed == o.steps() && o.engineSplit()) {
-            JniUtils.stopProfile(trace.toString());
-          }
-          if (timed == -1) {
-            OpTimer.start();
-          }
-          mark[0] = System.nanoTime();
-        });
-        double meanStepMs = Arrays.stream(stepNanos).average().orElse(0) / 1e6;
+        clf.trainEpoch(data, 0, (b, n, loss) -> window.afterBatch(b));
+        Map<Family, Long> wall = window.wall();
+        Map<Family, Long> cpu = window.cpu();
+        double meanStepMs = window.meanStepMs();
         out.printf(Locale.ROOT, "%nTraining step: median %.0f ms, mean %.0f ms over %d steps"
             + " (after %d warm-up steps), %.1f ms per image%n%n",
-            TrainStepProfile.median(stepNanos) / 1e6, meanStepMs, o.steps(), o.warmup(),
+            window.medianStepMs(), meanStepMs, o.steps(), o.warmup(),
             meanStepMs / o.batchSize());
-        TrainStepProfile.printFamilies(out, wall[0], cpu[0], o.steps(), "step");
+        TrainStepProfile.printFamilies(out, wall, cpu, o.steps(), "step");
         if (o.engineSplit()) {
           out.println();
           EngineSplit.print(out, EngineSplit.read(trace),
-              wall[0].get(Family.ENGINE_BACKWARD) / 1e6 / o.steps());
+              wall.get(Family.ENGINE_BACKWARD) / 1e6 / o.steps());
         }
         Files.deleteIfExists(trace);
 
@@ -131,14 +107,14 @@ public final class VisionStepProfile {
         }
 
         double expPerCpuSecond = TrainStepProfile.expRates()[1];
-        double boundCpuMs = 2.0 * scanElements[0] / expPerCpuSecond * 1e3;
-        double scanCpuMs = (cpu[0].get(Family.SCAN_FORWARD) + cpu[0].get(Family.SCAN_BACKWARD))
+        double boundCpuMs = 2.0 * window.scanElementsPerStep() / expPerCpuSecond * 1e3;
+        double scanCpuMs = (cpu.get(Family.SCAN_FORWARD) + cpu.get(Family.SCAN_BACKWARD))
             / 1e6 / o.steps();
-        double stepCpuMs = cpu[0].values().stream().mapToLong(Long::longValue).sum() / 1e6
+        double stepCpuMs = cpu.values().stream().mapToLong(Long::longValue).sum() / 1e6
             / o.steps();
         out.printf(Locale.ROOT, "%nScan exp bound: %.3g scan elements per step, 2 exps each"
             + " (forward + recompute), %.3g exp per CPU second -> %.0f ms CPU per step.%n",
-            (double) scanElements[0], expPerCpuSecond, boundCpuMs);
+            (double) window.scanElementsPerStep(), expPerCpuSecond, boundCpuMs);
         out.printf(Locale.ROOT, "Scan kernel fwd+bwd %.0f ms CPU = %.1fx the bound; whole step"
             + " %.0f ms CPU = %.1fx the bound.%n", scanCpuMs, scanCpuMs / boundCpuMs, stepCpuMs,
             stepCpuMs / boundCpuMs);
