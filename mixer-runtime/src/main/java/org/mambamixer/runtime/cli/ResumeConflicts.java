@@ -1,5 +1,8 @@
 package org.mambamixer.runtime.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Model.CommandSpec;
@@ -33,6 +36,27 @@ public final class ResumeConflicts {
         && !(given instanceof Number g && stored instanceof Number st
             && g.doubleValue() == st.doubleValue())) {
       conflicts.add(flag + " " + given + " (the run has " + stored + ")");
+    }
+  }
+
+  /**
+   * Records {@code flag} when it was typed and names another place than the run's {@code stored}
+   * file or folder. Places compare by what they point to, so a relative and an absolute spelling
+   * of one folder agree (a run started with {@code ../shared/data} and resumed with its absolute
+   * path is the same run).
+   */
+  public void checkPlace(String flag, Path given, String stored) {
+    if (given != null && given(spec, flag) && !samePlace(given, Path.of(stored))) {
+      conflicts.add(flag + " " + given + " (the run has " + stored + ")");
+    }
+  }
+
+  /** Whether {@code a} and {@code b} are one file or folder; by their paths where one is absent. */
+  static boolean samePlace(Path a, Path b) {
+    try {
+      return Files.isSameFile(a, b);
+    } catch (IOException e) {
+      return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
     }
   }
 

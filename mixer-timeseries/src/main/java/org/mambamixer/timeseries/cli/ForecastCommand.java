@@ -262,7 +262,8 @@ public final class ForecastCommand implements LauncherCommand {
       }
       int every = stored != null ? stored.valEvery()
           : base != null && !given("--val-every") ? base.valEvery() : valEvery;
-      outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train, csv.toString(),
+      outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train,
+          csv.toAbsolutePath().normalize().toString(),
           every, scanName, commandLine(), Checkpoint.sha256(csv), architecture),
           data.train(), data.val().every(every), data.test(), dir, runDirs.resume()));
       ForecastRun.writeResults(parent, outcomes);
@@ -451,7 +452,7 @@ public final class ForecastCommand implements LauncherCommand {
     bad.check("--skip", chosen.skip(), m.variants().skip());
     bad.check("--norm", chosen.norm(), m.variants().norm());
     if (source != null && source.data != null) {
-      bad.check("--data", source.data.toString(), s.data());
+      bad.checkPlace("--data", source.data, s.data());
     }
     if (budget != Budget.quick || given("--budget")) {
       TrainConfig b = budget == Budget.quick ? TrainConfig.quick() : TrainConfig.full();

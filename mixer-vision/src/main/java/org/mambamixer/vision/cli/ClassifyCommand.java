@@ -238,7 +238,7 @@ public final class ClassifyCommand implements LauncherCommand {
     }
     MixerChoice choice = variantOptions.over(Vim2Config.VARIANTS);
     return new ClassifyRun.Spec(source.label(), base.name(), mc, choice, tc, val,
-        dir.toString(), scanOption.name(), commandLine());
+        dir.toAbsolutePath().normalize().toString(), scanOption.name(), commandLine());
   }
 
   /**
@@ -251,7 +251,7 @@ public final class ClassifyCommand implements LauncherCommand {
     ResumeConflicts bad = new ResumeConflicts(spec);
     bad.check("--dataset", dataset, s.dataset());
     bad.check("--model", model, s.preset());
-    bad.check("--data-dir", dataDir, s.data());
+    bad.checkPlace("--data-dir", dataDir == null ? null : Path.of(dataDir), s.data());
     bad.check("--widths", widths, s.model().widths());
     bad.check("--epochs", epochs, t.epochs());
     bad.check("--max-batches", maxBatches, t.maxBatchesPerEpoch());

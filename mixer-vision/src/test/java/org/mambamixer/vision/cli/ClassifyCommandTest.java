@@ -300,6 +300,31 @@ class ClassifyCommandTest {
     assertThat(w.run("classify", "--resume", "--run-dir", run.toString(), "--widths", "16,32"))
         .isEqualTo(2);
     assertThat(w.err.toString()).contains("--widths [16, 32] (the run has [32, 64])");
+    Launcher elsewhere = new Launcher();
+    assertThat(elsewhere.run("classify", "--resume", "--run-dir", run.toString(), "--data-dir",
+        tmp.toString())).isEqualTo(2);
+    assertThat(elsewhere.err.toString()).contains("--data-dir " + tmp + " (the run has " + data);
+  }
+
+  /**
+   * The data folder is a place, not a spelling: a run started with a relative --data-dir records
+   * the absolute path (so it resumes from any working directory), and resumes with another
+   * spelling of the same folder.
+   */
+  @Test
+  void aResumeNamesTheDataFolderInAnySpelling(@TempDir Path tmp) throws Exception {
+    Path run = tmp.resolve("run");
+    Path relative = Path.of("").toAbsolutePath().relativize(data);
+    Launcher l = new Launcher();
+    List<String> first = new java.util.ArrayList<>(List.of(args(run, 1)));
+    first.set(first.indexOf(data.toString()), relative.toString());
+    assertThat(l.run(first.toArray(String[]::new))).as(l.err.toString()).isEqualTo(0);
+    assertThat(ClassifyRun.readSpec(run.resolve("config.json")).data())
+        .isEqualTo(data.toAbsolutePath().normalize().toString());
+    // Finished runs resume to their end at once; what matters is that the flag is accepted.
+    Launcher again = new Launcher();
+    assertThat(again.run("classify", "--resume", "--run-dir", run.toString(), "--data-dir",
+        "./" + relative)).as(again.err.toString()).isEqualTo(0);
   }
 
   @Test
