@@ -189,10 +189,11 @@ public final class ClassifyRun {
       metrics.truncate(state.epochsDone());
       batchLog = MetricsLog.open(runDir.resolve("batch_loss.csv"), BATCH_COLUMNS);
       batchLog.truncate(state.epochsDone() * batches + state.batchesDone());
-      log.printf(Locale.ROOT, "resuming %s after epoch %d%s (best validation top-1 %.4f at epoch"
-          + " %d)%n", runDir, state.epochsDone(), state.batchesDone() > 0
+      log.printf(Locale.ROOT, "resuming %s after epoch %d%s (%s)%n", runDir, state.epochsDone(),
+          state.batchesDone() > 0
               ? String.format(Locale.ROOT, " and %d batches", state.batchesDone()) : "",
-          state.bestVal(), state.bestEpoch() + 1);
+          state.bestEpoch() < 0 ? "no epoch validated yet" : String.format(Locale.ROOT,
+              "best validation top-1 %.4f at epoch %d", state.bestVal(), state.bestEpoch() + 1));
     } else {
       metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
       batchLog = MetricsLog.create(runDir.resolve("batch_loss.csv"), BATCH_COLUMNS);
