@@ -25,7 +25,7 @@ targets=("$@")
 here="$(cd "$(dirname "$0")/.." && pwd)"
 
 # Widths below the presets': at the presets' own (32/64 and 32/64/128/256) a CIFAR-10 epoch is
-# 2.6 core-hours; at these it is about 1.1-1.5 (docs/results-vim2.md).
+# 2.6 core-hours; at these it is 1.1-1.25 on one core (docs/results-vim2.md).
 flags() { # target -> classify flags
   case $1 in
     fashion-mnist) echo "--model vim2-tiny-28 --widths 24,48" ;;

@@ -87,12 +87,14 @@ class ClassifySequenceCliTest {
     writeSplit(tmp.resolve("images/fashion-mnist"), "t10k", 20);
     Path runDir = tmp.resolve("run");
     assertThat(run("classify", "--modality", "sequence", "--dataset", "fashion-mnist",
-        "--data-dir", tmp.resolve("images").toString(), "--length", "196", "--epochs", "1",
-        "--max-batches", "2", "--batch-size", "8", "--d-model", "8", "--layers", "1",
+        "--data-dir", tmp.resolve("images/../images").toString(), "--length", "196", "--epochs",
+        "1", "--max-batches", "2", "--batch-size", "8", "--d-model", "8", "--layers", "1",
         "--d-state", "4", "--scan", "cpu", "--stream", "--run-dir", runDir.toString()))
         .as(err.toString()).isZero();
+    // The data folder is recorded as one absolute, normalised path, as classify and forecast do.
     assertThat(Files.readString(runDir.resolve("config.json")))
-        .contains("\"modality\": \"sequence\"").contains("\"stream\": true");
+        .contains("\"modality\": \"sequence\"").contains("\"stream\": true")
+        .contains("\"data\": \"" + tmp.resolve("images") + "\"");
     assertThat(run("classify", "--modality", "audio", "--dataset", "fashion-mnist"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("no module registers the modality 'audio'")

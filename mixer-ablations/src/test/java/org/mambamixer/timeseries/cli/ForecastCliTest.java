@@ -111,14 +111,20 @@ class ForecastCliTest {
     assertThat(run("forecast", "--data", csv.toString(), "--stop-lr", "0", "--run-dir",
         runDir.toString(), "--resume")).isEqualTo(2);
     assertThat(err.toString()).contains("--stop-lr 0.0 (the run has 5.0E-4)");
+    // Another file with the same rows is another dataset to the run: refused by name.
+    Path copy = Files.copy(csv, tmp.resolve("copy.csv"));
+    assertThat(run("forecast", "--data", copy.toString(), "--run-dir", runDir.toString(),
+        "--resume")).isEqualTo(2);
+    assertThat(err.toString()).contains("--data " + copy + " (the run has " + csv);
     java.util.Map<Path, byte[]> after = snapshot(runDir);
     assertThat(after).containsOnlyKeys(before.keySet());
     before.forEach((p, bytes) -> assertThat(after.get(p)).as(p.toString()).isEqualTo(bytes));
     // Without conflicting flags the run continues with its own settings (frozen skip, cpu scan,
-    // its budget), not the defaults, and its config.json stays as it was written.
+    // its budget), not the defaults, and its config.json stays as it was written. The data file
+    // is named in another spelling: the same file is the same run.
     String config = Files.readString(runDir.resolve("H8/config.json"));
-    assertThat(run("forecast", "--data", csv.toString(), "--run-dir", runDir.toString(),
-        "--resume")).as(err.toString()).isZero();
+    assertThat(run("forecast", "--data", tmp.resolve(".").resolve("toy.csv").toString(),
+        "--run-dir", runDir.toString(), "--resume")).as(err.toString()).isZero();
     assertThat(Files.readString(runDir.resolve("H8/config.json"))).isEqualTo(config)
         .contains("\"skip\": \"frozen\"").contains("\"valInterval\": 1").contains("\"evalBatchSize\": 5").contains("\"recompute\": true")
         .contains("\"minDelta\": 0.01").contains("\"stopLr\": 5.0E-4").contains("\"command\": \"mambamixer forecast --data")

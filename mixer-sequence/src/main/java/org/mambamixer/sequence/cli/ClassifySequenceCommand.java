@@ -177,7 +177,8 @@ public final class ClassifySequenceCommand implements LauncherCommand {
     Path dir = runDir != null ? runDir : runsDir.resolve("sequence-" + dataset
         + (permuted ? "-permuted" : "") + "-L" + length + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-    SequenceRun.Spec runSpec = new SequenceRun.Spec(dataset, dataDir.toString(), permuted,
+    SequenceRun.Spec runSpec = new SequenceRun.Spec(dataset,
+        dataDir.toAbsolutePath().normalize().toString(), permuted,
         permutationSeed, trainSet.size(), testSet.size(), model, train, scanOption.name(), stream,
         "mambamixer " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     new SequenceRun(variants, variants.scan(scanOption.name()), out).execute(runSpec,
