@@ -9,7 +9,8 @@
 #   OUT_DIR/targets.csv          the finished runs' results rows, rebuilt after each run
 # Each run is many hours (docs/results-vim2.md), so re-running continues where it stopped: a
 # finished run is skipped, an interrupted one resumes from its last resume point (every 100
-# training batches). Each run is taken under a lock (flock, released when its process dies), and
+# training batches). That needs OUT_DIR on a disk that outlives the machine: runs kept on a
+# session machine that was then replaced were lost (docs/results-vim2.md). Each run is taken under a lock (flock, released when its process dies), and
 # an instance that finds a run taken goes on to the next target, so two instances can share
 # OUT_DIR. Two independent runs pinned to one core each do more work than one run on two threads
 # (docs/benchmarks.md, "Two cores"), so on two cores start one instance per core, in opposite
