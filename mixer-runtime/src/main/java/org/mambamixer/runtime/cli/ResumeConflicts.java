@@ -51,12 +51,20 @@ public final class ResumeConflicts {
     }
   }
 
+  /**
+   * How a run's config.json records a file or folder it reads: absolute and normalised, so that
+   * {@link #checkPlace} can compare it from any working directory.
+   */
+  public static String place(Path p) {
+    return p.toAbsolutePath().normalize().toString();
+  }
+
   /** Whether {@code a} and {@code b} are one file or folder; by their paths where one is absent. */
   static boolean samePlace(Path a, Path b) {
     try {
       return Files.isSameFile(a, b);
     } catch (IOException e) {
-      return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+      return place(a).equals(place(b));
     }
   }
 

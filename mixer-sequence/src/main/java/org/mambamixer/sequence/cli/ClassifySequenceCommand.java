@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.cli.ResumeConflicts;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.report.Table;
@@ -177,9 +178,9 @@ public final class ClassifySequenceCommand implements LauncherCommand {
     Path dir = runDir != null ? runDir : runsDir.resolve("sequence-" + dataset
         + (permuted ? "-permuted" : "") + "-L" + length + "-"
         + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-    SequenceRun.Spec runSpec = new SequenceRun.Spec(dataset,
-        dataDir.toAbsolutePath().normalize().toString(), permuted,
-        permutationSeed, trainSet.size(), testSet.size(), model, train, scanOption.name(), stream,
+    SequenceRun.Spec runSpec = new SequenceRun.Spec(dataset, ResumeConflicts.place(dataDir),
+        permuted, permutationSeed, trainSet.size(), testSet.size(), model, train,
+        scanOption.name(), stream,
         "mambamixer " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
     new SequenceRun(variants, variants.scan(scanOption.name()), out).execute(runSpec,
         new PixelSequences(trainSet, order, norm, length),

@@ -263,8 +263,8 @@ public final class ForecastCommand implements LauncherCommand {
       int every = stored != null ? stored.valEvery()
           : base != null && !given("--val-every") ? base.valEvery() : valEvery;
       outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train,
-          csv.toAbsolutePath().normalize().toString(),
-          every, scanName, commandLine(), Checkpoint.sha256(csv), architecture),
+          ResumeConflicts.place(csv), every, scanName, commandLine(), Checkpoint.sha256(csv),
+          architecture),
           data.train(), data.val().every(every), data.test(), dir, runDirs.resume()));
       ForecastRun.writeResults(parent, outcomes);
     }

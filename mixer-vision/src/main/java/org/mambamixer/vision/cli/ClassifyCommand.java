@@ -238,7 +238,7 @@ public final class ClassifyCommand implements LauncherCommand {
     }
     MixerChoice choice = variantOptions.over(Vim2Config.VARIANTS);
     return new ClassifyRun.Spec(source.label(), base.name(), mc, choice, tc, val,
-        dir.toAbsolutePath().normalize().toString(), scanOption.name(), commandLine());
+        ResumeConflicts.place(dir), scanOption.name(), commandLine());
   }
 
   /**
