@@ -10,9 +10,12 @@
 # Each run is many hours (docs/results-vim2.md), so re-running continues where it stopped: a
 # finished run is skipped, an interrupted one resumes from its last resume point (every 100
 # training batches). That needs OUT_DIR on a disk that outlives the machine: runs kept on a
-# session machine that was then replaced were lost (docs/results-vim2.md). Each run is taken
-# under a lock (flock, released when its process dies), and an instance that finds a run taken
-# goes on to the next target, so two instances can share OUT_DIR. Two independent runs pinned to one core each do more work than one run on two threads
+# session machine that was then replaced were lost (docs/results-vim2.md). A machine is
+# sometimes handed to the next session as it was, so an OUT_DIR outside the work tree may
+# carry over; nothing guarantees it. Each run is taken under a lock (flock, released when its
+# process dies), and an instance that finds a run taken goes on to the next target, so two
+# instances can share OUT_DIR. Two independent runs pinned to one core each do more work than
+# one run on two threads
 # (docs/benchmarks.md, "Two cores"), so on two cores start one instance per core, in opposite
 # orders:
 #   taskset -c 0 scripts/vim2-targets.sh DATA OUT fashion-mnist cifar10 &
