@@ -15,9 +15,8 @@
 # carry over; nothing guarantees it. Each run is taken under a lock (flock, released when its
 # process dies), and an instance that finds a run taken goes on to the next target, so two
 # instances can share OUT_DIR. Two independent runs pinned to one core each do more work than
-# one run on two threads
-# (docs/benchmarks.md, "Two cores"), so on two cores start one instance per core, in opposite
-# orders:
+# one run on two threads (docs/benchmarks.md, "Two cores"), so on two cores start one instance
+# per core, in opposite orders:
 #   taskset -c 0 scripts/vim2-targets.sh DATA OUT fashion-mnist cifar10 &
 #   taskset -c 1 scripts/vim2-targets.sh DATA OUT cifar10 fashion-mnist &
 set -euo pipefail
