@@ -58,7 +58,7 @@ public final class VisionStepProfile {
     ImageSet eval = randomImages(mc, Math.max(1, o.evalBatches() * o.evalBatchSize()), 12);
     Normalization norm = Normalization.fit(train);
     ClassifierConfig tc = new ClassifierConfig(1, o.batchSize(), o.evalBatchSize(), 1e-3f, 1e-5f,
-        0, 0.05f, 0.1f, 2021, 0, o.recompute());
+        0, 0.05f, 0.1f, 2021, 0).withRecompute(o.recompute());
     try (NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed(2021);
       Vim2 model = ClassifyRun.build(mc, Vim2Config.VARIANTS, variants, scan);

@@ -61,13 +61,14 @@ class ClassifySequenceCliTest {
         tmp.resolve("images").toString(), "--permuted", "--length", "196", "--epochs", "1",
         "--max-batches", "2", "--batch-size", "8", "--d-model", "8", "--layers", "1",
         "--d-state", "4", "--channel-mixer", "feature-mlp", "--scan", "cpu", "--stream",
-        "--run-dir", runDir.toString()))
+        "--lr-update", "batch", "--run-dir", runDir.toString()))
         .as(err.toString()).isZero();
     String config = Files.readString(runDir.resolve("config.json"));
     assertThat(config).contains("\"modality\": \"sequence\"").contains("\"permuted\": true")
         .contains("\"permutation_seed\": 42").contains("\"tokenMixer\": \"selective\"")
         .contains("\"channelMixer\": \"feature-mlp\"").contains("\"scan\": \"cpu\"")
-        .contains("\"stream\": true").contains("\"pooling\": \"mean\"");
+        .contains("\"stream\": true").contains("\"pooling\": \"mean\"")
+        .contains("\"lrUpdate\": \"BATCH\"");
     Table results = Table.readCsv(runDir.resolve("results.csv"));
     assertThat(results.rowCount()).isEqualTo(1);
     assertThat(results.get(0, "length").toString()).isEqualTo("196");
@@ -113,6 +114,8 @@ class ClassifySequenceCliTest {
     assertThat(run("classify-sequence", "--epochs", "0")).isEqualTo(2);
     assertThat(err.toString()).contains("--epochs must be positive, got 0");
     assertThat(run("classify-sequence", "--length", "x")).isEqualTo(2);
+    assertThat(run("classify-sequence", "--lr-update", "hourly")).isEqualTo(2);
+    assertThat(err.toString()).contains("--lr-update: unknown learning-rate update 'hourly'");
     assertThat(run("classify-sequence", "--stream", "--token-mixer", "selective-bidirectional"))
         .isEqualTo(2);
     assertThat(err.toString()).contains("--stream needs a causal token mixer")

@@ -71,13 +71,4 @@ class AdamWTest {
       return lin.getParameters().get(0).getValue().getArray().toFloatArray();
     }
   }
-
-  @Test
-  void scheduleWarmsUpThenDecaysToTheFloor() {
-    LrSchedule s = new LrSchedule(1e-3f, 1e-5f, 1, 11);
-    assertThat(s.at(0)).isEqualTo(5e-4f);
-    assertThat(s.at(1)).isEqualTo(1e-3f);
-    assertThat(s.at(11)).isCloseTo(1e-5f, within(1e-9f));
-    assertThat(s.at(6)).isCloseTo((1e-3f + 1e-5f) / 2, within(1e-7f));
-  }
 }

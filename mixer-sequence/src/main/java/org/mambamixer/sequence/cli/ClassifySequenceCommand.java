@@ -16,6 +16,7 @@ import org.mambamixer.runtime.cli.ResumeConflicts;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.sequence.data.PixelOrder;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceConfig;
@@ -81,6 +82,11 @@ public final class ClassifySequenceCommand implements LauncherCommand {
   @Option(names = "--lr", paramLabel = "RATE", defaultValue = "2e-3",
       description = "peak learning rate (default ${DEFAULT-VALUE})")
   float lr;
+
+  @Option(names = "--lr-update", paramLabel = "WHEN", defaultValue = "epoch",
+      description = "epoch: one rate per epoch; batch: a new rate every batch (default"
+          + " ${DEFAULT-VALUE})")
+  String lrUpdate;
 
   @Option(names = "--train-images", paramLabel = "N", defaultValue = "0",
       description = "train on the first N images, 0 = all (default ${DEFAULT-VALUE})")
@@ -149,6 +155,12 @@ public final class ClassifySequenceCommand implements LauncherCommand {
     if (maxBatches < 0 || trainImages < 0 || testImages < 0) {
       throw usage("--max-batches, --train-images and --test-images must be >= 0");
     }
+    LrSchedule.Update update;
+    try {
+      update = LrSchedule.Update.parse(lrUpdate);
+    } catch (IllegalArgumentException e) {
+      throw usage("--lr-update: " + e.getMessage());
+    }
     SequenceConfig model;
     ClassifierConfig train;
     try {
@@ -157,7 +169,7 @@ public final class ClassifySequenceCommand implements LauncherCommand {
       variants.check(model.variants());
       variants.checkScan(scanOption.name());
       train = new ClassifierConfig(epochs, batchSize, 250, lr, lr / 100, Math.min(1, epochs - 1),
-          0.05f, 0.1f, seed, maxBatches);
+          0.05f, 0.1f, seed, maxBatches, false, update);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

@@ -35,8 +35,9 @@ import org.mambamixer.vision.train.ClassifierConfig;
  *
  * <pre>
  *   config.json        data, order (permutation seed), model, variants, scan, training, command
- *   metrics.csv        per epoch: lr, train loss, median training batch time (free of the first
- *                      batches' warm-up), test top-1 / top-5 (full forward), seconds
+ *   metrics.csv        per epoch: lr (of its first batch), train loss, median training batch
+ *                      time (free of the first batches' warm-up), test top-1 / top-5 (full
+ *                      forward), seconds
  *   checkpoint/last    weights and optimizer state after the last epoch
  *   results.csv        test accuracy, and with --stream the streamed accuracy, the largest
  *                      |logit| difference stream vs forward and the time per token of each
@@ -152,8 +153,8 @@ public final class SequenceRun {
       double secs = (System.nanoTime() - t0) / 1e9;
       total += secs;
       trainer.save(runDir.resolve("checkpoint/last"), epoch + 1);
-      metrics.append(epoch + 1, tc.schedule().at(epoch), loss, batchMs, acc.top1(), acc.top5(),
-          secs);
+      metrics.append(epoch + 1, tc.schedule().at(epoch, 0, trainer.batchesPerEpoch(train.size())),
+          loss, batchMs, acc.top1(), acc.top5(), secs);
       log.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  test top-1 %.4f  top-5 %.4f  %.0fs%n",
           epoch + 1, tc.epochs(), loss, acc.top1(), acc.top5(), secs);
     }

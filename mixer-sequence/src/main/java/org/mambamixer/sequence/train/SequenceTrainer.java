@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.stream.RecurrentClassifier;
@@ -65,7 +66,7 @@ public final class SequenceTrainer implements AutoCloseable {
   public double trainEpoch(PixelSequences train, int epoch, BatchListener listener) {
     int[] order = shuffle(train.size(), config.seed() * 1_000_003L + epoch);
     int batches = batchesPerEpoch(train.size());
-    float lr = config.schedule().at(epoch);
+    LrSchedule schedule = config.schedule();
     double sum = 0;
     for (int b = 0; b < batches; b++) {
       int from = b * config.batchSize();
@@ -88,7 +89,7 @@ public final class SequenceTrainer implements AutoCloseable {
           }
           Backprop.backward(l);
         }
-        optimizer.step(lr);
+        optimizer.step(schedule.at(epoch, b, batches));
       }
       sum += loss;
       listener.batch(b, batches, loss);

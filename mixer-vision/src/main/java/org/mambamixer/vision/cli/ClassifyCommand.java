@@ -16,6 +16,7 @@ import org.mambamixer.runtime.cli.RunDirOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.vision.data.Holdout;
 import org.mambamixer.vision.data.ImageSet;
 import org.mambamixer.vision.data.ImageSource;
@@ -82,6 +83,25 @@ public final class ClassifyCommand implements LauncherCommand {
   @Option(names = "--lr", paramLabel = "RATE",
       description = "peak learning rate of the warm-up + cosine schedule (default 1e-3)")
   Float lr;
+
+  @Option(names = "--min-lr", paramLabel = "RATE",
+      description = "the cosine's floor, reached at the last epoch (default 1e-5)")
+  Float minLr;
+
+  @Option(names = "--warmup-epochs", paramLabel = "N",
+      description = "epochs of linear warm-up before the cosine, fewer than --epochs (default 1,"
+          + " 0 for a one-epoch run)")
+  Integer warmupEpochs;
+
+  @Option(names = "--lr-update", paramLabel = "WHEN",
+      description = "epoch: one rate per epoch (default; every run in docs/ trained so); batch:"
+          + " a new rate every batch, so the cosine ends at its floor however the budget is cut"
+          + " into epochs")
+  String lrUpdate;
+
+  @Option(names = "--label-smoothing", paramLabel = "EPS",
+      description = "label smoothing of the cross-entropy, in [0, 1) (default 0.1)")
+  Float labelSmoothing;
 
   @Option(names = "--weight-decay", paramLabel = "WD",
       description = "AdamW weight decay (default 0.05)")
@@ -153,6 +173,26 @@ public final class ClassifyCommand implements LauncherCommand {
     if (lr != null && !(lr > 0)) {
       throw usage("--lr must be positive, got " + lr);
     }
+    if (minLr != null && !(minLr >= 0)) {
+      throw usage("--min-lr must not be negative, got " + minLr);
+    }
+    requireNonNegative("--warmup-epochs", warmupEpochs);
+    int allEpochs = epochs != null ? epochs : DEFAULT_EPOCHS;
+    if (warmupEpochs != null && !runDirs.resume() && warmupEpochs >= allEpochs) {
+      throw usage("--warmup-epochs " + warmupEpochs + " leaves no epoch of the cosine out of"
+          + " --epochs " + allEpochs);
+    }
+    if (labelSmoothing != null && !(labelSmoothing >= 0 && labelSmoothing < 1)) {
+      throw usage("--label-smoothing must be in [0, 1), got " + labelSmoothing);
+    }
+    LrSchedule.Update update = null;
+    if (lrUpdate != null) {
+      try {
+        update = LrSchedule.Update.parse(lrUpdate);
+      } catch (IllegalArgumentException e) {
+        throw usage("--lr-update: " + e.getMessage());
+      }
+    }
     requireNonNegative("--save-interval", saveInterval);
     ImageSource source = null;
     Vim2Config preset = null;
@@ -170,7 +210,7 @@ public final class ClassifyCommand implements LauncherCommand {
     ClassifyRun.Spec before = runDirs.resume() && Files.isRegularFile(stored)
         ? ClassifyRun.readSpec(stored) : null;
     if (before != null) {
-      rejectConflicts(before);
+      rejectConflicts(before, update);
     } else if (source == null) {
       throw usage(runDirs.resume() ? "--resume found no run in " + runDirs.runDir()
           + " to continue; give --dataset"
@@ -183,7 +223,7 @@ public final class ClassifyCommand implements LauncherCommand {
     Path dir = before != null ? Path.of(before.data())
         : ImageSource.dataDir(dataDir, System::getenv);
     ImageSource.Splits splits = source.load(dir);
-    ClassifyRun.Spec run = before != null ? before : newSpec(source, preset, splits, dir);
+    ClassifyRun.Spec run = before != null ? before : newSpec(source, preset, splits, dir, update);
     Holdout held = Holdout.of(splits.train(), run.valSize(), run.train().seed());
     Path parent = runDirs.runDirOrNew(source.label() + "-" + run.preset());
     ClassifyRun runner = new ClassifyRun(variants, variants.scan(run.scan()), out,
@@ -201,7 +241,7 @@ public final class ClassifyCommand implements LauncherCommand {
 
   /** The spec of a new run: the preset at the data's resolution, flags over the defaults. */
   private ClassifyRun.Spec newSpec(ImageSource source, Vim2Config preset, ImageSource.Splits s,
-      Path dir) throws IOException {
+      Path dir, LrSchedule.Update update) throws IOException {
     ImageSet train = s.train();
     if (train.height() != train.width()) {
       throw usage(source.label() + " has " + train.height() + " x " + train.width()
@@ -221,9 +261,12 @@ public final class ClassifyCommand implements LauncherCommand {
           : DEFAULT_BATCH, seed);
       tc = new ClassifierConfig(d.epochs(), d.batchSize(),
           evalBatchSize != null ? evalBatchSize : DEFAULT_EVAL_BATCH,
-          lr != null ? lr : DEFAULT_LR, d.minLr(), d.warmupEpochs(),
-          weightDecay != null ? weightDecay : d.weightDecay(), d.labelSmoothing(), d.seed(),
-          maxBatches != null ? maxBatches : 0, recompute != null && recompute);
+          lr != null ? lr : DEFAULT_LR, minLr != null ? minLr : d.minLr(),
+          warmupEpochs != null ? warmupEpochs : d.warmupEpochs(),
+          weightDecay != null ? weightDecay : d.weightDecay(),
+          labelSmoothing != null ? labelSmoothing : d.labelSmoothing(), d.seed(),
+          maxBatches != null ? maxBatches : 0, recompute != null && recompute,
+          update != null ? update : LrSchedule.Update.EPOCH);
     } catch (IllegalArgumentException e) {
       throw usage(base.name() + " cannot train on " + source.label() + ": " + e.getMessage());
     }
@@ -245,7 +288,7 @@ public final class ClassifyCommand implements LauncherCommand {
    * A flag given beside {@code --resume} must agree with the run's own config: the run continues
    * with its settings, so a different value is an error naming the flag, before anything is read.
    */
-  private void rejectConflicts(ClassifyRun.Spec s) {
+  private void rejectConflicts(ClassifyRun.Spec s, LrSchedule.Update update) {
     ClassifierConfig t = s.train();
     MixerChoice m = s.variants();
     ResumeConflicts bad = new ResumeConflicts(spec);
@@ -258,6 +301,10 @@ public final class ClassifyCommand implements LauncherCommand {
     bad.check("--batch-size", batchSize, t.batchSize());
     bad.check("--eval-batch-size", evalBatchSize, t.evalBatchSize());
     bad.check("--lr", lr, t.lr());
+    bad.check("--min-lr", minLr, t.minLr());
+    bad.check("--warmup-epochs", warmupEpochs, t.warmupEpochs());
+    bad.check("--lr-update", update, t.lrUpdate());
+    bad.check("--label-smoothing", labelSmoothing, t.labelSmoothing());
     bad.check("--weight-decay", weightDecay, t.weightDecay());
     bad.check("--val-size", valSize, s.valSize());
     bad.check("--seed", seed, t.seed());

@@ -17,6 +17,7 @@ import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.Recompute;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.model.Vim2;
 
@@ -56,7 +57,7 @@ public final class Classifier implements AutoCloseable {
     return config.maxBatchesPerEpoch() > 0 ? Math.min(all, config.maxBatchesPerEpoch()) : all;
   }
 
-  /** Per-epoch outcome of {@link #fit}. */
+  /** Per-epoch outcome of {@link #fit}; {@code lr} is the rate of the epoch's first batch. */
   public record Epoch(int epoch, float lr, double trainLoss, double top1, double top5,
       double seconds) {}
 
@@ -102,7 +103,7 @@ public final class Classifier implements AutoCloseable {
           + from + ", to " + to);
     }
     train.setEpoch(epoch);
-    float lr = config.schedule().at(epoch);
+    LrSchedule schedule = config.schedule();
     double sum = 0;
     int b = 0;
     for (Batch batch : train.getData(manager)) {
@@ -130,7 +131,7 @@ public final class Classifier implements AutoCloseable {
           }
           Backprop.backward(l);
         }
-        optimizer.step(lr);
+        optimizer.step(schedule.at(epoch, b - 1, total));
         sum += loss;
         listener.batch(b - 1, total, loss);
       }
@@ -166,7 +167,8 @@ public final class Classifier implements AutoCloseable {
       long start = System.nanoTime();
       double loss = trainEpoch(train, e);
       Accuracy acc = evaluate(test);
-      out.add(new Epoch(e, config.schedule().at(e), loss, acc.top1(), acc.top5(),
+      out.add(new Epoch(e, config.schedule().at(e, 0, batchesPerEpoch(train.size())), loss,
+          acc.top1(), acc.top5(),
           (System.nanoTime() - start) / 1e9));
     }
     return out;

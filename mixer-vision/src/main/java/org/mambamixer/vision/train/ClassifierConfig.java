@@ -5,18 +5,23 @@ import static org.mambamixer.api.util.Tensors.requirePositive;
 import org.mambamixer.runtime.train.LrSchedule;
 
 /**
- * How a ViM2 classifier trains: AdamW with linear warm-up and cosine decay per epoch, label
- * smoothing, a seed for initialisation, shuffling and augmentation.
+ * How a ViM2 classifier trains: AdamW with linear warm-up and cosine decay, label smoothing, a
+ * seed for initialisation, shuffling and augmentation.
  *
  * @param maxBatchesPerEpoch cap on training batches per epoch (0: all), for smoke runs
  * @param recompute activation checkpointing: each sublayer's activations are recomputed in the
  *     backward instead of kept (less memory, about a fifth more time)
+ * @param lrUpdate whether the rate moves once per epoch or after every batch; null (a config.json
+ *     written before the option) reads as per epoch, what those runs trained with
  */
 public record ClassifierConfig(int epochs, int batchSize, int evalBatchSize, float lr,
     float minLr, int warmupEpochs, float weightDecay, float labelSmoothing, long seed,
-    int maxBatchesPerEpoch, boolean recompute) {
+    int maxBatchesPerEpoch, boolean recompute, LrSchedule.Update lrUpdate) {
 
   public ClassifierConfig {
+    if (lrUpdate == null) {
+      lrUpdate = LrSchedule.Update.EPOCH;
+    }
     requirePositive("epochs", epochs);
     requirePositive("batchSize", batchSize);
     requirePositive("evalBatchSize", evalBatchSize);
@@ -30,15 +35,15 @@ public record ClassifierConfig(int epochs, int batchSize, int evalBatchSize, flo
       throw new IllegalArgumentException("maxBatchesPerEpoch must be >= 0, got "
           + maxBatchesPerEpoch);
     }
-    schedule(lr, minLr, warmupEpochs, epochs); // validates the rates
+    new LrSchedule(lr, minLr, warmupEpochs, epochs, lrUpdate); // validates the rates
   }
 
-  /** Without recomputation. */
+  /** Without recomputation, the rate updated per epoch. */
   public ClassifierConfig(int epochs, int batchSize, int evalBatchSize, float lr, float minLr,
       int warmupEpochs, float weightDecay, float labelSmoothing, long seed,
       int maxBatchesPerEpoch) {
     this(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay, labelSmoothing,
-        seed, maxBatchesPerEpoch, false);
+        seed, maxBatchesPerEpoch, false, LrSchedule.Update.EPOCH);
   }
 
   /** The paper's ImageNet recipe scaled to a short run: lr 1e-3, wd 0.05, smoothing 0.1. */
@@ -48,25 +53,26 @@ public record ClassifierConfig(int epochs, int batchSize, int evalBatchSize, flo
   }
 
   public LrSchedule schedule() {
-    return schedule(lr, minLr, warmupEpochs, epochs);
-  }
-
-  private static LrSchedule schedule(float lr, float minLr, int warmup, int epochs) {
-    return new LrSchedule(lr, minLr, warmup, epochs);
+    return new LrSchedule(lr, minLr, warmupEpochs, epochs, lrUpdate);
   }
 
   public ClassifierConfig withMaxBatchesPerEpoch(int n) {
     return new ClassifierConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs,
-        weightDecay, labelSmoothing, seed, n, recompute);
+        weightDecay, labelSmoothing, seed, n, recompute, lrUpdate);
   }
 
   public ClassifierConfig withLr(float peak, float floor) {
     return new ClassifierConfig(epochs, batchSize, evalBatchSize, peak, floor, warmupEpochs,
-        weightDecay, labelSmoothing, seed, maxBatchesPerEpoch, recompute);
+        weightDecay, labelSmoothing, seed, maxBatchesPerEpoch, recompute, lrUpdate);
   }
 
   public ClassifierConfig withRecompute(boolean on) {
     return new ClassifierConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs,
-        weightDecay, labelSmoothing, seed, maxBatchesPerEpoch, on);
+        weightDecay, labelSmoothing, seed, maxBatchesPerEpoch, on, lrUpdate);
+  }
+
+  public ClassifierConfig withLrUpdate(LrSchedule.Update update) {
+    return new ClassifierConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs,
+        weightDecay, labelSmoothing, seed, maxBatchesPerEpoch, recompute, update);
   }
 }

@@ -39,7 +39,8 @@ import org.mambamixer.vision.model.Vim2Config;
  * <pre>
  *   config.json        preset name, full model config, variants by name, training config, data,
  *                      scan backend, command line
- *   metrics.csv        one row per epoch: lr, train loss, validation top-1/top-5, seconds
+ *   metrics.csv        one row per epoch: lr (of its first batch), train loss, validation
+ *                      top-1/top-5, seconds
  *   batch_loss.csv     the training loss of every batch (what loss.png draws)
  *   checkpoint/last    weights and optimizer state at the last resume point (--resume): the end
  *                      of an epoch, or every saveInterval batches inside it
@@ -246,7 +247,7 @@ public final class ClassifyRun {
         clf.save(runDir.resolve("checkpoint/best"), epoch + 1);
       }
       clf.save(last, epoch + 1);
-      metrics.append(epoch + 1, tc.schedule().at(epoch), trainLoss,
+      metrics.append(epoch + 1, tc.schedule().at(epoch, 0, batches), trainLoss,
           v == null ? "" : v.top1(), v == null ? "" : v.top5(), secs);
       state = new State(epoch + 1, better ? epoch : state.bestEpoch(),
           better ? score : state.bestVal(), state.seconds() + secs,

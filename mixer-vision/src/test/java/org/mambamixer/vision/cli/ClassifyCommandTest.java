@@ -22,10 +22,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.vision.data.Holdout;
 import org.mambamixer.vision.data.ImageSource;
 import org.mambamixer.vision.model.Vim2Config;
 import org.mambamixer.vision.model.Vim2Summary;
+import org.mambamixer.vision.train.ClassifierConfig;
 import org.mambamixer.vision.train.ClassifyRun;
 
 /**
@@ -226,6 +228,44 @@ class ClassifyCommandTest {
     }
   }
 
+  /**
+   * Two epochs of two batches without warm-up. Per epoch the first two updates are at the peak;
+   * per batch the second is already on the cosine. A batch's loss comes before its own update, so
+   * the first two losses agree and the third does not. The choice and the recipe's other flags
+   * are recorded in config.json.
+   */
+  @Test
+  void theLearningRateMovesEveryBatchWhenAsked(@TempDir Path tmp) throws Exception {
+    Path smoothed = tmp.resolve("default-smoothing");
+    Path epoch = tmp.resolve("epoch");
+    Path batch = tmp.resolve("batch");
+    assertThat(new Launcher().run(args(smoothed, 2, "--lr", "0.05", "--warmup-epochs", "0")))
+        .isEqualTo(0);
+    assertThat(new Launcher().run(args(epoch, 2, "--lr", "0.05", "--warmup-epochs", "0",
+        "--label-smoothing", "0.2"))).isEqualTo(0);
+    Launcher l = new Launcher();
+    assertThat(l.run(args(batch, 2, "--lr", "0.05", "--warmup-epochs", "0", "--label-smoothing",
+        "0.2", "--lr-update", "batch", "--min-lr", "0"))).as(l.err.toString()).isEqualTo(0);
+    double[] s = Table.readCsv(smoothed.resolve("batch_loss.csv")).doubles("loss");
+    double[] e = Table.readCsv(epoch.resolve("batch_loss.csv")).doubles("loss");
+    double[] b = Table.readCsv(batch.resolve("batch_loss.csv")).doubles("loss");
+    assertThat(b).hasSize(4);
+    assertThat(b[0]).isEqualTo(e[0]);
+    assertThat(b[1]).isEqualTo(e[1]);
+    assertThat(Math.abs(b[2] - e[2])).as("the third batch's loss, after a smaller second step")
+        .isGreaterThan(1e-4);
+    assertThat(e[0]).as("--label-smoothing reaches the loss").isNotEqualTo(s[0]);
+
+    ClassifierConfig t = ClassifyRun.readSpec(batch.resolve("config.json")).train();
+    assertThat(t.lrUpdate()).isEqualTo(LrSchedule.Update.BATCH);
+    assertThat(t.minLr()).isEqualTo(0f);
+    assertThat(t.labelSmoothing()).isEqualTo(0.2f);
+    assertThat(Files.readString(batch.resolve("config.json"))).contains("\"lrUpdate\": \"BATCH\"");
+    // The rate of each epoch's first batch: the peak, then half-way down the four updates.
+    assertThat(Table.readCsv(batch.resolve("metrics.csv")).doubles("lr"))
+        .containsExactly(new double[] {0.05, 0.025}, within(1e-9));
+  }
+
   /** A run with a resume point after every batch that dies at its {@code call}-th batch. */
   private static ClassifyRun killedAt(Variants variants, int call) {
     int[] calls = {0};
@@ -252,6 +292,11 @@ class ClassifyCommandTest {
         args(tmp.resolve("j"), 1, "--widths", "8"), // two stages need two widths
         args(tmp.resolve("k"), 1, "--widths", "8,0"),
         args(tmp.resolve("l"), 1, "--save-interval", "-1"),
+        args(tmp.resolve("m"), 1, "--lr-update", "sometimes"),
+        args(tmp.resolve("n"), 1, "--warmup-epochs", "1"), // no epoch left for the cosine
+        args(tmp.resolve("o"), 1, "--label-smoothing", "1"),
+        args(tmp.resolve("p"), 1, "--min-lr", "-1e-5"),
+        args(tmp.resolve("q"), 1, "--min-lr", "1"), // above the peak
         new String[] {"classify", "--resume"},
         new String[] {"classify", "--epochs", "1"});
     for (String[] a : bad) {
@@ -259,7 +304,8 @@ class ClassifyCommandTest {
       assertThat(l.run(a)).as(String.join(" ", a) + "\n" + l.err).isEqualTo(2);
       assertThat(l.err.toString()).as(String.join(" ", a)).isNotBlank();
     }
-    for (String name : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l")) {
+    for (String name : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m",
+        "n", "o", "p", "q")) {
       assertThat(tmp.resolve(name)).as("nothing written for a usage error").doesNotExist();
     }
   }
@@ -292,6 +338,12 @@ class ClassifyCommandTest {
         """.formatted(data.toString().replace("\\", "\\\\")));
     ClassifyRun.Spec spec = ClassifyRun.readSpec(run.resolve("config.json"));
     assertThat(spec.model()).isEqualTo(Vim2Config.TINY_28.withImage(8, 1, 10));
+    // Written before the option existed: the run keeps the per-epoch rate it trained with.
+    assertThat(spec.train().lrUpdate()).isEqualTo(LrSchedule.Update.EPOCH);
+    Launcher u = new Launcher();
+    assertThat(u.run("classify", "--resume", "--run-dir", run.toString(), "--lr-update", "batch"))
+        .isEqualTo(2);
+    assertThat(u.err.toString()).contains("--lr-update batch (the run has epoch)");
     Launcher l = new Launcher();
     assertThat(l.run("classify", "--resume", "--run-dir", run.toString(), "--epochs", "3"))
         .isEqualTo(2);

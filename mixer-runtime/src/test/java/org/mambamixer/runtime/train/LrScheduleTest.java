@@ -1,0 +1,75 @@
+package org.mambamixer.runtime.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class LrScheduleTest {
+
+  @Test
+  void perEpochWarmsUpThenDecaysToTheFloor() {
+    LrSchedule s = new LrSchedule(1e-3f, 1e-5f, 1, 11);
+    assertThat(s.at(0)).isEqualTo(5e-4f);
+    assertThat(s.at(1)).isEqualTo(1e-3f);
+    assertThat(s.at(11)).isCloseTo(1e-5f, within(1e-9f));
+    assertThat(s.at(6)).isCloseTo((1e-3f + 1e-5f) / 2, within(1e-7f));
+    // Every batch of an epoch trains at the epoch's rate.
+    for (int b = 0; b < 7; b++) {
+      assertThat(s.at(3, b, 7)).isEqualTo(s.at(3));
+    }
+  }
+
+  /** Four epochs of one warm-up stop a quarter of the way above the floor: why BATCH exists. */
+  @Test
+  void perEpochWithFewEpochsEndsFarAboveTheFloor() {
+    LrSchedule s = new LrSchedule(2e-3f, 1e-5f, 1, 4);
+    assertThat(s.at(3)).isCloseTo(1e-5f + 0.25f * (2e-3f - 1e-5f), within(1e-7f));
+  }
+
+  @Test
+  void perBatchRampsLinearlyThenFollowsTheCosineToTheFloor() {
+    int n = 10;
+    LrSchedule s = new LrSchedule(2e-3f, 1e-5f, 1, 4, LrSchedule.Update.BATCH);
+    assertThat(s.at(0, 0, n)).isCloseTo(2e-4f, within(1e-9f));
+    assertThat(s.at(0, 4, n)).isCloseTo(1e-3f, within(1e-9f));
+    assertThat(s.at(0, 9, n)).isEqualTo(2e-3f); // the warm-up's last batch is at the peak
+    assertThat(s.at(1, 0, n)).isEqualTo(2e-3f); // the cosine starts at the peak
+    // Half-way through the cosine's 30 batches: the mean of peak and floor.
+    assertThat(s.at(2, 5, n)).isCloseTo((2e-3f + 1e-5f) / 2, within(1e-8f));
+    // The last batch is one of 30 cosine steps short of the floor: (1 - cos(pi / 30)) / 2.
+    float last = s.at(3, 9, n);
+    assertThat(last).isCloseTo((float) (1e-5 + (2e-3 - 1e-5) * (1 - Math.cos(Math.PI / 30)) / 2),
+        within(1e-9f));
+    assertThat(last).as("a thirtieth of where the per-epoch schedule ends")
+        .isLessThan(new LrSchedule(2e-3f, 1e-5f, 1, 4).at(3) / 30);
+    float before = Float.MAX_VALUE;
+    for (int e = 1; e < 4; e++) {
+      for (int b = 0; b < n; b++) {
+        assertThat(s.at(e, b, n)).as("epoch %d batch %d", e, b).isLessThan(before);
+        before = s.at(e, b, n);
+      }
+    }
+    assertThatThrownBy(() -> s.at(2)).hasMessageContaining("at(epoch, batch, batchesPerEpoch)");
+  }
+
+  @Test
+  void perBatchWithoutWarmUpStartsAtThePeak() {
+    LrSchedule s = new LrSchedule(1e-3f, 0f, 0, 1, LrSchedule.Update.BATCH);
+    assertThat(s.at(0, 0, 2)).isEqualTo(1e-3f);
+    assertThat(s.at(0, 1, 2)).isCloseTo(5e-4f, within(1e-9f));
+  }
+
+  @Test
+  void badArgumentsAreNamed() {
+    LrSchedule s = new LrSchedule(1e-3f, 0f, 0, 1, LrSchedule.Update.BATCH);
+    assertThatThrownBy(() -> s.at(0, 2, 2)).hasMessageContaining("batch 2 of 2");
+    assertThatThrownBy(() -> new LrSchedule(1e-3f, 0f, 0, 1, null))
+        .hasMessageContaining("update");
+    assertThatThrownBy(() -> LrSchedule.Update.parse("sometimes"))
+        .hasMessageContaining("'sometimes'").hasMessageContaining("epoch or batch");
+    assertThat(LrSchedule.Update.parse("Batch")).isEqualTo(LrSchedule.Update.BATCH);
+    assertThat(LrSchedule.Update.BATCH).hasToString("batch");
+  }
+}
