@@ -12,7 +12,9 @@ import java.util.function.LongSupplier;
  * <p>Lines are printed at most every {@code interval} (default 2 s) and always for the last batch
  * of an epoch, so logs stay short. The ETA is for the rest of the current epoch: remaining batches
  * times an exponential moving average of the batch time, which forgets slow warm-up batches
- * (JIT, first allocations) within a few dozen steps. One instance serves one loop thread.
+ * (JIT, first allocations) within a few dozen steps. Before the last epoch a second ETA, {@code
+ * run ETA}, adds the later epochs' training batches at the same rate (validation not included):
+ * the time a run of many hours still needs. One instance serves one loop thread.
  */
 public final class Progress {
   private final PrintWriter out;
@@ -91,14 +93,19 @@ public final class Progress {
     return Double.isNaN(emaNanos) ? Double.NaN : (batches - batch) * emaNanos / 1e9;
   }
 
+  /** Seconds of training left in the run after {@code batch}, later epochs as long as this one. */
+  public double runEtaSeconds(int batch) {
+    return etaSeconds(batch) + (double) (epochs - epoch) * batches * emaNanos / 1e9;
+  }
+
   /** The line that {@link #batch} prints. */
   String line(int batch, double loss) {
     double rate = emaNanos > 0 ? 1e9 / emaNanos : Double.POSITIVE_INFINITY;
     return String.format(
         Locale.ROOT,
-        "epoch %d/%d  batch %d/%d  loss=%s  ETA %s  (%s it/s)",
+        "epoch %d/%d  batch %d/%d  loss=%s  ETA %s%s  (%s it/s)",
         epoch, epochs, batch, batches, Table.formatReal(loss, 4), clock(etaSeconds(batch)),
-        rate(rate));
+        epoch < epochs ? "  run ETA " + clock(runEtaSeconds(batch)) : "", rate(rate));
   }
 
   /** Two decimals below 10 it/s, one below 100, none above: no exponent in a progress line. */

@@ -29,10 +29,12 @@ class ProgressTest {
       now += 500_000_000L; // 0.5 s per batch: a line every 4 batches
       p.batch(b, 1.0 / b);
     }
+    // Epochs 2 and 3 add 20 batches of 0.5 s to the run's ETA.
     assertThat(lines()).containsExactly(
-        "epoch 1/3  batch 4/10  loss=0.2500  ETA 00:03  (2.00 it/s)",
-        "epoch 1/3  batch 8/10  loss=0.1250  ETA 00:01  (2.00 it/s)",
-        "epoch 1/3  batch 10/10  loss=0.1000  ETA 00:00  (2.00 it/s)");
+        "epoch 1/3  batch 4/10  loss=0.2500  ETA 00:03  run ETA 00:13  (2.00 it/s)",
+        "epoch 1/3  batch 8/10  loss=0.1250  ETA 00:01  run ETA 00:11  (2.00 it/s)",
+        "epoch 1/3  batch 10/10  loss=0.1000  ETA 00:00  run ETA 00:10  (2.00 it/s)");
+    assertThat(p.runEtaSeconds(4)).isCloseTo(13.0, within(1e-9));
   }
 
   @Test
@@ -48,7 +50,9 @@ class ProgressTest {
     now += 2_000_000_000L; // ema = 4 s
     p.batch(3, 1.2);
     assertThat(p.etaSeconds(3)).isCloseTo(97 * 4.0, within(1e-9));
+    // The last epoch: the run's ETA is the epoch's, so the line shows one.
     assertThat(p.line(3, 1.2)).isEqualTo("epoch 2/2  batch 3/100  loss=1.200  ETA 06:28  (0.25 it/s)");
+    assertThat(p.runEtaSeconds(3)).isEqualTo(p.etaSeconds(3));
     assertThat(lines()).isEmpty(); // interval not reached, not the last batch
   }
 
