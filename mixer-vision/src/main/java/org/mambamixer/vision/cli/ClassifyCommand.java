@@ -16,6 +16,7 @@ import org.mambamixer.runtime.cli.RunDirOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.vision.data.Holdout;
 import org.mambamixer.vision.data.ImageSet;
@@ -121,6 +122,12 @@ public final class ClassifyCommand implements LauncherCommand {
       description = "recompute each sublayer's activations in the backward instead of keeping"
           + " them: less memory, about a fifth more time")
   Boolean recompute;
+
+  @Option(names = "--init-from", paramLabel = "PATH",
+      description = "start from the weights of a classify run directory (its checkpoint/best)"
+          + " or of a checkpoint folder, with a fresh optimizer and schedule: fine-tuning, or a"
+          + " second cosine cycle; the model and variants must match the run's")
+  Path initFrom;
 
   @Option(names = "--save-interval", paramLabel = "N",
       defaultValue = "" + ClassifyRun.DEFAULT_SAVE_INTERVAL,
@@ -280,8 +287,58 @@ public final class ClassifyCommand implements LauncherCommand {
       throw usage("--val-size " + val + " leaves no training images out of " + train.size());
     }
     MixerChoice choice = variantOptions.over(Vim2Config.VARIANTS);
+    ClassifyRun.Init init = initFrom == null ? null
+        : initialWeights(source, mc, choice, val, tc.seed());
     return new ClassifyRun.Spec(source.label(), base.name(), mc, choice, tc, val,
-        ResumeConflicts.place(dir), scanOption.name(), commandLine());
+        ResumeConflicts.place(dir), scanOption.name(), commandLine(), init);
+  }
+
+  /**
+   * The checkpoint {@code --init-from} names, checked against this run: where the source run's
+   * config.json is at hand, its model and variants must be this run's (a clear error instead of
+   * DJL's about a parameter's shape), and a different hold-out of the same dataset is reported:
+   * the source may have trained on this run's validation images.
+   */
+  private ClassifyRun.Init initialWeights(ImageSource source, Vim2Config mc, MixerChoice choice,
+      int valSize, long seed) throws IOException {
+    Path checkpoint = checkpointOf(initFrom);
+    Path runOf = checkpoint.getParent() == null ? null : checkpoint.getParent().getParent();
+    Path config = runOf == null ? null : runOf.resolve("config.json");
+    if (config != null && Files.isRegularFile(config)) {
+      ClassifyRun.Spec from = ClassifyRun.readSpec(config);
+      if (!from.model().equals(mc)) {
+        throw usage("--init-from " + initFrom + ": its model " + from.model()
+            + " is not this run's " + mc);
+      }
+      if (!from.variants().equals(choice)) {
+        throw usage("--init-from " + initFrom + ": its variants " + from.variants()
+            + " are not this run's " + choice);
+      }
+      if (from.dataset().equals(source.label())
+          && (from.valSize() != valSize || from.train().seed() != seed)) {
+        spec.commandLine().getOut().printf(Locale.ROOT, "warning: --init-from %s held out %d"
+            + " images with seed %d, this run %d with seed %d: its weights may have trained on"
+            + " this run's validation images%n", initFrom, from.valSize(), from.train().seed(),
+            valSize, seed);
+      }
+    }
+    try {
+      return ClassifyRun.Init.of(checkpoint);
+    } catch (IOException e) {
+      throw usage("--init-from " + initFrom + ": " + e.getMessage());
+    }
+  }
+
+  /** A checkpoint folder as given, or a run directory's {@code checkpoint/best}. */
+  private Path checkpointOf(Path given) {
+    if (Files.isRegularFile(given.resolve(Checkpoint.MANIFEST))) {
+      return given;
+    }
+    if (Files.isRegularFile(given.resolve("config.json"))) {
+      return given.resolve("checkpoint").resolve("best");
+    }
+    throw usage("--init-from " + given + " is neither a classify run directory (config.json)"
+        + " nor a checkpoint folder (manifest.json)");
   }
 
   /**
@@ -310,6 +367,11 @@ public final class ClassifyCommand implements LauncherCommand {
     bad.check("--seed", seed, t.seed());
     bad.check("--recompute", recompute, t.recompute());
     bad.check("--scan", scanOption.name(), s.scan());
+    if (initFrom != null && s.init() == null) {
+      bad.check("--init-from", initFrom, "no initial weights");
+    } else if (initFrom != null) {
+      bad.checkPlace("--init-from", checkpointOf(initFrom), s.init().checkpoint());
+    }
     MixerChoice chosen = variantOptions.over(m);
     bad.check("--token-mixer", chosen.tokenMixer(), m.tokenMixer());
     bad.check("--channel-mixer", chosen.channelMixer(), m.channelMixer());

@@ -25,6 +25,7 @@ import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.vision.data.Augmentation;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.data.ImageSet;
@@ -38,7 +39,7 @@ import org.mambamixer.vision.model.Vim2Config;
  *
  * <pre>
  *   config.json        preset name, full model config, variants by name, training config, data,
- *                      scan backend, command line
+ *                      scan backend, command line, initial weights (if any)
  *   metrics.csv        one row per epoch: lr (of its first batch), train loss, validation
  *                      top-1/top-5, seconds
  *   batch_loss.csv     the training loss of every batch (what loss.png draws)
@@ -76,9 +77,46 @@ public final class ClassifyRun {
    * @param data the data directory read
    * @param scan the registered name of the scan backend asked for
    * @param commandLine the command that started the run
+   * @param init the checkpoint whose weights the run starts from instead of a seeded
+   *     initialisation (null: none)
    */
   public record Spec(String dataset, String preset, Vim2Config model, MixerChoice variants,
-      ClassifierConfig train, int valSize, String data, String scan, String commandLine) {}
+      ClassifierConfig train, int valSize, String data, String scan, String commandLine,
+      Init init) {
+
+    /** Without initial weights. */
+    public Spec(String dataset, String preset, Vim2Config model, MixerChoice variants,
+        ClassifierConfig train, int valSize, String data, String scan, String commandLine) {
+      this(dataset, preset, model, variants, train, valSize, data, scan, commandLine, null);
+    }
+  }
+
+  /**
+   * Weights to start from: a checkpoint folder and the SHA-256 of its manifest when the run
+   * started (the manifest holds every file's hash), so a run rebuilt later refuses a checkpoint
+   * that has changed since.
+   */
+  public record Init(String checkpoint, String manifestSha256) {
+
+    /** The checkpoint folder as it is now, verified against its manifest. */
+    public static Init of(Path checkpoint) throws IOException {
+      Checkpoint.verify(checkpoint);
+      return new Init(checkpoint.toAbsolutePath().normalize().toString(),
+          Checkpoint.sha256(checkpoint.resolve(Checkpoint.MANIFEST)));
+    }
+
+    /** Verifies the folder and that its manifest is the one recorded. */
+    Path verified() throws IOException {
+      Path dir = Path.of(checkpoint);
+      Checkpoint.verify(dir);
+      String now = Checkpoint.sha256(dir.resolve(Checkpoint.MANIFEST));
+      if (!now.equals(manifestSha256)) {
+        throw new IOException("the initial checkpoint " + dir + " has changed since the run"
+            + " started (manifest SHA-256 " + now + ", recorded " + manifestSha256 + ")");
+      }
+      return dir;
+    }
+  }
 
   /** The images of a run: train (minus the held-out part), validation (may be null), test. */
   public record Data(ImageSet train, ImageSet val, ImageSet test, Normalization norm,
@@ -196,6 +234,10 @@ public final class ClassifyRun {
           state.bestEpoch() < 0 ? "no epoch validated yet" : String.format(Locale.ROOT,
               "best validation top-1 %.4f at epoch %d", state.bestVal(), state.bestEpoch() + 1));
     } else {
+      if (spec.init() != null) {
+        clf.load(spec.init().verified(), false); // weights only: a fresh optimizer and schedule
+        log.printf(Locale.ROOT, "starting from the weights of %s%n", spec.init().checkpoint());
+      }
       metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
       batchLog = MetricsLog.create(runDir.resolve("batch_loss.csv"), BATCH_COLUMNS);
     }
@@ -322,6 +364,9 @@ public final class ClassifyRun {
     o.add("variants", GSON.toJsonTree(spec.variants()));
     o.addProperty("scan", spec.scan());
     o.add("train", GSON.toJsonTree(spec.train()));
+    if (spec.init() != null) {
+      o.add("init", GSON.toJsonTree(spec.init()));
+    }
     return GSON.toJson(RunConfig.withProvenance(o, spec.commandLine()));
   }
 
@@ -334,7 +379,8 @@ public final class ClassifyRun {
           GSON.fromJson(o.get("variants"), MixerChoice.class),
           GSON.fromJson(o.get("train"), ClassifierConfig.class), o.get("val_size").getAsInt(),
           o.get("data").getAsString(), o.get("scan").getAsString(),
-          RunConfig.string(o, "command", ""));
+          RunConfig.string(o, "command", ""),
+          o.has("init") ? GSON.fromJson(o.get("init"), Init.class) : null);
     } catch (RuntimeException e) {
       throw new IOException(configJson + " does not hold a valid classify config: "
           + e.getMessage(), e);

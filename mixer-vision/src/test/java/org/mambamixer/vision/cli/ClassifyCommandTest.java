@@ -266,6 +266,55 @@ class ClassifyCommandTest {
         .containsExactly(new double[] {0.05, 0.025}, within(1e-9));
   }
 
+  /**
+   * A run started from another's best checkpoint records it (path and manifest hash) and trains
+   * from its weights: with the same seed and shuffle, its first batch's loss is not the fresh
+   * initialisation's. A model that does not match, a folder that is neither a run nor a
+   * checkpoint, a changed checkpoint and a resume with other initial weights are all refused.
+   */
+  @Test
+  void aRunStartsFromTheWeightsOfAnotherRun(@TempDir Path tmp) throws Exception {
+    Path first = tmp.resolve("first");
+    Path second = tmp.resolve("second");
+    assertThat(new Launcher().run(args(first, 1, "--lr", "0.05"))).isEqualTo(0);
+    Launcher l = new Launcher();
+    assertThat(l.run(args(second, 1, "--init-from", first.toString())))
+        .as(l.err.toString()).isEqualTo(0);
+    assertThat(l.out.toString()).contains("starting from the weights of "
+        + first.resolve("checkpoint/best").toAbsolutePath());
+    ClassifyRun.Init init = ClassifyRun.readSpec(second.resolve("config.json")).init();
+    assertThat(init.checkpoint()).isEqualTo(first.resolve("checkpoint/best").toAbsolutePath()
+        .toString());
+    assertThat(init.manifestSha256()).hasSize(64);
+    double[] a = Table.readCsv(first.resolve("batch_loss.csv")).doubles("loss");
+    double[] b = Table.readCsv(second.resolve("batch_loss.csv")).doubles("loss");
+    assertThat(Math.abs(a[0] - b[0])).as("the first loss, from trained weights").isGreaterThan(1e-3);
+
+    Launcher wide = new Launcher();
+    assertThat(wide.run(args(tmp.resolve("wide"), 1, "--widths", "16,32", "--init-from",
+        first.toString()))).isEqualTo(2);
+    assertThat(wide.err.toString()).contains("--init-from " + first).contains("is not this run's");
+    Launcher nowhere = new Launcher();
+    assertThat(nowhere.run(args(tmp.resolve("nowhere"), 1, "--init-from", tmp.toString())))
+        .isEqualTo(2);
+    assertThat(nowhere.err.toString()).contains("neither a classify run directory");
+    Launcher other = new Launcher();
+    assertThat(other.run("classify", "--resume", "--run-dir", second.toString(), "--init-from",
+        second.toString())).isEqualTo(2);
+    assertThat(other.err.toString()).contains("--init-from " + second.resolve("checkpoint/best"))
+        .contains("(the run has " + first.resolve("checkpoint/best").toAbsolutePath());
+
+    // The checkpoint changes (here: the first run trains again into it): a rebuilt run refuses it.
+    Files.writeString(first.resolve("checkpoint/best/manifest.json"),
+        Files.readString(first.resolve("checkpoint/best/manifest.json")) + " ");
+    Path rebuilt = tmp.resolve("rebuilt");
+    Files.createDirectories(rebuilt);
+    Files.copy(second.resolve("config.json"), rebuilt.resolve("config.json"));
+    Launcher stale = new Launcher();
+    assertThat(stale.run("classify", "--resume", "--run-dir", rebuilt.toString())).isEqualTo(1);
+    assertThat(stale.err.toString()).contains("has changed since the run started");
+  }
+
   /** A run with a resume point after every batch that dies at its {@code call}-th batch. */
   private static ClassifyRun killedAt(Variants variants, int call) {
     int[] calls = {0};
