@@ -86,7 +86,7 @@ public final class ClassifyCommand implements LauncherCommand {
   Float lr;
 
   @Option(names = "--min-lr", paramLabel = "RATE",
-      description = "the cosine's floor, reached at the last epoch (default 1e-5)")
+      description = "the cosine's floor, where the run ends (default 1e-5)")
   Float minLr;
 
   @Option(names = "--warmup-epochs", paramLabel = "N",
@@ -184,11 +184,6 @@ public final class ClassifyCommand implements LauncherCommand {
       throw usage("--min-lr must not be negative, got " + minLr);
     }
     requireNonNegative("--warmup-epochs", warmupEpochs);
-    int allEpochs = epochs != null ? epochs : DEFAULT_EPOCHS;
-    if (warmupEpochs != null && !runDirs.resume() && warmupEpochs >= allEpochs) {
-      throw usage("--warmup-epochs " + warmupEpochs + " leaves no epoch of the cosine out of"
-          + " --epochs " + allEpochs);
-    }
     if (labelSmoothing != null && !(labelSmoothing >= 0 && labelSmoothing < 1)) {
       throw usage("--label-smoothing must be in [0, 1), got " + labelSmoothing);
     }
@@ -264,6 +259,10 @@ public final class ClassifyCommand implements LauncherCommand {
         mc = mc.withWidths(widths);
       }
       int e = epochs != null ? epochs : DEFAULT_EPOCHS;
+      if (warmupEpochs != null && warmupEpochs >= e) {
+        throw usage("--warmup-epochs " + warmupEpochs + " leaves no epoch of the cosine out of"
+            + " --epochs " + e);
+      }
       ClassifierConfig d = ClassifierConfig.defaults(e, batchSize != null ? batchSize
           : DEFAULT_BATCH, seed);
       tc = new ClassifierConfig(d.epochs(), d.batchSize(),
