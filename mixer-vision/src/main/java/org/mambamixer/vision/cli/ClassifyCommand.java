@@ -95,9 +95,9 @@ public final class ClassifyCommand implements LauncherCommand {
   Integer warmupEpochs;
 
   @Option(names = "--lr-update", paramLabel = "WHEN",
-      description = "epoch: one rate per epoch (default; every run in docs/ trained so); batch:"
-          + " a new rate every batch, so the cosine ends at its floor however the budget is cut"
-          + " into epochs")
+      description = "epoch: one rate per epoch (default, as the runs in docs/ trained before"
+          + " the option); batch: a new rate every batch, so the cosine ends at its floor"
+          + " however the budget is cut into epochs")
   String lrUpdate;
 
   @Option(names = "--label-smoothing", paramLabel = "EPS",
