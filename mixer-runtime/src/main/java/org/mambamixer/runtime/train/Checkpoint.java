@@ -2,7 +2,11 @@ package org.mambamixer.runtime.train;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
@@ -15,6 +19,8 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -64,10 +70,26 @@ public final class Checkpoint {
   public static void load(Path dir, Model model, AdamW optimizer, NDManager manager)
       throws IOException {
     verify(dir);
+    // DJL replaces each array with the stored one whatever its shape; the model's own shapes
+    // are what a checkpoint of another width must be told apart by.
+    Map<String, Shape> shapes = new LinkedHashMap<>();
+    model.getBlock().getParameters().forEach(p -> {
+      if (p.getValue().isInitialized()) {
+        shapes.put(p.getKey(), p.getValue().getArray().getShape());
+      }
+    });
     try {
       model.load(dir, model.getName());
     } catch (MalformedModelException | RuntimeException e) {
       throw new IOException("checkpoint " + dir + " does not fit this model: " + e.getMessage(), e);
+    }
+    for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+      Shape want = shapes.get(p.getKey());
+      Shape got = p.getValue().getArray().getShape();
+      if (want != null && !want.equals(got)) {
+        throw new IOException("checkpoint " + dir + " does not fit this model: parameter "
+            + p.getKey() + " is " + got + " there, " + want + " here");
+      }
     }
     // Loading replaces each parameter's array; the new ones must track gradients again.
     model.getBlock().getParameters().forEach(p -> {
@@ -85,6 +107,45 @@ public final class Checkpoint {
         optimizer.load(manager, in);
       } catch (IOException | RuntimeException e) {
         throw new IOException(state + " does not fit this model's optimizer: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * Loads into {@code model}'s block the element-wise mean of the weights of {@code dirs},
+   * checkpoints of that model (each checked like {@link #load}): the ends of several cosine cycles
+   * averaged into one model (stochastic weight averaging, Izmailov et al. 2018). The mean is taken
+   * in double precision, so its order does not matter. No optimizer state is averaged; the
+   * model's trainable arrays track gradients afterwards, as after {@link #load}.
+   */
+  public static void loadAverage(List<Path> dirs, Model model, NDManager manager)
+      throws IOException {
+    if (dirs.isEmpty()) {
+      throw new IllegalArgumentException("no checkpoints to average");
+    }
+    Map<String, double[]> sums = new LinkedHashMap<>();
+    for (Path dir : dirs) {
+      load(dir, model, null, manager);
+      for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+        float[] w = p.getValue().getArray().toFloatArray();
+        double[] sum = sums.computeIfAbsent(p.getKey(), k -> new double[w.length]);
+        for (int i = 0; i < w.length; i++) {
+          sum[i] += w[i];
+        }
+      }
+    }
+    for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+      double[] sum = sums.get(p.getKey());
+      float[] mean = new float[sum.length];
+      for (int i = 0; i < mean.length; i++) {
+        mean[i] = (float) (sum[i] / dirs.size());
+      }
+      // PyTorch refuses to write into a leaf that tracks gradients; the flag comes back after.
+      NDArray a = p.getValue().getArray();
+      a.setRequiresGradient(false);
+      a.set(mean);
+      if (p.getValue().requiresGradient()) {
+        a.setRequiresGradient(true);
       }
     }
   }
