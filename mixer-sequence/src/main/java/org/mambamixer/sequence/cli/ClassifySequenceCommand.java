@@ -5,14 +5,12 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.ResumeConflicts;
+import org.mambamixer.runtime.cli.RunPlaceOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.report.Table;
@@ -121,13 +119,7 @@ public final class ClassifySequenceCommand implements LauncherCommand {
 
   @Mixin ScanOption scanOption;
 
-  @Option(names = "--runs-dir", paramLabel = "DIR", defaultValue = "runs",
-      description = "parent of new run directories (default ${DEFAULT-VALUE})")
-  Path runsDir;
-
-  @Option(names = "--run-dir", paramLabel = "DIR",
-      description = "the run directory (default: a new one under --runs-dir)")
-  Path runDir;
+  @Mixin RunPlaceOptions runDirs;
 
   @Spec CommandSpec spec;
 
@@ -187,9 +179,8 @@ public final class ClassifySequenceCommand implements LauncherCommand {
         : PixelOrder.sequential(784);
     Normalization norm = dataset.equals("mnist-test") ? Normalization.MNIST
         : Normalization.FASHION_MNIST;
-    Path dir = runDir != null ? runDir : runsDir.resolve("sequence-" + dataset
-        + (permuted ? "-permuted" : "") + "-L" + length + "-"
-        + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+    Path dir = runDirs.runDirOrNew("sequence-" + dataset + (permuted ? "-permuted" : "") + "-L"
+        + length);
     SequenceRun.Spec runSpec = new SequenceRun.Spec(dataset, ResumeConflicts.place(dataDir),
         permuted, permutationSeed, trainSet.size(), testSet.size(), model, train,
         scanOption.name(), stream,
