@@ -124,9 +124,10 @@ public final class ClassifyCommand implements LauncherCommand {
   Boolean recompute;
 
   @Option(names = "--init-from", paramLabel = "PATH",
-      description = "start from the weights of a classify run directory (its checkpoint/best)"
-          + " or of a checkpoint folder, with a fresh optimizer and schedule: fine-tuning, or a"
-          + " second cosine cycle; the model and variants must match the run's")
+      description = "start from the weights of a classify or average-weights run directory"
+          + " (its checkpoint/best) or of a checkpoint folder, with a fresh optimizer and"
+          + " schedule: fine-tuning, or a second cosine cycle; the model and variants must match"
+          + " the run's")
   Path initFrom;
 
   @Option(names = "--save-interval", paramLabel = "N",
@@ -304,7 +305,7 @@ public final class ClassifyCommand implements LauncherCommand {
     Path runOf = checkpoint.getParent() == null ? null : checkpoint.getParent().getParent();
     Path config = runOf == null ? null : runOf.resolve("config.json");
     if (config != null && Files.isRegularFile(config)) {
-      ClassifyRun.Spec from = ClassifyRun.readSpec(config);
+      ClassifyRun.Origin from = ClassifyRun.Origin.read(config);
       if (!from.model().equals(mc)) {
         throw usage("--init-from " + initFrom + ": its model " + from.model()
             + " is not this run's " + mc);
@@ -314,10 +315,10 @@ public final class ClassifyCommand implements LauncherCommand {
             + " are not this run's " + choice);
       }
       if (from.dataset().equals(source.label())
-          && (from.valSize() != valSize || from.train().seed() != seed)) {
+          && (from.valSize() != valSize || from.seed() != seed)) {
         spec.commandLine().getOut().printf(Locale.ROOT, "warning: --init-from %s held out %d"
             + " images with seed %d, this run %d with seed %d: its weights may have trained on"
-            + " this run's validation images%n", initFrom, from.valSize(), from.train().seed(),
+            + " this run's validation images%n", initFrom, from.valSize(), from.seed(),
             valSize, seed);
       }
     }

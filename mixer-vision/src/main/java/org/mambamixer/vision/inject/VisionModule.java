@@ -3,6 +3,7 @@ package org.mambamixer.vision.inject;
 import com.google.inject.AbstractModule;
 import org.mambamixer.api.inject.Registries;
 import org.mambamixer.runtime.cli.Commands;
+import org.mambamixer.vision.cli.AverageWeightsCommand;
 import org.mambamixer.vision.cli.ClassifyCommand;
 import org.mambamixer.vision.cli.ModelSummaryCommand;
 import org.mambamixer.vision.model.CrossScanTokenMixer;
@@ -10,8 +11,8 @@ import org.mambamixer.vision.model.LiftedChannelMixer;
 
 /**
  * mixer-vision's contribution to the launcher: ViM2's token mixer {@code cross-scan} and channel
- * mixer {@code lifted} in the registries, and the commands {@code classify} and
- * {@code model-summary}.
+ * mixer {@code lifted} in the registries, and the commands {@code classify},
+ * {@code model-summary} and {@code average-weights}.
  */
 public final class VisionModule extends AbstractModule {
   @Override
@@ -20,5 +21,6 @@ public final class VisionModule extends AbstractModule {
     Registries.channelMixers(binder()).addBinding("lifted").to(LiftedChannelMixer.Factory.class);
     Commands.registry(binder()).addBinding("classify").to(ClassifyCommand.class);
     Commands.registry(binder()).addBinding("model-summary").to(ModelSummaryCommand.class);
+    Commands.registry(binder()).addBinding("average-weights").to(AverageWeightsCommand.class);
   }
 }

@@ -194,6 +194,17 @@ public final class Classifier implements AutoCloseable {
     ps = new ParameterStore(manager, false);
   }
 
+  /** Loads the mean of the weights of several checkpoint folders ({@link Checkpoint#loadAverage}). */
+  public void loadAverage(List<Path> dirs) throws IOException {
+    Checkpoint.loadAverage(dirs, djl, manager);
+    ps = new ParameterStore(manager, false);
+  }
+
+  /** Saves the weights alone, for a model no optimizer state belongs to (an average). */
+  public void saveWeights(Path dir) throws IOException {
+    Checkpoint.save(dir, djl, 0, null);
+  }
+
   @Override
   public void close() {
     djl.close();

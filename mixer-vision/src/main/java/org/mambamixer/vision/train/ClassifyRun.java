@@ -118,6 +118,30 @@ public final class ClassifyRun {
     }
   }
 
+  /**
+   * What a run directory says of the weights in its checkpoint, read from a classify run's or a
+   * weight average's config.json: the dataset and model, and the hold-out they were chosen on.
+   */
+  public record Origin(String dataset, Vim2Config model, MixerChoice variants, int valSize,
+      long seed) {
+
+    public static Origin read(Path configJson) throws IOException {
+      JsonObject o = RunConfig.read(configJson, "classify or average-weights", "dataset",
+          "model", "variants", "val_size");
+      try {
+        long seed = o.has("train") ? o.getAsJsonObject("train").get("seed").getAsLong()
+            : o.get("seed").getAsLong();
+        return new Origin(o.get("dataset").getAsString(),
+            GSON.fromJson(o.get("model"), Vim2Config.class),
+            GSON.fromJson(o.get("variants"), MixerChoice.class), o.get("val_size").getAsInt(),
+            seed);
+      } catch (RuntimeException e) {
+        throw new IOException(configJson + " does not say which model its weights are of: "
+            + e.getMessage(), e);
+      }
+    }
+  }
+
   /** The images of a run: train (minus the held-out part), validation (may be null), test. */
   public record Data(ImageSet train, ImageSet val, ImageSet test, Normalization norm,
       Augmentation augment) {}

@@ -315,6 +315,95 @@ class ClassifyCommandTest {
     assertThat(stale.err.toString()).contains("has changed since the run started");
   }
 
+  @Test
+  void averageWeightsMakesOneModelOfTwoRunsAndRebuildsItFromItsConfig(@TempDir Path tmp)
+      throws Exception {
+    Path first = tmp.resolve("first");
+    Path second = tmp.resolve("second");
+    assertThat(new Launcher().run(args(first, 1, "--lr", "0.05"))).isEqualTo(0);
+    assertThat(new Launcher().run(args(second, 1, "--init-from", first.toString())))
+        .isEqualTo(0);
+    Path avg = tmp.resolve("avg");
+    Launcher l = new Launcher();
+    assertThat(l.run("average-weights", first.toString(), second.toString(), "--run-dir",
+        avg.toString(), "--scan", "reference")).as(l.err.toString()).isEqualTo(0);
+    for (String f : List.of("config.json", "results.csv", "results.md", "confusion.csv",
+        "confusion.png", "checkpoint/best/manifest.json")) {
+      assertThat(avg.resolve(f)).as(f).isRegularFile();
+    }
+    assertThat(avg.resolve("checkpoint/best/optimizer.bin")).doesNotExist();
+    Table results = Table.readCsv(avg.resolve("results.csv"));
+    assertThat(results.rowCount()).isEqualTo(3);
+    assertThat(results.get(0, "weights")).isEqualTo(first.toAbsolutePath().toString());
+    assertThat(results.get(1, "top1"))
+        .isEqualTo(Table.readCsv(second.resolve("results.csv")).get(0, "top1"));
+    assertThat(results.get(2, "weights")).isEqualTo("average of 2");
+    double top1 = ((Number) results.get(2, "top1")).doubleValue();
+    assertThat(top1 * 10).isCloseTo(Math.rint(top1 * 10), within(1e-9)); // of 10 test images
+    JsonObject cfg = new Gson().fromJson(Files.readString(avg.resolve("config.json")),
+        JsonObject.class);
+    assertThat(cfg.getAsJsonArray("average")).hasSize(2);
+    assertThat(cfg.getAsJsonArray("average").get(1).getAsJsonObject().get("checkpoint")
+        .getAsString()).isEqualTo(second.resolve("checkpoint/best").toAbsolutePath().toString());
+    assertThat(cfg.get("seed").getAsLong()).isEqualTo(2021);
+
+    // Rebuilt from its config.json alone: the same numbers.
+    Path rebuilt = Files.createDirectories(tmp.resolve("rebuilt"));
+    Files.copy(avg.resolve("config.json"), rebuilt.resolve("config.json"));
+    Launcher again = new Launcher();
+    assertThat(again.run("average-weights", "--run-dir", rebuilt.toString(), "--scan",
+        "reference")).as(again.err.toString()).isEqualTo(0);
+    Table back = Table.readCsv(rebuilt.resolve("results.csv"));
+    for (String c : List.of("weights", "top1", "top5", "val_top1")) {
+      assertThat(back.get(2, c)).as(c).isEqualTo(results.get(2, c));
+    }
+
+    // A run averaged with itself is itself: its own test and validation scores, exactly.
+    Path self = tmp.resolve("self");
+    assertThat(new Launcher().run("average-weights", first.toString(), first.toString(),
+        "--run-dir", self.toString(), "--scan", "reference")).isEqualTo(0);
+    Table own = Table.readCsv(first.resolve("results.csv"));
+    Table twice = Table.readCsv(self.resolve("results.csv"));
+    assertThat(twice.get(2, "top1")).isEqualTo(own.get(0, "top1"));
+    assertThat(twice.get(2, "top5")).isEqualTo(own.get(0, "top5"));
+    assertThat(twice.get(2, "val_top1")).isEqualTo(own.get(0, "val_top1"));
+
+    // The average is a starting point like any run.
+    Path tuned = tmp.resolve("tuned");
+    Launcher init = new Launcher();
+    assertThat(init.run(args(tuned, 1, "--init-from", avg.toString()))).as(init.err.toString())
+        .isEqualTo(0);
+    assertThat(ClassifyRun.readSpec(tuned.resolve("config.json")).init().checkpoint())
+        .isEqualTo(avg.resolve("checkpoint/best").toAbsolutePath().toString());
+  }
+
+  @Test
+  void averageWeightsRefusesRunsThatDoNotAverage(@TempDir Path tmp) throws Exception {
+    Path run = tmp.resolve("run");
+    Path narrow = tmp.resolve("narrow");
+    assertThat(new Launcher().run(args(run, 1))).isEqualTo(0);
+    assertThat(new Launcher().run(args(narrow, 1, "--widths", "8,16"))).isEqualTo(0);
+    Launcher one = new Launcher();
+    assertThat(one.run("average-weights", run.toString(), "--run-dir",
+        tmp.resolve("a").toString(), "--scan", "reference")).isEqualTo(2);
+    assertThat(one.err.toString()).contains("at least two runs");
+    Launcher other = new Launcher();
+    assertThat(other.run("average-weights", run.toString(), narrow.toString(), "--run-dir",
+        tmp.resolve("b").toString(), "--scan", "reference")).isEqualTo(2);
+    assertThat(other.err.toString()).contains(narrow.toAbsolutePath() + " trained another model");
+    Launcher missing = new Launcher();
+    assertThat(missing.run("average-weights", run.toString(), tmp.resolve("nope").toString(),
+        "--scan", "reference")).isEqualTo(2);
+    assertThat(missing.err.toString()).contains("nope is not a classify run directory");
+    Launcher none = new Launcher();
+    assertThat(none.run("average-weights", "--run-dir", run.toString(), "--scan", "reference"))
+        .isEqualTo(1);
+    assertThat(none.err.toString()).contains(run.resolve("config.json") + " is not a run config"
+        + " of ./mambamixer average-weights");
+    assertThat(tmp.resolve("a")).doesNotExist();
+    assertThat(tmp.resolve("b")).doesNotExist();
+  }
+
   /** A run with a resume point after every batch that dies at its {@code call}-th batch. */
   private static ClassifyRun killedAt(Variants variants, int call) {
     int[] calls = {0};
