@@ -402,6 +402,15 @@ class ClassifyCommandTest {
         + " of ./mambamixer average-weights");
     assertThat(tmp.resolve("a")).doesNotExist();
     assertThat(tmp.resolve("b")).doesNotExist();
+
+    // Another hold-out averages, with a warning: its run may have trained on these images.
+    Path reseeded = tmp.resolve("reseeded");
+    assertThat(new Launcher().run(args(reseeded, 1, "--seed", "7"))).isEqualTo(0);
+    Launcher warned = new Launcher();
+    assertThat(warned.run("average-weights", run.toString(), reseeded.toString(), "--run-dir",
+        tmp.resolve("c").toString(), "--scan", "reference")).isEqualTo(0);
+    assertThat(warned.out.toString()).contains("warning: the runs held out different images")
+        .contains(run.toAbsolutePath() + "'s, which the others may have trained on");
   }
 
   /** A run with a resume point after every batch that dies at its {@code call}-th batch. */
