@@ -116,9 +116,6 @@ public final class AverageRun {
           + " the validation scores below are on %s's, which the others may have trained on%n",
           sources.get(0).runDir());
     }
-    Files.createDirectories(runDir);
-    AtomicFiles.writeString(runDir.resolve("config.json"),
-        configJson(sources, scan.name(), commandLine));
     long t0 = System.nanoTime();
     try (NDManager manager = NDManager.newBaseManager()) {
       Vim2 model = ClassifyRun.build(first.model(), first.variants(), variants, scan);
@@ -132,7 +129,6 @@ public final class AverageRun {
           checkpoints.add(s.weights().verified());
         }
         clf.loadAverage(checkpoints);
-        clf.saveWeights(runDir.resolve("checkpoint").resolve("best"));
         log.printf(Locale.ROOT, "averaged the weights of %d runs (%,d parameters)%n",
             sources.size(), params);
         Accuracy val = null;
@@ -149,12 +145,18 @@ public final class AverageRun {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Outcome out = new Outcome(test.top1(), test.top5(),
             val == null ? Double.NaN : val.top1(), params, runDir);
-        writeResults(sources, out, seconds);
+        // Written once everything is measured, results.csv (the mark of a finished average)
+        // last: a failed average leaves no directory that looks like a finished one.
+        Files.createDirectories(runDir);
+        clf.saveWeights(runDir.resolve("checkpoint").resolve("best"));
         ConfusionChart.writeCsv(runDir.resolve("confusion.csv"), data.test().classes(),
             test.confusion());
         ConfusionChart.writePng(runDir.resolve("confusion.png"), first.dataset() + " test, "
             + "average of " + sources.size() + " " + first.preset() + String.format(Locale.ROOT,
             ", top-1 %.4f", test.top1()), data.test().classes(), test.confusion());
+        AtomicFiles.writeString(runDir.resolve("config.json"),
+            configJson(sources, scan.name(), commandLine));
+        writeResults(sources, out, seconds);
         log.printf(Locale.ROOT, "%s %s, average of %d: test top-1 %.4f  top-5 %.4f%s  (%.0fs,"
             + " peak RSS %d MB)%n", first.dataset(), first.preset(), sources.size(), test.top1(),
             test.top5(), val == null ? "" : String.format(Locale.ROOT, "  val top-1 %.4f",
