@@ -1,6 +1,7 @@
 package org.mambamixer.runtime.cli;
 
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * One sub-command of the {@code mambamixer} launcher: a picocli {@code @Command} class whose
@@ -9,4 +10,13 @@ import java.util.concurrent.Callable;
  * command: 0 success, 1 a runtime failure, 2 a usage error (picocli's, or a {@code
  * ParameterException} thrown from {@code call()}).
  */
-public interface LauncherCommand extends Callable<Integer> {}
+public interface LauncherCommand extends Callable<Integer> {
+
+  /**
+   * The command line as typed after the launcher, for a run's config.json: picocli's original
+   * arguments are the whole line, the sub-command's name included.
+   */
+  static String commandLine(CommandSpec spec) {
+    return "mambamixer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+  }
+}

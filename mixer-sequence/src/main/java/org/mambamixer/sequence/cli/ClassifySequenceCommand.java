@@ -184,7 +184,7 @@ public final class ClassifySequenceCommand implements LauncherCommand {
     SequenceRun.Spec runSpec = new SequenceRun.Spec(dataset, ResumeConflicts.place(dataDir),
         permuted, permutationSeed, trainSet.size(), testSet.size(), model, train,
         scanOption.name(), stream,
-        "mambamixer " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        LauncherCommand.commandLine(spec));
     new SequenceRun(variants, variants.scan(scanOption.name()), out).execute(runSpec,
         new PixelSequences(trainSet, order, norm, length),
         new PixelSequences(testSet, order, norm, length), dir);

@@ -263,8 +263,8 @@ public final class ForecastCommand implements LauncherCommand {
       int every = stored != null ? stored.valEvery()
           : base != null && !given("--val-every") ? base.valEvery() : valEvery;
       outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train,
-          ResumeConflicts.place(csv), every, scanName, commandLine(), Checkpoint.sha256(csv),
-          architecture),
+          ResumeConflicts.place(csv), every, scanName, LauncherCommand.commandLine(spec),
+          Checkpoint.sha256(csv), architecture),
           data.train(), data.val().every(every), data.test(), dir, runDirs.resume()));
       ForecastRun.writeResults(parent, outcomes);
     }
@@ -467,12 +467,6 @@ public final class ForecastCommand implements LauncherCommand {
 
   private boolean given(String flag) {
     return ResumeConflicts.given(spec, flag);
-  }
-
-  /** The command line as typed after the launcher, recorded in config.json. */
-  private String commandLine() {
-    // originalArgs() is the whole command line, the sub-command's name included.
-    return "mambamixer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
   }
 
   private String runName(ForecastRun.Spec base) {

@@ -91,16 +91,12 @@ public final class AverageWeightsCommand implements LauncherCommand {
     PrintWriter out = spec.commandLine().getOut();
     AverageRun.Outcome outcome = new AverageRun(variants, variants.scan(scanOption.name()), out)
         .execute(sources, new ClassifyRun.Data(held.train(), held.val(), splits.test(),
-            source.normalization(), source.augmentation()), runDir, commandLine());
+            source.normalization(), source.augmentation()), runDir, LauncherCommand.commandLine(spec));
     out.println();
     out.println(Table.readCsv(outcome.runDir().resolve("results.csv")).toMarkdown(4));
     out.println("run directory: " + runDir.toAbsolutePath());
     out.flush();
     return 0;
-  }
-
-  private String commandLine() {
-    return "mambamixer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
   }
 
   private ParameterException usage(String message) {

@@ -290,7 +290,7 @@ public final class ClassifyCommand implements LauncherCommand {
     ClassifyRun.Init init = initFrom == null ? null
         : initialWeights(source, mc, choice, val, tc.seed());
     return new ClassifyRun.Spec(source.label(), base.name(), mc, choice, tc, val,
-        ResumeConflicts.place(dir), scanOption.name(), commandLine(), init);
+        ResumeConflicts.place(dir), scanOption.name(), LauncherCommand.commandLine(spec), init);
   }
 
   /**
@@ -394,11 +394,6 @@ public final class ClassifyCommand implements LauncherCommand {
     if (value != null && value < 0) {
       throw usage(flag + " must not be negative, got " + value);
     }
-  }
-
-  /** The command line as typed after the launcher, recorded in config.json. */
-  private String commandLine() {
-    return "mambamixer " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
   }
 
   /**
