@@ -5,6 +5,7 @@ import org.mambamixer.api.inject.Registries;
 import org.mambamixer.runtime.cli.Commands;
 import org.mambamixer.vision.cli.AverageWeightsCommand;
 import org.mambamixer.vision.cli.ClassifyCommand;
+import org.mambamixer.vision.cli.EvaluateClassifierCommand;
 import org.mambamixer.vision.cli.ModelSummaryCommand;
 import org.mambamixer.vision.model.CrossScanTokenMixer;
 import org.mambamixer.vision.model.LiftedChannelMixer;
@@ -12,7 +13,7 @@ import org.mambamixer.vision.model.LiftedChannelMixer;
 /**
  * mixer-vision's contribution to the launcher: ViM2's token mixer {@code cross-scan} and channel
  * mixer {@code lifted} in the registries, and the commands {@code classify},
- * {@code model-summary} and {@code average-weights}.
+ * {@code model-summary}, {@code average-weights} and {@code evaluate-classifier}.
  */
 public final class VisionModule extends AbstractModule {
   @Override
@@ -22,5 +23,7 @@ public final class VisionModule extends AbstractModule {
     Commands.registry(binder()).addBinding("classify").to(ClassifyCommand.class);
     Commands.registry(binder()).addBinding("model-summary").to(ModelSummaryCommand.class);
     Commands.registry(binder()).addBinding("average-weights").to(AverageWeightsCommand.class);
+    Commands.registry(binder()).addBinding("evaluate-classifier")
+        .to(EvaluateClassifierCommand.class);
   }
 }

@@ -2,6 +2,7 @@ package org.mambamixer.vision.train;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -141,22 +142,43 @@ public final class Classifier implements AutoCloseable {
 
   /** Top-1 / top-5 and the confusion matrix over every image of {@code data}, in order. */
   public Accuracy evaluate(ImageDataset data) throws IOException, TranslateException {
-    Accuracy acc = new Accuracy(model.config().classes());
+    return evaluate(data, false).single();
+  }
+
+  /**
+   * One evaluation pass, scored twice when {@code flip}: on the images as given, and with each
+   * image's class probabilities averaged with those of its mirror image (flip test-time
+   * augmentation, sound for a model that trained on horizontal flips).
+   *
+   * @param single top-1 / top-5 of the images as given
+   * @param flipAveraged of the two views averaged; null without {@code flip}
+   */
+  public record Views(Accuracy single, Accuracy flipAveraged) {}
+
+  /** {@link #evaluate(ImageDataset)}, and with {@code flip} also the flip-averaged scores. */
+  public Views evaluate(ImageDataset data, boolean flip) throws IOException, TranslateException {
+    Accuracy single = new Accuracy(model.config().classes());
+    Accuracy averaged = flip ? new Accuracy(model.config().classes()) : null;
     for (Batch batch : data.getData(manager)) {
       try (batch; NDScope scope = new NDScope()) {
         // Without the scope every activation of the forward pass stays attached to the run's
         // manager until the end: 10,000 test images grew the process to 12 GB.
         scope.suppressNotUsedWarning();
-        NDArray logits = model.forward(ps, batch.getData(), false).singletonOrThrow();
+        NDArray x = batch.getData().head(); // (N, C, H, W)
+        NDArray logits = model.forward(ps, new NDList(x), false).singletonOrThrow();
         float[] labels = batch.getLabels().head().toFloatArray();
         int[] y = new int[labels.length];
         for (int i = 0; i < y.length; i++) {
           y[i] = Math.round(labels[i]);
         }
-        acc.add(logits.toFloatArray(), y);
+        single.add(logits.toFloatArray(), y);
+        if (flip) {
+          NDArray mirrored = model.forward(ps, new NDList(x.flip(3)), false).singletonOrThrow();
+          averaged.add(logits.softmax(-1).add(mirrored.softmax(-1)).toFloatArray(), y);
+        }
       }
     }
-    return acc;
+    return new Views(single, averaged);
   }
 
   /** Trains for the configured epochs, evaluating on {@code test} after each. */

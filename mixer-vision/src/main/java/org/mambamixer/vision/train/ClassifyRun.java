@@ -120,21 +120,22 @@ public final class ClassifyRun {
 
   /**
    * What a run directory says of the weights in its checkpoint, read from a classify run's or a
-   * weight average's config.json: the dataset and model, and the hold-out they were chosen on.
+   * weight average's config.json: the dataset and model, the hold-out they were chosen on, and
+   * the data directory read.
    */
   public record Origin(String dataset, Vim2Config model, MixerChoice variants, int valSize,
-      long seed) {
+      long seed, String data) {
 
     public static Origin read(Path configJson) throws IOException {
       JsonObject o = RunConfig.read(configJson, "classify or average-weights", "dataset",
-          "model", "variants", "val_size");
+          "model", "variants", "val_size", "data");
       try {
         long seed = o.has("train") ? o.getAsJsonObject("train").get("seed").getAsLong()
             : o.get("seed").getAsLong();
         return new Origin(o.get("dataset").getAsString(),
             GSON.fromJson(o.get("model"), Vim2Config.class),
             GSON.fromJson(o.get("variants"), MixerChoice.class), o.get("val_size").getAsInt(),
-            seed);
+            seed, o.get("data").getAsString());
       } catch (RuntimeException e) {
         throw new IOException(configJson + " does not say which model its weights are of: "
             + e.getMessage(), e);

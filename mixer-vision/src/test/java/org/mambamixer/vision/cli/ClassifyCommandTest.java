@@ -413,6 +413,54 @@ class ClassifyCommandTest {
         .contains(run.toAbsolutePath() + "'s, which the others may have trained on");
   }
 
+  @Test
+  void evaluateClassifierScoresARunsCheckpointAgain(@TempDir Path tmp) throws Exception {
+    Path run = tmp.resolve("run");
+    assertThat(new Launcher().run(args(run, 1))).isEqualTo(0);
+    Path csv = tmp.resolve("eval.csv");
+    Launcher l = new Launcher();
+    assertThat(l.run("evaluate-classifier", run.toString(), "--val", "--tta-flip", "--csv",
+        csv.toString(), "--scan", "reference")).as(l.err.toString()).isEqualTo(0);
+    Table t = Table.readCsv(csv);
+    assertThat(t.rowCount()).isEqualTo(2);
+    assertThat(t.get(0, "split")).isEqualTo("val");
+    assertThat(t.get(1, "split")).isEqualTo("test");
+    assertThat(t.get(1, "checkpoint")).isEqualTo("best");
+    assertThat(((Number) t.get(1, "images")).intValue()).isEqualTo(10);
+    // The same weights under the same protocol: the run's own numbers, exactly.
+    Table own = Table.readCsv(run.resolve("results.csv"));
+    assertThat(t.get(1, "top1")).isEqualTo(own.get(0, "top1"));
+    assertThat(t.get(1, "top5")).isEqualTo(own.get(0, "top5"));
+    assertThat(t.get(0, "top1")).isEqualTo(own.get(0, "val_top1"));
+    double flip = ((Number) t.get(1, "flip_top1")).doubleValue();
+    assertThat(flip * 10).isCloseTo(Math.rint(flip * 10), within(1e-9)); // of 10 test images
+    assertThat(l.out.toString()).containsPattern("\\| test +\\|").contains("flip_top1");
+
+    Launcher plain = new Launcher();
+    assertThat(plain.run("evaluate-classifier", run.toString(), "--checkpoint", "last",
+        "--scan", "reference")).as(plain.err.toString()).isEqualTo(0);
+    assertThat(plain.out.toString()).containsPattern("\\| last +\\|")
+        .doesNotContain("flip_top1");
+
+    Launcher missing = new Launcher();
+    assertThat(missing.run("evaluate-classifier", run.toString(), "--checkpoint", "epoch3",
+        "--scan", "reference")).isEqualTo(2);
+    assertThat(missing.err.toString()).contains("--checkpoint epoch3").contains("holds best, last");
+    Launcher notRun = new Launcher();
+    assertThat(notRun.run("evaluate-classifier", tmp.toString(), "--scan", "reference"))
+        .isEqualTo(2);
+    assertThat(notRun.err.toString()).contains("is not a classify or average-weights run");
+
+    // Digits are not mirror-symmetric: a model of them never saw a mirror image.
+    Path config = run.resolve("config.json");
+    Files.writeString(config, Files.readString(config)
+        .replace("\"dataset\": \"fashion-mnist\"", "\"dataset\": \"mnist\""));
+    Launcher digits = new Launcher();
+    assertThat(digits.run("evaluate-classifier", run.toString(), "--tta-flip", "--scan",
+        "reference")).isEqualTo(2);
+    assertThat(digits.err.toString()).contains("--tta-flip: mnist trains without horizontal flips");
+  }
+
   /** A run with a resume point after every batch that dies at its {@code call}-th batch. */
   private static ClassifyRun killedAt(Variants variants, int call) {
     int[] calls = {0};

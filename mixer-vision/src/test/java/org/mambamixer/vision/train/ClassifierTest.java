@@ -93,4 +93,47 @@ class ClassifierTest {
       assertThat(b.get(e).top1()).isEqualTo(a.get(e).top1());
     }
   }
+
+  /** Each image mirrored left to right. */
+  private static ImageSet mirror(ImageSet s) {
+    byte[] p = new byte[s.pixels().length];
+    int h = s.height();
+    int w = s.width();
+    for (int i = 0; i < s.size(); i++) {
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          p[(i * h + y) * w + x] = s.pixels()[(i * h + y) * w + (w - 1 - x)];
+        }
+      }
+    }
+    return new ImageSet("mirrored", p, s.labels(), h, w, 1, s.classes(), 0);
+  }
+
+  /**
+   * Flip averaging scores a set and its mirror image alike, to the last count: each image's two
+   * views are the same pair either way. Flipping the wrong axis (or not at all) breaks that.
+   */
+  @Test
+  void flipAveragingScoresASetAndItsMirrorAlike() throws Exception {
+    Vim2Config c = new Vim2Config("test", 8, 1, 2, 2, List.of(8), List.of(1), List.of(1), 2, 4,
+        CrossScanRoute.ALL, 2, 4);
+    ClassifierConfig cfg = new ClassifierConfig(1, 16, 64, 1e-2f, 1e-4f, 0, 0.05f, 0.1f, 3, 0);
+    Normalization norm = new Normalization(new float[] {0.5f}, new float[] {0.25f});
+    ImageSet images = stripes(48, 4);
+    try (NDManager m = NDManager.newBaseManager()) {
+      m.getEngine().setRandomSeed(3);
+      Vim2 model = new Vim2(c, new ReferenceScan());
+      model.initialize(m, DataType.FLOAT32, model.inputShape(16));
+      Classifier clf = new Classifier(model, m, cfg);
+      Classifier.Views asGiven = clf.evaluate(ImageDataset.evaluation(images, norm, 16), true);
+      Classifier.Views mirrored =
+          clf.evaluate(ImageDataset.evaluation(mirror(images), norm, 16), true);
+      assertThat(mirrored.flipAveraged().confusion())
+          .isDeepEqualTo(asGiven.flipAveraged().confusion());
+      assertThat(asGiven.single().confusion())
+          .isDeepEqualTo(clf.evaluate(ImageDataset.evaluation(images, norm, 16)).confusion());
+      assertThat(clf.evaluate(ImageDataset.evaluation(images, norm, 16), false).flipAveraged())
+          .isNull();
+    }
+  }
 }
