@@ -80,11 +80,6 @@ public final class EvaluateClassifierCommand implements LauncherCommand {
 
   @Override
   public Integer call() throws Exception {
-    try {
-      variants.checkScan(scanOption.name());
-    } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage());
-    }
     if (evalBatchSize <= 0) {
       throw usage("--eval-batch-size must be positive, got " + evalBatchSize);
     }
@@ -93,9 +88,12 @@ public final class EvaluateClassifierCommand implements LauncherCommand {
       throw usage(run + " is not a classify or average-weights run directory (no config.json)");
     }
     ClassifyRun.Origin origin;
+    ImageSource source;
     try {
+      variants.checkScan(scanOption.name());
       origin = ClassifyRun.Origin.read(config);
-    } catch (IOException e) {
+      source = ImageSource.named(origin.dataset());
+    } catch (IOException | IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
     Path weights = run.resolve("checkpoint").resolve(checkpoint);
@@ -105,7 +103,6 @@ public final class EvaluateClassifierCommand implements LauncherCommand {
       throw usage("--checkpoint " + checkpoint + ": " + e.getMessage() + " (" + run
           + "/checkpoint holds " + present(run.resolve("checkpoint")) + ")");
     }
-    ImageSource source = ImageSource.named(origin.dataset());
     if (flip && !source.augmentation().flip()) {
       throw usage("--tta-flip: " + origin.dataset() + " trains without horizontal flips (its"
           + " images are not mirror-symmetric), so a model of it has never seen a mirror image");

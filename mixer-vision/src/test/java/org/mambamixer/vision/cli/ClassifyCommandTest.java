@@ -450,6 +450,9 @@ class ClassifyCommandTest {
     assertThat(notRun.run("evaluate-classifier", tmp.toString(), "--scan", "reference"))
         .isEqualTo(2);
     assertThat(notRun.err.toString()).contains("is not a classify or average-weights run");
+    Launcher badScan = new Launcher();
+    assertThat(badScan.run("evaluate-classifier", run.toString(), "--scan", "warp")).isEqualTo(2);
+    assertThat(badScan.err.toString()).contains("warp");
 
     // Digits are not mirror-symmetric: a model of them never saw a mirror image.
     Path config = run.resolve("config.json");
