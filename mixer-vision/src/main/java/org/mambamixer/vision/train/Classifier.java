@@ -63,6 +63,16 @@ public final class Classifier implements AutoCloseable {
       double seconds) {}
 
   /**
+   * One evaluation pass, scored twice when {@code flip}: on the images as given, and with each
+   * image's class probabilities averaged with those of its mirror image (flip test-time
+   * augmentation, sound for a model that trained on horizontal flips).
+   *
+   * @param single top-1 / top-5 of the images as given
+   * @param flipAveraged of the two views averaged; null without {@code flip}
+   */
+  public record Views(Accuracy single, Accuracy flipAveraged) {}
+
+  /**
    * Smoothed cross-entropy: the target puts 1 - eps on the label and eps / K on every class.
    *
    * @param logits (B, K)
@@ -144,16 +154,6 @@ public final class Classifier implements AutoCloseable {
   public Accuracy evaluate(ImageDataset data) throws IOException, TranslateException {
     return evaluate(data, false).single();
   }
-
-  /**
-   * One evaluation pass, scored twice when {@code flip}: on the images as given, and with each
-   * image's class probabilities averaged with those of its mirror image (flip test-time
-   * augmentation, sound for a model that trained on horizontal flips).
-   *
-   * @param single top-1 / top-5 of the images as given
-   * @param flipAveraged of the two views averaged; null without {@code flip}
-   */
-  public record Views(Accuracy single, Accuracy flipAveraged) {}
 
   /** {@link #evaluate(ImageDataset)}, and with {@code flip} also the flip-averaged scores. */
   public Views evaluate(ImageDataset data, boolean flip) throws IOException, TranslateException {
