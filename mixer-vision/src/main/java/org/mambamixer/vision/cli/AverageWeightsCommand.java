@@ -86,7 +86,8 @@ public final class AverageWeightsCommand implements LauncherCommand {
     }
     ClassifyRun.Spec first = sources.get(0).spec();
     ImageSource source = ImageSource.named(first.dataset());
-    ImageSource.Splits splits = source.load(Path.of(first.data()));
+    ImageSource.Splits splits =
+        source.load(ImageSource.dataDir(null, first.data(), System::getenv));
     Holdout held = Holdout.of(splits.train(), first.valSize(), first.train().seed());
     PrintWriter out = spec.commandLine().getOut();
     AverageRun.Outcome outcome = new AverageRun(variants, variants.scan(scanOption.name()), out)

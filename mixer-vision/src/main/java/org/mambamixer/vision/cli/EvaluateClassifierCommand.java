@@ -56,8 +56,9 @@ public final class EvaluateClassifierCommand implements LauncherCommand {
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "folder holding the dataset (default: the one the run read, from its"
-          + " config.json)")
-  Path dataDir;
+          + " config.json, while it exists; else $MAMBAMIXER_DATA/images, else"
+          + " ../shared/data/images)")
+  String dataDir;
 
   @Option(names = "--eval-batch-size", paramLabel = "N", defaultValue = "64",
       description = "images per evaluation batch (default: ${DEFAULT-VALUE})")
@@ -108,7 +109,7 @@ public final class EvaluateClassifierCommand implements LauncherCommand {
           + " images are not mirror-symmetric), so a model of it has never seen a mirror image");
     }
     ImageSource.Splits splits =
-        source.load(dataDir != null ? dataDir : Path.of(origin.data()));
+        source.load(ImageSource.dataDir(dataDir, origin.data(), System::getenv));
     Map<String, ImageSet> sets = new LinkedHashMap<>();
     if (val) {
       if (origin.valSize() == 0) {

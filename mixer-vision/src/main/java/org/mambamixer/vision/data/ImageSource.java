@@ -137,6 +137,19 @@ public enum ImageSource {
     return Path.of("..", "shared", "data", "images");
   }
 
+  /**
+   * The data directory of a trained run read again: the flag when given, else the folder the run
+   * recorded while it still exists, else the lookup of {@link #dataDir(String, UnaryOperator)}
+   * (a run directory copied to another machine finds that machine's data).
+   */
+  public static Path dataDir(String flag, String recorded, UnaryOperator<String> env) {
+    if ((flag == null || flag.isBlank()) && recorded != null
+        && Files.isDirectory(Path.of(recorded))) {
+      return Path.of(recorded);
+    }
+    return dataDir(flag, env);
+  }
+
   /** Where this dataset's files live under {@code dataDir}. */
   public Path folder(Path dataDir) {
     return dataDir.resolve(folder);

@@ -454,8 +454,19 @@ class ClassifyCommandTest {
     assertThat(badScan.run("evaluate-classifier", run.toString(), "--scan", "warp")).isEqualTo(2);
     assertThat(badScan.err.toString()).contains("warp");
 
-    // Digits are not mirror-symmetric: a model of them never saw a mirror image.
+    // A run whose data folder has moved reads the one --data-dir names, to the same numbers.
     Path config = run.resolve("config.json");
+    String moved = Files.readString(config).replace(data.toString(),
+        tmp.resolve("moved-away").toString());
+    assertThat(moved).contains("moved-away");
+    Files.writeString(config, moved);
+    Launcher elsewhere = new Launcher();
+    assertThat(elsewhere.run("evaluate-classifier", run.toString(), "--data-dir",
+        data.toString(), "--csv", csv.toString(), "--scan", "reference"))
+        .as(elsewhere.err.toString()).isEqualTo(0);
+    assertThat(Table.readCsv(csv).get(0, "top1")).isEqualTo(own.get(0, "top1"));
+
+    // Digits are not mirror-symmetric: a model of them never saw a mirror image.
     Files.writeString(config, Files.readString(config)
         .replace("\"dataset\": \"fashion-mnist\"", "\"dataset\": \"mnist\""));
     Launcher digits = new Launcher();

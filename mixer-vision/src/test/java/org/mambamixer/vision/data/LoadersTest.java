@@ -145,4 +145,15 @@ class LoadersTest {
     assertThatThrownBy(() -> new ImageSet("s", new byte[2], new int[] {0, 2}, 1, 1, 1,
         List.of("a", "b"), 0)).hasMessageContaining("label 2 of image 1");
   }
+
+  @Test
+  void aTrainedRunReadsItsRecordedDataWhileItExistsElseTheUsualLookup() {
+    String recorded = dir.toString();
+    String gone = dir.resolve("moved-away").toString();
+    assertThat(ImageSource.dataDir(null, recorded, k -> "/env")).isEqualTo(dir);
+    assertThat(ImageSource.dataDir("/flag", recorded, k -> "/env")).isEqualTo(Path.of("/flag"));
+    assertThat(ImageSource.dataDir(null, gone, k -> "/env")).isEqualTo(Path.of("/env", "images"));
+    assertThat(ImageSource.dataDir(null, gone, k -> null))
+        .isEqualTo(Path.of("..", "shared", "data", "images"));
+  }
 }
