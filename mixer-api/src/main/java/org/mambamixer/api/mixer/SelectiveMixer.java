@@ -18,7 +18,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.scan.FusedMixer;
 import org.mambamixer.api.scan.ScanRoute;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.ssm.Init;
@@ -33,6 +35,7 @@ import org.mambamixer.api.ssm.S6Config;
  *   x (..., S, ..., D): axis `axis` is the sequence S, the last axis the features D, the rest batch
  *   in_proj (no bias) -> x (Bt, S, E), z (Bt, S, E)
  *   y = sum over routes r of S6_r(x) * silu(z)       each route its own conv/x_proj/dt/A/D
+ *                                                    (one op where the backend fuses it)
  *   out = out_proj(y) (no bias), back to the input's layout
  * </pre>
  *
@@ -45,6 +48,7 @@ public class SelectiveMixer extends AbstractBlock {
   private final Linear inProj;
   private final Linear outProj;
   private final List<S6> routes = new ArrayList<>();
+  private final SelectiveScan scan;
 
   /**
    * @param axis the sequence axis of the input; must not be the first (batch) or last (feature)
@@ -58,6 +62,7 @@ public class SelectiveMixer extends AbstractBlock {
     }
     this.config = config;
     this.axis = axis;
+    this.scan = scan;
     inProj = addChildBlock("in_proj",
         Linear.builder().setUnits(2L * config.dInner()).optBias(false).build());
     inProj.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
@@ -87,6 +92,18 @@ public class SelectiveMixer extends AbstractBlock {
     NDArray x3 = time(RESHAPE, () -> moved.reshape(-1, seq, config.dModel())); // (Bt, S, D)
     NDArray xz = time(LINEAR,
         () -> inProj.forward(ps, new NDList(x3), training).singletonOrThrow()); // (Bt, S, 2E)
+    Optional<FusedMixer> fused = scan.fusedMixer();
+    NDArray yT = fused.isPresent() // (Bt, S, E)
+        ? fused.get().forward(xz, routes.stream()
+            .map(r -> r.weights(ps, input.getDevice(), training, null)).toList())
+        : routed(ps, xz, training);
+    NDArray out = time(LINEAR, () -> outProj.forward(ps, new NDList(yT), training)
+        .singletonOrThrow()); // (Bt, S, D)
+    return new NDList(time(RESHAPE, () -> out.reshape(movedShape).swapAxes(axis, rank - 2)));
+  }
+
+  /** The gated sum of the routes' S6, one route at a time: y (Bt, S, E) from xz (Bt, S, 2E). */
+  private NDArray routed(ParameterStore ps, NDArray xz, boolean training) {
     NDList halves = time(RESHAPE, () -> xz.split(2, 2)); // 2 x (Bt, S, E)
     NDArray x = halves.get(0);
     NDArray zT = time(RESHAPE, () -> halves.get(1).transpose(0, 2, 1)); // (Bt, E, S)
@@ -100,10 +117,7 @@ public class SelectiveMixer extends AbstractBlock {
       }
     }
     NDArray ySum = y;
-    NDArray yT = time(RESHAPE, () -> ySum.transpose(0, 2, 1)); // (Bt, S, E)
-    NDArray out = time(LINEAR, () -> outProj.forward(ps, new NDList(yT), training)
-        .singletonOrThrow()); // (Bt, S, D)
-    return new NDList(time(RESHAPE, () -> out.reshape(movedShape).swapAxes(axis, rank - 2)));
+    return time(RESHAPE, () -> ySum.transpose(0, 2, 1));
   }
 
   private void checkInput(Shape shape) {

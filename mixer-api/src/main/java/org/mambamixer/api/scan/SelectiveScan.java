@@ -1,5 +1,7 @@
 package org.mambamixer.api.scan;
 
+import java.util.Optional;
+
 /**
  * The selective scan (S6) SPI: Mamba-1 {@code selective_scan_ref} semantics (spec D1).
  *
@@ -21,4 +23,12 @@ public interface SelectiveScan {
 
   /** Runs the scan. Inputs are validated; outputs live on u's manager. */
   ScanOutputs scan(ScanInputs inputs);
+
+  /**
+   * The whole mixer between its projections as one op, where this backend has one; mixers then
+   * call it instead of running their routes' S6 one by one.
+   */
+  default Optional<FusedMixer> fusedMixer() {
+    return Optional.empty();
+  }
 }

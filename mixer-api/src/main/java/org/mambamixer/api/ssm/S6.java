@@ -6,6 +6,7 @@ import static org.mambamixer.api.util.OpTimer.Family.LINEAR;
 import static org.mambamixer.api.util.OpTimer.Family.RESHAPE;
 import static org.mambamixer.api.util.OpTimer.time;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -19,6 +20,8 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.scan.FusedMixer;
+import org.mambamixer.api.scan.MixerRoute;
 import org.mambamixer.api.scan.ScanInputs;
 import org.mambamixer.api.scan.ScanRoute;
 import org.mambamixer.api.scan.SelectiveScan;
@@ -83,6 +86,25 @@ public final class S6 extends AbstractBlock {
 
   public ScanRoute route() {
     return route;
+  }
+
+  /**
+   * This route's weights for a {@link FusedMixer}, which runs everything {@link #forward} does
+   * (with the shared gate) as one op.
+   *
+   * @param order the token order of the route before its reverse flag (null: position order)
+   */
+  public MixerRoute weights(ParameterStore ps, Device device, boolean training, int[] order) {
+    NDArray convWeight = conv == null ? null
+        : ps.getValue(conv.getParameters().get("weight"), device, training); // (E, 1, k)
+    NDArray convBias = conv == null ? null
+        : ps.getValue(conv.getParameters().get("bias"), device, training); // (E)
+    return new MixerRoute(order, route.reverse(), convWeight, convBias,
+        ps.getValue(xProj.getParameters().get("weight"), device, training), // (R + 2N, E)
+        ps.getValue(dtWeight, device, training), // (E, R)
+        ps.getValue(dtBias, device, training), // (E)
+        ps.getValue(aLog, device, training), // (E, N)
+        ps.getValue(dSkip, device, training)); // (E)
   }
 
   @Override

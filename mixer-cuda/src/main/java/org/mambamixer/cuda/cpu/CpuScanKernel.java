@@ -2,12 +2,7 @@ package org.mambamixer.cuda.cpu;
 
 import static org.mambamixer.cuda.cpu.TileJob.W;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.mambamixer.cuda.ScanKernel;
 import org.mambamixer.cuda.ScanProblem;
 
@@ -35,10 +30,9 @@ public final class CpuScanKernel implements ScanKernel {
 
   private static final float LOG2E = 1.4426950408889634f;
 
-  private final int threads;
+  private final Workers workers;
   private final int chunk;
   private final TileOps ops;
-  private final ForkJoinPool pool;
 
   /** All available processors, default chunk. */
   public CpuScanKernel() {
@@ -55,16 +49,12 @@ public final class CpuScanKernel implements ScanKernel {
 
   /** With a given arithmetic, so tests can run the scalar path beside the vector one. */
   CpuScanKernel(int threads, int chunk, TileOps ops) {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be positive, got " + threads);
-    }
     if (chunk < 1) {
       throw new IllegalArgumentException("chunk must be positive, got " + chunk);
     }
-    this.threads = threads;
+    this.workers = new Workers(threads);
     this.chunk = chunk;
     this.ops = ops;
-    this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
   }
 
   @Override
@@ -78,7 +68,7 @@ public final class CpuScanKernel implements ScanKernel {
   }
 
   public int threads() {
-    return threads;
+    return workers.threads();
   }
 
   @Override
@@ -294,25 +284,8 @@ public final class CpuScanKernel implements ScanKernel {
 
   /** Runs every unit once; each worker owns one TileJob, reused across its units. */
   private void forEachUnit(int units, ScanProblem p, int chunkSteps, boolean backward, UnitBody body) {
-    AtomicInteger next = new AtomicInteger();
-    Runnable worker = () -> {
-      TileJob j = new TileJob(p.len(), p.dstate(), chunkSteps, p.reverse(), backward);
-      for (int i = next.getAndIncrement(); i < units; i = next.getAndIncrement()) {
-        body.run(j, i);
-      }
-    };
-    int workers = Math.min(threads, units);
-    if (workers <= 1) {
-      worker.run();
-      return;
-    }
-    List<ForkJoinTask<?>> tasks = new ArrayList<>(workers);
-    for (int w = 0; w < workers; w++) {
-      tasks.add(pool.submit(worker));
-    }
-    for (ForkJoinTask<?> t : tasks) {
-      t.join();
-    }
+    workers.forEach(units, () -> new TileJob(p.len(), p.dstate(), chunkSteps, p.reverse(), backward),
+        body::run);
   }
 
   /**

@@ -76,26 +76,35 @@ final class VectorTileOps implements TileOps {
   public void softplus(float[] x, float[] sig, int count) {
     for (int i = 0; i < count; i += W) {
       FloatVector v = FloatVector.fromArray(F, x, i);
-      FloatVector e = exp(v.abs().neg()); // in (0, 1]
       if (sig != null) {
-        // sigmoid(v) = 1 / (1 + e) for v >= 0, e / (1 + e) for v < 0; e never overflows.
-        FloatVector inv = e.add(1f);
-        FloatVector s = FloatVector.broadcast(F, 1f).div(inv);
-        s.blend(e.div(inv), v.compare(VectorOperators.LT, 0f)).intoArray(sig, i);
+        sigmoid(v).intoArray(sig, i);
       }
-      // log1p(e) = 2 atanh(s), s = e / (2 + e) in (0, 1/3]: odd series, error (1/9)^7 / 15.
-      FloatVector s = e.div(e.add(2f));
-      FloatVector s2 = s.mul(s);
-      FloatVector p = s2.mul(1f / 13).add(1f / 11);
-      p = p.mul(s2).add(1f / 9);
-      p = p.mul(s2).add(1f / 7);
-      p = p.mul(s2).add(1f / 5);
-      p = p.mul(s2).add(1f / 3);
-      p = p.mul(s2).add(1f);
-      FloatVector sp = v.max(0f).add(s.mul(p).mul(2f));
-      VectorMask<Float> big = v.compare(VectorOperators.GT, 20f);
-      sp.blend(v, big).intoArray(x, i);
+      softplus(v).intoArray(x, i);
     }
+  }
+
+  /** sigmoid(v), from exp(-|v|) so that nothing overflows. */
+  static FloatVector sigmoid(FloatVector v) {
+    FloatVector e = exp(v.abs().neg()); // in (0, 1]
+    // 1 / (1 + e) for v >= 0, e / (1 + e) for v < 0.
+    FloatVector inv = e.add(1f);
+    return ONE.div(inv).blend(e.div(inv), v.compare(VectorOperators.LT, 0f));
+  }
+
+  /** softplus(v) with PyTorch's threshold: v itself above 20. */
+  static FloatVector softplus(FloatVector v) {
+    FloatVector e = exp(v.abs().neg()); // in (0, 1]
+    // log1p(e) = 2 atanh(s), s = e / (2 + e) in (0, 1/3]: odd series, error (1/9)^7 / 15.
+    FloatVector s = e.div(e.add(2f));
+    FloatVector s2 = s.mul(s);
+    FloatVector p = s2.mul(1f / 13).add(1f / 11);
+    p = p.mul(s2).add(1f / 9);
+    p = p.mul(s2).add(1f / 7);
+    p = p.mul(s2).add(1f / 5);
+    p = p.mul(s2).add(1f / 3);
+    p = p.mul(s2).add(1f);
+    FloatVector sp = v.max(0f).add(s.mul(p).mul(2f));
+    return sp.blend(v, v.compare(VectorOperators.GT, 20f));
   }
 
   @Override

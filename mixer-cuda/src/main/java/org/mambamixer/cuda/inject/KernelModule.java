@@ -8,11 +8,12 @@ import org.mambamixer.runtime.cli.Commands;
 
 /**
  * mixer-cuda's contribution, found through {@code META-INF/services}: the scan backends {@code
- * cpu}, {@code cuda} and {@code auto}, and the commands {@code scan-check} and {@code bench}.
+ * fused}, {@code cpu}, {@code cuda} and {@code auto}, and the commands {@code scan-check} and {@code bench}.
  */
 public final class KernelModule extends AbstractModule {
   @Override
   protected void configure() {
+    Registries.scans(binder()).addBinding("fused").to(FusedBackend.class);
     Registries.scans(binder()).addBinding("cpu").to(CpuBackend.class);
     Registries.scans(binder()).addBinding("cuda").to(CudaBackend.class);
     Registries.scans(binder()).addBinding("auto").to(AutoBackend.class);

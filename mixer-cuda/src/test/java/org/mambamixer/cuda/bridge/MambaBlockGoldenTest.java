@@ -17,11 +17,12 @@ import org.mambamixer.cuda.GoldenBlock;
 import org.mambamixer.cuda.cpu.CpuScanKernel;
 import org.mambamixer.cuda.gpu.CudaProbe;
 import org.mambamixer.cuda.gpu.CudaScanKernel;
+import org.mambamixer.cuda.inject.FusedBackend;
 
 /**
  * The project's Mamba block against upstream's whole block, for every file in {@code
  * mixer.golden.blocks.dir} and every scan backend: output, input gradient and the gradient of
- * every parameter, loaded by upstream's names. Unlike finite differences this catches a wiring that
+ * every parameter, loaded by upstream's names (the fused backend runs the whole block as one op). Unlike finite differences this catches a wiring that
  * is differentiable but not Mamba's (B and C swapped, the conv bias dropped, z ungated).
  */
 class MambaBlockGoldenTest {
@@ -40,6 +41,8 @@ class MambaBlockGoldenTest {
           () -> assertMatches(c, new ReferenceScan())));
       tests.add(DynamicTest.dynamicTest(c.name() + " cpu",
           () -> assertMatches(c, new KernelScan(new CpuScanKernel()))));
+      tests.add(DynamicTest.dynamicTest(c.name() + " fused",
+          () -> assertMatches(c, new FusedBackend().create())));
       tests.add(DynamicTest.dynamicTest(c.name() + " cuda", () -> {
         CudaProbe.Verdict v = CudaProbe.verdict();
         Assumptions.assumeTrue(v.available(), v.describe());

@@ -14,9 +14,12 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.mambamixer.api.mixer.MixerSpec;
 import org.mambamixer.api.mixer.TokenMixer;
 import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.scan.FusedMixer;
+import org.mambamixer.api.scan.MixerRoute;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.ssm.Init;
 import org.mambamixer.api.ssm.S6;
@@ -34,6 +37,8 @@ import org.mambamixer.api.ssm.S6Config;
  * </pre>
  *
  * The column-major order is the grid transposed; reversed routes set the scan's reverse flag.
+ * Where the backend fuses a mixer, the routes run as one op over the tokens in row-major order,
+ * each route reading them in its own order.
  */
 public final class CrossScanTokenMixer extends AbstractBlock implements TokenMixer {
   private final S6Config config;
@@ -42,6 +47,7 @@ public final class CrossScanTokenMixer extends AbstractBlock implements TokenMix
   private final List<CrossScanRoute> order;
   private final List<S6> routes = new ArrayList<>();
   private final Linear outProj;
+  private final SelectiveScan scan;
 
   /**
    * @param config the routes' S6 sizes; its dConv must be 0 because the 3x3 conv is shared
@@ -56,6 +62,7 @@ public final class CrossScanTokenMixer extends AbstractBlock implements TokenMix
     }
     this.config = config;
     this.order = List.copyOf(routes);
+    this.scan = scan;
     int e = config.dInner();
     inProj = addChildBlock("in_proj",
         Linear.builder().setUnits(2L * e).optBias(false).build());
@@ -111,16 +118,50 @@ public final class CrossScanTokenMixer extends AbstractBlock implements TokenMix
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray input = inputs.singletonOrThrow();
     checkInput(input.getShape());
-    long b = input.getShape().get(0);
-    long h = input.getShape().get(1);
-    long w = input.getShape().get(2);
-    long e = config.dInner();
     NDList xz = inProj.forward(ps, new NDList(input), training).singletonOrThrow()
         .split(2, 3); // 2 x (B, H, W, E)
     NDArray xGrid = xz.get(0).transpose(0, 3, 1, 2); // (B, E, H, W)
     NDArray u = conv.forward(ps, new NDList(xGrid), training).singletonOrThrow();
     u = u.mul(Activation.sigmoid(u)); // SiLU, (B, E, H, W)
-    NDArray zGrid = xz.get(1).transpose(0, 3, 1, 2); // (B, E, H, W)
+    Optional<FusedMixer> fused = scan.fusedMixer();
+    NDArray y = fused.isPresent()
+        ? fused(ps, fused.get(), u, xz.get(1), training) // (B, H, W, E)
+        : routed(ps, u, xz.get(1).transpose(0, 3, 1, 2), training).transpose(0, 2, 3, 1);
+    NDArray out = outProj.forward(ps, new NDList(y), training).singletonOrThrow(); // (B, H, W, C)
+    return new NDList(out);
+  }
+
+  /** The routes as one fused op over the grid's tokens in row-major order: y (B, H, W, E). */
+  private NDArray fused(ParameterStore ps, FusedMixer op, NDArray u, NDArray z, boolean training) {
+    Shape grid = z.getShape(); // (B, H, W, E)
+    int h = (int) grid.get(1);
+    int w = (int) grid.get(2);
+    NDArray xz = u.transpose(0, 2, 3, 1).concat(z, 3)
+        .reshape(grid.get(0), (long) h * w, 2 * grid.get(3)); // (B, L, 2E), tokens row-major
+    List<MixerRoute> weights = new ArrayList<>(routes.size());
+    for (int i = 0; i < routes.size(); i++) {
+      int[] steps = order.get(i).columnMajor() ? columnMajor(h, w) : null;
+      weights.add(routes.get(i).weights(ps, u.getDevice(), training, steps));
+    }
+    return op.forward(xz, weights).reshape(grid);
+  }
+
+  /** Step t of a column-major scan reads row t % h of column t / h. */
+  private static int[] columnMajor(int h, int w) {
+    int[] order = new int[h * w];
+    for (int t = 0; t < order.length; t++) {
+      order[t] = (t % h) * w + t / h;
+    }
+    return order;
+  }
+
+  /** Each route's S6 in turn, gated and summed: y (B, E, H, W). */
+  private NDArray routed(ParameterStore ps, NDArray u, NDArray zGrid, boolean training) {
+    Shape grid = u.getShape(); // (B, E, H, W)
+    long b = grid.get(0);
+    long e = grid.get(1);
+    long h = grid.get(2);
+    long w = grid.get(3);
     NDArray y = null; // (B, E, H, W)
     try (Backprop.Siblings s = Backprop.siblings()) { // no route reads another's output
       for (int i = 0; i < routes.size(); i++) {
@@ -130,15 +171,13 @@ public final class CrossScanTokenMixer extends AbstractBlock implements TokenMix
         NDArray zSeq = tokens(zGrid, columns, b, e, h * w); // (B, E, L)
         NDArray yr = routes.get(i).forward(ps, new NDList(uSeq.transpose(0, 2, 1), zSeq),
             training).singletonOrThrow(); // (B, E, L)
-        NDArray grid = columns
+        NDArray g = columns
             ? yr.reshape(b, e, w, h).transpose(0, 1, 3, 2)
             : yr.reshape(b, e, h, w); // (B, E, H, W)
-        y = y == null ? grid : y.add(grid);
+        y = y == null ? g : y.add(g);
       }
     }
-    NDArray out = outProj.forward(ps, new NDList(y.transpose(0, 2, 3, 1)), training)
-        .singletonOrThrow(); // (B, H, W, C)
-    return new NDList(out);
+    return y;
   }
 
   /** The grid's tokens in row- or column-major order: (B, E, H, W) -> (B, E, H*W). */

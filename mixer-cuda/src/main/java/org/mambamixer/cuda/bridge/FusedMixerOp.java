@@ -1,0 +1,155 @@
+package org.mambamixer.cuda.bridge;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.scan.DeferredGradient;
+import org.mambamixer.api.scan.FusedMixer;
+import org.mambamixer.api.scan.MixerRoute;
+import org.mambamixer.api.util.OpTimer;
+import org.mambamixer.cuda.cpu.FusedMixerKernel;
+
+/**
+ * {@link FusedMixerKernel} as a DJL {@link FusedMixer}. The kernel reads xz and writes its outputs
+ * and gradients through the direct buffers of contiguous engine tensors: no float-array copy of
+ * any activation is made, and the deferred backward keeps only xz (which the graph holds anyway)
+ * and the weights. Gradients reach the engine's graph as for {@link KernelScan}: the output is a
+ * gradient leaf, and a {@link DeferredGradient} on the {@link Backprop} tape hands the kernel's
+ * input gradients back.
+ */
+public final class FusedMixerOp implements FusedMixer {
+  private final FusedMixerKernel kernel;
+
+  public FusedMixerOp(FusedMixerKernel kernel) {
+    this.kernel = kernel;
+  }
+
+  @Override
+  public NDArray forward(NDArray xz, List<MixerRoute> routes) {
+    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_FORWARD)) {
+      return forwardTimed(xz, routes);
+    }
+  }
+
+  private NDArray forwardTimed(NDArray xz, List<MixerRoute> routes) {
+    FusedMixerKernel.Dims d = dims(xz, routes);
+    NDArray flat = contiguous(xz); // (Bt * L * 2E), a view of xz when it is contiguous
+    List<FusedMixerKernel.Route> weights = new ArrayList<>(routes.size());
+    NDList inputs = new NDList(xz);
+    for (MixerRoute r : routes) {
+      weights.add(new FusedMixerKernel.Route(r.order(), r.reverse(), floats(r.convWeight()),
+          floats(r.convBias()), floats(r.xProj()), floats(r.dtWeight()), floats(r.dtBias()),
+          floats(r.aLog()), floats(r.dSkip())));
+      inputs.addAll(java.util.Arrays.asList(r.convWeight(), r.convBias(), r.xProj(),
+          r.dtWeight(), r.dtBias(), r.aLog(), r.dSkip()));
+    }
+    NDManager m = xz.getManager();
+    NDArray out = m.create(new Shape(d.rows(), d.len(), d.dInner()), DataType.FLOAT32);
+    OpTimer.countScan((long) d.rows() * d.len() * d.dInner() * d.dState() * routes.size());
+    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.SCAN_FORWARD)) {
+      kernel.forward(d, weights, buffer(flat), buffer(out));
+    }
+    if (Backprop.isRecording()) {
+      out.setRequiresGradient(true);
+      Backprop.record(new Node(kernel, d, weights, flat, out, inputs));
+    } else if (flat != xz) {
+      flat.close();
+    }
+    return out;
+  }
+
+  /** Sizes from xz (Bt, L, 2E) and the first route's weights; every route must match them. */
+  private static FusedMixerKernel.Dims dims(NDArray xz, List<MixerRoute> routes) {
+    Shape s = xz.getShape();
+    if (routes.isEmpty()) {
+      throw new IllegalArgumentException("a fused mixer needs at least one route");
+    }
+    MixerRoute r0 = routes.get(0);
+    long e = r0.aLog().getShape().get(0);
+    if (s.dimension() != 3 || s.get(2) != 2 * e) {
+      throw new IllegalArgumentException("xz must have shape (Bt, L, 2E) = (*, *, " + 2 * e
+          + ") but has " + s);
+    }
+    int k = r0.convWeight() == null ? 0 : (int) r0.convWeight().getShape().get(2);
+    FusedMixerKernel.Dims d = new FusedMixerKernel.Dims(Math.toIntExact(s.get(0)),
+        Math.toIntExact(s.get(1)), (int) e, (int) r0.aLog().getShape().get(1),
+        (int) r0.dtWeight().getShape().get(1), k);
+    for (MixerRoute r : routes) {
+      int rk = r.convWeight() == null ? 0 : (int) r.convWeight().getShape().get(2);
+      if (!r.aLog().getShape().equals(r0.aLog().getShape())
+          || !r.xProj().getShape().equals(r0.xProj().getShape()) || rk != k) {
+        throw new IllegalArgumentException("the routes of a fused mixer must have one size");
+      }
+    }
+    return d;
+  }
+
+  /** x as one contiguous float32 run: a view when it already is one, else a copy. */
+  private static NDArray contiguous(NDArray x) {
+    return x.getDataType() == DataType.FLOAT32 ? x.flatten()
+        : x.toType(DataType.FLOAT32, false).flatten();
+  }
+
+  /** The engine's memory of a contiguous tensor, read and written in place. */
+  private static FloatBuffer buffer(NDArray contiguous) {
+    return contiguous.toByteBuffer(true).asFloatBuffer();
+  }
+
+  /** A small weight's values (null stays null). */
+  private static float[] floats(NDArray x) {
+    if (x == null) {
+      return null;
+    }
+    try (NDArray f = contiguous(x)) {
+      float[] r = new float[Math.toIntExact(f.size())];
+      buffer(f).get(r);
+      return r;
+    }
+  }
+
+  private static NDArray tensor(NDManager m, float[] data, Shape shape) {
+    NDArray t = m.create(shape, DataType.FLOAT32);
+    buffer(t).put(data);
+    return t;
+  }
+
+  /** The deferred backward of one fused mixer: keeps xz (in place) and the weights' values. */
+  private record Node(FusedMixerKernel kernel, FusedMixerKernel.Dims d,
+      List<FusedMixerKernel.Route> weights, NDArray xz, NDArray out, NDList inputs)
+      implements DeferredGradient {
+
+    @Override
+    public NDList outputs() {
+      return new NDList(out);
+    }
+
+    @Override
+    public NDList backward(NDList outputGradients) {
+      NDManager m = out.getManager();
+      NDArray g = contiguous(outputGradients.get(0));
+      NDArray dxz = m.create(inputs.get(0).getShape(), DataType.FLOAT32);
+      List<FusedMixerKernel.RouteGrads> grads;
+      try (OpTimer.Section s = OpTimer.section(OpTimer.Family.SCAN_BACKWARD)) {
+        grads = kernel.backward(d, weights, buffer(xz), buffer(g), buffer(dxz));
+      }
+      NDList result = new NDList(inputs.size());
+      result.add(dxz);
+      int i = 1;
+      for (FusedMixerKernel.RouteGrads r : grads) {
+        float[][] flat = {r.convWeight(), r.convBias(), r.xProj(), r.dtWeight(), r.dtBias(),
+            r.aLog(), r.dSkip()};
+        for (float[] f : flat) {
+          NDArray x = inputs.get(i++);
+          result.add(x == null || f == null ? null : tensor(m, f, x.getShape()));
+        }
+      }
+      return result;
+    }
+  }
+}
