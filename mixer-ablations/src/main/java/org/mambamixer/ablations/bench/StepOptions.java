@@ -31,8 +31,8 @@ public final class StepOptions {
     }
   }
 
-  /** The scan backend to time: the fused CPU kernel unless a backend is named. */
+  /** The scan backend to time: the fused CPU mixer unless a backend is named. */
   static String scan(String named) {
-    return "auto".equals(named) ? "cpu" : named;
+    return "auto".equals(named) ? "fused" : named;
   }
 }

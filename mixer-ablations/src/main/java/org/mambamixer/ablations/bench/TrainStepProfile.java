@@ -139,6 +139,7 @@ public final class TrainStepProfile {
           + " + recompute), %.3g exp per CPU second (%.3g exp/s wall on one thread now) -> %.0f ms"
           + " CPU per step (%.0f ms on %d idle cores).%n", (double) window.scanElementsPerStep(),
           expPerCpuSecond, expRate, boundCpuMs, boundCpuMs / kernelThreads, kernelThreads);
+      printCores(out, trainWall, trainCpu, kernelThreads);
       out.printf(Locale.ROOT, "Scan kernel fwd+bwd %.0f ms CPU = %.1fx the bound; whole step %.0f ms"
           + " CPU = %.1fx the bound.%n", scanCpuMs, scanCpuMs / boundCpuMs, stepCpuMs,
           stepCpuMs / boundCpuMs);
@@ -155,6 +156,15 @@ public final class TrainStepProfile {
    * The exp rate of one thread: {wall exp/s now, exp per CPU second}, after a call that compiles
    * the loop. The rate per CPU second holds however busy the shared cores are.
    */
+  /** How many of the cores a training step kept busy: its CPU time over its wall time. */
+  static void printCores(PrintStream out, Map<Family, Long> wall, Map<Family, Long> cpu,
+      int cores) {
+    double cpuNs = cpu.values().stream().mapToLong(Long::longValue).sum();
+    double wallNs = wall.values().stream().mapToLong(Long::longValue).sum();
+    out.printf(Locale.ROOT, "Cores used per training step: %.2f of %d (CPU time over wall time).%n",
+        cpuNs / wallNs, cores);
+  }
+
   static double[] expRates() {
     ExpBound.perSecond(1, 4096, 0.2);
     long w0 = System.nanoTime();

@@ -115,6 +115,7 @@ public final class VisionStepProfile {
         out.printf(Locale.ROOT, "%nScan exp bound: %.3g scan elements per step, 2 exps each"
             + " (forward + recompute), %.3g exp per CPU second -> %.0f ms CPU per step.%n",
             (double) window.scanElementsPerStep(), expPerCpuSecond, boundCpuMs);
+        TrainStepProfile.printCores(out, wall, cpu, Runtime.getRuntime().availableProcessors());
         out.printf(Locale.ROOT, "Scan kernel fwd+bwd %.0f ms CPU = %.1fx the bound; whole step"
             + " %.0f ms CPU = %.1fx the bound.%n", scanCpuMs, scanCpuMs / boundCpuMs, stepCpuMs,
             stepCpuMs / boundCpuMs);

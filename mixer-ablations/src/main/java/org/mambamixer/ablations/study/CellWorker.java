@@ -8,7 +8,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.mambamixer.ablations.cli.Main;
+import org.mambamixer.cuda.cpu.FusedMixerKernel;
 import org.mambamixer.runtime.report.Table;
 
 /**
@@ -21,10 +23,11 @@ import org.mambamixer.runtime.report.Table;
  */
 public final class CellWorker {
   /** What the launcher script gives its JVM, and Spark's opens so a cell could run Spark too. */
-  private static final List<String> JVM_FLAGS = List.of("--add-modules", "jdk.incubator.vector",
-      "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+  private static final List<String> JVM_FLAGS = Stream.concat(Stream.of("--add-modules",
+      "jdk.incubator.vector", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
       "-Dorg.slf4j.simpleLogger.log.ai.djl=warn",
-      "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error");
+      "-Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error"),
+      FusedMixerKernel.JVM_FLAGS.stream()).toList();
 
   private CellWorker() {}
 

@@ -1,8 +1,12 @@
 package org.mambamixer.cuda.cpu;
 
+import java.lang.management.ManagementFactory;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything of a selective mixer between its in_proj and out_proj, fused on the CPU (spec D2, D3),
@@ -38,6 +42,23 @@ public final class FusedMixerKernel {
   /** The most work units a call is cut into; fixed, so sums never depend on the thread count. */
   static final int MAX_UNITS = 64;
   private static final float LOG2E = 1.4426950408889634f;
+
+  /**
+   * JVM flags that make C2 inline the vector helpers into every kernel loop. A helper that C2
+   * compiled on its own first is no longer inlined into later callers (its code is then above
+   * InlineSmallCode), and every vector crossing the call is boxed: measured, a TSM2 training step
+   * allocated 32 GB in 6 steps and ran 1.8x slower (docs/kernels.md). The launcher, the test JVMs
+   * and study cells pass them; a JVM without them runs correctly, only slower, and says so.
+   */
+  public static final List<String> JVM_FLAGS = List.of("-XX:CompileCommand=quiet",
+      "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.VectorTileOps::exp2",
+      "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.VectorTileOps::exp",
+      "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.VectorTileOps::sigmoid",
+      "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.VectorTileOps::softplus",
+      "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.FusedMixerOps::at",
+      "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.FusedMixerOps::of");
+  private static final Logger LOG = LoggerFactory.getLogger(FusedMixerKernel.class);
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
 
   /**
    * @param rows sequences
@@ -101,6 +122,12 @@ public final class FusedMixerKernel {
     // has no scalar twin, and its backend reports the missing flag.
     VectorTileOps.lanes();
     this.workers = new Workers(threads);
+    if (!ManagementFactory.getRuntimeMXBean().getInputArguments().containsAll(JVM_FLAGS)
+        && WARNED.compareAndSet(false, true)) {
+      LOG.warn("fused mixer: this JVM was started without the inlining flags of"
+          + " FusedMixerKernel.JVM_FLAGS (the ./mambamixer launcher passes them); expect about"
+          + " half the speed");
+    }
   }
 
   public int threads() {

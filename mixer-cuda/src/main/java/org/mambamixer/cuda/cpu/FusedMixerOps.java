@@ -200,98 +200,173 @@ final class FusedMixerOps {
 
   /**
    * After every tile of a route: d dt through softplus and dt_proj, dB and dC reduced over lanes,
-   * then x_proj's backward into du and dW_x, then the conv + SiLU's backward into dx.
+   * then x_proj's backward into du and dW_x, then the conv + SiLU's backward into dx. Each sum
+   * over steps runs in a register and touches the unit's partial once per vector.
    */
   static void routeGradient(MixerScratch s, Plan p) {
-    dtGradient(s, p);
-    projGradient(s, p);
-    convGradient(s, p);
+    reduceBC(s);
+    softplusGradient(s, p);
+    lowGradient(s, p);
+    dtWeightGradient(s, p);
+    projInputGradient(s, p);
+    projWeightGradient(s, p);
+    if (s.d.dConv() == 0) {
+      scatterInputGradient(s, p);
+    } else {
+      siluGradient(s, p);
+      tapGradient(s, p);
+      convInputGradient(s, p);
+    }
   }
 
-  /** d dt_low (L, R), dt_proj's and its bias's gradients; dB, dC into dProj. */
-  private static void dtGradient(MixerScratch s, Plan p) {
-    int ep = s.ep;
-    int pp = s.pp;
-    int n = s.n;
+  /** dB, dC of each step (into dProj) from their lane-wise sums over the row's tiles. */
+  private static void reduceBC(MixerScratch s) {
     int rank = s.d.dtRank();
-    float[] part = s.partial;
+    int n2 = 2 * s.n;
     for (int st = 0; st < s.len; st++) {
-      int so = st * ep;
-      int po = st * pp;
-      int lo = st * 2 * n * W;
-      for (int j = 0; j < 2 * n; j++) {
-        s.dProj[po + rank + j] = at(s.bcLanes, lo + j * W).reduceLanes(VectorOperators.ADD);
+      int lo = st * n2 * W;
+      int po = st * s.pp + rank;
+      for (int j = 0; j < n2; j++) {
+        s.dProj[po + j] = at(s.bcLanes, lo + j * W).reduceLanes(VectorOperators.ADD);
       }
-      for (int e0 = 0; e0 < ep; e0 += W) {
-        FloatVector dPre = at(s.dDt, so + e0).mul(at(s.dtSig, so + e0)); // softplus' = sigmoid
-        dPre.intoArray(s.dDt, so + e0);
-        dPre.add(at(part, p.gDtBias + e0)).intoArray(part, p.gDtBias + e0);
+    }
+  }
+
+  /** d dt before softplus (over dDt, in place; softplus' = sigmoid), and dt_proj's bias. */
+  private static void softplusGradient(MixerScratch s, Plan p) {
+    int ep = s.ep;
+    for (int e0 = 0; e0 < ep; e0 += W) {
+      FloatVector bias = FloatVector.zero(F);
+      for (int st = 0; st < s.len; st++) {
+        int i = st * ep + e0;
+        FloatVector dPre = at(s.dDt, i).mul(at(s.dtSig, i));
+        dPre.intoArray(s.dDt, i);
+        bias = bias.add(dPre);
       }
+      bias.add(at(s.partial, p.gDtBias + e0)).intoArray(s.partial, p.gDtBias + e0);
+    }
+  }
+
+  /** d dt_low (L, R) into dProj: sums over channels of d dt x dt_proj. */
+  private static void lowGradient(MixerScratch s, Plan p) {
+    int ep = s.ep;
+    int rank = s.d.dtRank();
+    for (int st = 0; st < s.len; st++) {
       for (int j = 0; j < rank; j++) {
         FloatVector acc = FloatVector.zero(F);
-        FloatVector low = of(s.proj[po + j]);
         for (int e0 = 0; e0 < ep; e0 += W) {
-          FloatVector dPre = at(s.dDt, so + e0);
-          acc = dPre.fma(at(p.dtWT, j * ep + e0), acc);
-          int gw = p.gDtW + j * ep + e0;
-          dPre.fma(low, at(part, gw)).intoArray(part, gw);
+          acc = at(s.dDt, st * ep + e0).fma(at(p.dtWT, j * ep + e0), acc);
         }
-        s.dProj[po + j] = acc.reduceLanes(VectorOperators.ADD);
+        s.dProj[st * s.pp + j] = acc.reduceLanes(VectorOperators.ADD);
       }
     }
   }
 
-  /** du += d proj x_proj (vectors over channels); dW_x += d proj^T u. */
-  private static void projGradient(MixerScratch s, Plan p) {
+  /** dt_proj's weight: sums over steps of d dt x dt_low. */
+  private static void dtWeightGradient(MixerScratch s, Plan p) {
     int ep = s.ep;
-    int pp = s.pp;
+    int rank = s.d.dtRank();
+    for (int j = 0; j < rank; j++) {
+      for (int e0 = 0; e0 < ep; e0 += W) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int st = 0; st < s.len; st++) {
+          acc = at(s.dDt, st * ep + e0).fma(of(s.proj[st * s.pp + j]), acc);
+        }
+        int gw = p.gDtW + j * ep + e0;
+        acc.add(at(s.partial, gw)).intoArray(s.partial, gw);
+      }
+    }
+  }
+
+  /** du += d proj x_proj: vectors over channels. */
+  private static void projInputGradient(MixerScratch s, Plan p) {
+    int ep = s.ep;
     int pw = s.d.projWidth();
-    float[] part = s.partial;
     for (int st = 0; st < s.len; st++) {
-      int so = st * ep;
-      int po = st * pp;
+      int po = st * s.pp;
       for (int e0 = 0; e0 < ep; e0 += W) {
-        FloatVector du = at(s.du, so + e0);
-        FloatVector u = at(s.u, so + e0);
+        FloatVector du = at(s.du, st * ep + e0);
         for (int o = 0; o < pw; o++) {
-          FloatVector g = of(s.dProj[po + o]);
-          du = g.fma(at(p.wx, o * ep + e0), du);
-          int gw = p.gWx + o * ep + e0;
-          g.fma(u, at(part, gw)).intoArray(part, gw);
+          du = of(s.dProj[po + o]).fma(at(p.wx, o * ep + e0), du);
         }
-        du.intoArray(s.du, so + e0);
+        du.intoArray(s.du, st * ep + e0);
       }
     }
   }
 
-  /** du back through SiLU and the conv into dx (position order), the taps' and bias's gradients. */
-  private static void convGradient(MixerScratch s, Plan p) {
+  /** dW_x += d proj^T u: sums over steps. */
+  private static void projWeightGradient(MixerScratch s, Plan p) {
     int ep = s.ep;
-    int k = s.d.dConv();
-    float[] part = s.partial;
-    if (k == 0) {
-      for (int st = 0; st < s.len; st++) {
-        int xo = p.pos[st] * ep;
-        for (int e0 = 0; e0 < ep; e0 += W) {
-          at(s.du, st * ep + e0).add(at(s.dx, xo + e0)).intoArray(s.dx, xo + e0);
-        }
-      }
-      return;
-    }
-    for (int st = 0; st < s.len; st++) {
-      int taps = Math.min(k, st + 1);
+    int pw = s.d.projWidth();
+    for (int o = 0; o < pw; o++) {
       for (int e0 = 0; e0 < ep; e0 += W) {
-        FloatVector c = at(s.c, st * ep + e0);
+        FloatVector acc = FloatVector.zero(F);
+        for (int st = 0; st < s.len; st++) {
+          acc = of(s.dProj[st * s.pp + o]).fma(at(s.u, st * ep + e0), acc);
+        }
+        int gw = p.gWx + o * ep + e0;
+        acc.add(at(s.partial, gw)).intoArray(s.partial, gw);
+      }
+    }
+  }
+
+  /** Without conv, u is x in the route's order: du goes back to each step's position. */
+  private static void scatterInputGradient(MixerScratch s, Plan p) {
+    int ep = s.ep;
+    for (int st = 0; st < s.len; st++) {
+      int xo = p.pos[st] * ep;
+      for (int e0 = 0; e0 < ep; e0 += W) {
+        at(s.du, st * ep + e0).add(at(s.dx, xo + e0)).intoArray(s.dx, xo + e0);
+      }
+    }
+  }
+
+  /** dc = du silu'(c) over du, in place, and the conv bias's gradient. */
+  private static void siluGradient(MixerScratch s, Plan p) {
+    int ep = s.ep;
+    for (int e0 = 0; e0 < ep; e0 += W) {
+      FloatVector bias = FloatVector.zero(F);
+      for (int st = 0; st < s.len; st++) {
+        int i = st * ep + e0;
+        FloatVector c = at(s.c, i);
         FloatVector sg = VectorTileOps.sigmoid(c);
         // d silu / dc = sg (1 + c (1 - sg))
-        FloatVector dc = at(s.du, st * ep + e0).mul(sg.mul(c.mul(ONE.sub(sg)).add(1f)));
-        dc.add(at(part, p.gConvBias + e0)).intoArray(part, p.gConvBias + e0);
-        for (int i = 0; i < taps; i++) {
-          int xo = p.pos[st - i] * ep + e0;
-          int gt = p.gTaps + i * ep + e0;
-          dc.fma(at(s.x, xo), at(part, gt)).intoArray(part, gt);
-          dc.fma(at(p.taps, i * ep + e0), at(s.dx, xo)).intoArray(s.dx, xo);
+        FloatVector dc = at(s.du, i).mul(sg.mul(c.mul(ONE.sub(sg)).add(1f)));
+        dc.intoArray(s.du, i);
+        bias = bias.add(dc);
+      }
+      bias.add(at(s.partial, p.gConvBias + e0)).intoArray(s.partial, p.gConvBias + e0);
+    }
+  }
+
+  /** Tap i's gradient: sums over steps of dc_s x_{s - i}. */
+  private static void tapGradient(MixerScratch s, Plan p) {
+    int ep = s.ep;
+    for (int i = 0; i < s.d.dConv(); i++) {
+      for (int e0 = 0; e0 < ep; e0 += W) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int st = i; st < s.len; st++) {
+          acc = at(s.du, st * ep + e0).fma(at(s.x, p.pos[st - i] * ep + e0), acc);
         }
+        int gt = p.gTaps + i * ep + e0;
+        acc.add(at(s.partial, gt)).intoArray(s.partial, gt);
+      }
+    }
+  }
+
+  /** dx at step t's position: sums over taps of dc_{t + i} tap_i. */
+  private static void convInputGradient(MixerScratch s, Plan p) {
+    int ep = s.ep;
+    int k = s.d.dConv();
+    for (int st = 0; st < s.len; st++) {
+      int taps = Math.min(k, s.len - st);
+      int xo = p.pos[st] * ep;
+      for (int e0 = 0; e0 < ep; e0 += W) {
+        FloatVector acc = at(s.dx, xo + e0);
+        for (int i = 0; i < taps; i++) {
+          acc = at(s.du, (st + i) * ep + e0).fma(at(p.taps, i * ep + e0), acc);
+        }
+        acc.intoArray(s.dx, xo + e0);
       }
     }
   }

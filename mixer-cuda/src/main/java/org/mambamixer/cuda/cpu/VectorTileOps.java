@@ -83,12 +83,9 @@ final class VectorTileOps implements TileOps {
     }
   }
 
-  /** sigmoid(v), from exp(-|v|) so that nothing overflows. */
+  /** sigmoid(v) = 1 / (1 + exp(-v)); exp's clamp keeps it finite for any v. */
   static FloatVector sigmoid(FloatVector v) {
-    FloatVector e = exp(v.abs().neg()); // in (0, 1]
-    // 1 / (1 + e) for v >= 0, e / (1 + e) for v < 0.
-    FloatVector inv = e.add(1f);
-    return ONE.div(inv).blend(e.div(inv), v.compare(VectorOperators.LT, 0f));
+    return ONE.div(exp(v.neg()).add(ONE));
   }
 
   /** softplus(v) with PyTorch's threshold: v itself above 20. */
