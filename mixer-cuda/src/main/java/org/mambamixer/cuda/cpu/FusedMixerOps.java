@@ -60,14 +60,21 @@ final class FusedMixerOps {
     }
   }
 
-  /** proj (L, P) = u (L, E) x_proj^T: vectors over outputs, one broadcast of u per channel. */
+  /**
+   * proj (L, P) = u (L, E) x_proj^T: vectors over outputs, four at a time so that each broadcast
+   * of u serves four FMAs.
+   */
   private static void project(MixerScratch s, Plan p) {
     int e = s.d.dInner();
     int ep = s.ep;
     int pp = s.pp;
     for (int st = 0; st < s.len; st++) {
       int uo = st * ep;
-      for (int o0 = 0; o0 < pp; o0 += W) {
+      int o0 = 0;
+      for (; o0 + 4 * W <= pp; o0 += 4 * W) {
+        project4(s, p, e, uo, st * pp + o0, o0);
+      }
+      for (; o0 < pp; o0 += W) {
         FloatVector acc = FloatVector.zero(F);
         for (int c = 0; c < e; c++) {
           acc = at(p.wxT, c * pp + o0).fma(of(s.u[uo + c]), acc);
@@ -75,6 +82,26 @@ final class FusedMixerOps {
         acc.intoArray(s.proj, st * pp + o0);
       }
     }
+  }
+
+  private static void project4(MixerScratch s, Plan p, int e, int uo, int out, int o0) {
+    int pp = s.pp;
+    FloatVector a0 = FloatVector.zero(F);
+    FloatVector a1 = FloatVector.zero(F);
+    FloatVector a2 = FloatVector.zero(F);
+    FloatVector a3 = FloatVector.zero(F);
+    for (int c = 0; c < e; c++) {
+      FloatVector u = of(s.u[uo + c]);
+      int w = c * pp + o0;
+      a0 = at(p.wxT, w).fma(u, a0);
+      a1 = at(p.wxT, w + W).fma(u, a1);
+      a2 = at(p.wxT, w + 2 * W).fma(u, a2);
+      a3 = at(p.wxT, w + 3 * W).fma(u, a3);
+    }
+    a0.intoArray(s.proj, out);
+    a1.intoArray(s.proj, out + W);
+    a2.intoArray(s.proj, out + 2 * W);
+    a3.intoArray(s.proj, out + 3 * W);
   }
 
   /** dt (L, Ep) = softplus(dt_low dt_proj^T + b); the backward also keeps softplus'. */
@@ -87,9 +114,10 @@ final class FusedMixerOps {
         for (int j = 0; j < rank; j++) {
           acc = at(p.dtWT, j * ep + e0).fma(of(s.proj[st * s.pp + j]), acc);
         }
-        VectorTileOps.softplus(acc).intoArray(s.dt, st * ep + e0);
         if (backward) {
-          VectorTileOps.sigmoid(acc).intoArray(s.dtSig, st * ep + e0);
+          VectorTileOps.softplus(acc, s.dt, s.dtSig, st * ep + e0);
+        } else {
+          VectorTileOps.softplus(acc).intoArray(s.dt, st * ep + e0);
         }
       }
     }
@@ -278,13 +306,33 @@ final class FusedMixerOps {
     }
   }
 
-  /** du += d proj x_proj: vectors over channels. */
+  /** du += d proj x_proj: vectors over channels, four tiles per broadcast of d proj. */
   private static void projInputGradient(MixerScratch s, Plan p) {
     int ep = s.ep;
     int pw = s.d.projWidth();
     for (int st = 0; st < s.len; st++) {
       int po = st * s.pp;
-      for (int e0 = 0; e0 < ep; e0 += W) {
+      int e0 = 0;
+      for (; e0 + 4 * W <= ep; e0 += 4 * W) {
+        int d = st * ep + e0;
+        FloatVector a0 = at(s.du, d);
+        FloatVector a1 = at(s.du, d + W);
+        FloatVector a2 = at(s.du, d + 2 * W);
+        FloatVector a3 = at(s.du, d + 3 * W);
+        for (int o = 0; o < pw; o++) {
+          FloatVector g = of(s.dProj[po + o]);
+          int w = o * ep + e0;
+          a0 = g.fma(at(p.wx, w), a0);
+          a1 = g.fma(at(p.wx, w + W), a1);
+          a2 = g.fma(at(p.wx, w + 2 * W), a2);
+          a3 = g.fma(at(p.wx, w + 3 * W), a3);
+        }
+        a0.intoArray(s.du, d);
+        a1.intoArray(s.du, d + W);
+        a2.intoArray(s.du, d + 2 * W);
+        a3.intoArray(s.du, d + 3 * W);
+      }
+      for (; e0 < ep; e0 += W) {
         FloatVector du = at(s.du, st * ep + e0);
         for (int o = 0; o < pw; o++) {
           du = of(s.dProj[po + o]).fma(at(p.wx, o * ep + e0), du);
@@ -294,12 +342,32 @@ final class FusedMixerOps {
     }
   }
 
-  /** dW_x += d proj^T u: sums over steps. */
+  /** dW_x += d proj^T u: sums over steps, four tiles per broadcast of d proj. */
   private static void projWeightGradient(MixerScratch s, Plan p) {
     int ep = s.ep;
     int pw = s.d.projWidth();
     for (int o = 0; o < pw; o++) {
-      for (int e0 = 0; e0 < ep; e0 += W) {
+      int e0 = 0;
+      for (; e0 + 4 * W <= ep; e0 += 4 * W) {
+        FloatVector a0 = FloatVector.zero(F);
+        FloatVector a1 = FloatVector.zero(F);
+        FloatVector a2 = FloatVector.zero(F);
+        FloatVector a3 = FloatVector.zero(F);
+        for (int st = 0; st < s.len; st++) {
+          FloatVector g = of(s.dProj[st * s.pp + o]);
+          int u = st * ep + e0;
+          a0 = g.fma(at(s.u, u), a0);
+          a1 = g.fma(at(s.u, u + W), a1);
+          a2 = g.fma(at(s.u, u + 2 * W), a2);
+          a3 = g.fma(at(s.u, u + 3 * W), a3);
+        }
+        int gw = p.gWx + o * ep + e0;
+        a0.add(at(s.partial, gw)).intoArray(s.partial, gw);
+        a1.add(at(s.partial, gw + W)).intoArray(s.partial, gw + W);
+        a2.add(at(s.partial, gw + 2 * W)).intoArray(s.partial, gw + 2 * W);
+        a3.add(at(s.partial, gw + 3 * W)).intoArray(s.partial, gw + 3 * W);
+      }
+      for (; e0 < ep; e0 += W) {
         FloatVector acc = FloatVector.zero(F);
         for (int st = 0; st < s.len; st++) {
           acc = of(s.dProj[st * s.pp + o]).fma(at(s.u, st * ep + e0), acc);

@@ -77,9 +77,10 @@ final class VectorTileOps implements TileOps {
     for (int i = 0; i < count; i += W) {
       FloatVector v = FloatVector.fromArray(F, x, i);
       if (sig != null) {
-        sigmoid(v).intoArray(sig, i);
+        softplus(v, x, sig, i);
+      } else {
+        softplus(v).intoArray(x, i);
       }
-      softplus(v).intoArray(x, i);
     }
   }
 
@@ -90,7 +91,22 @@ final class VectorTileOps implements TileOps {
 
   /** softplus(v) with PyTorch's threshold: v itself above 20. */
   static FloatVector softplus(FloatVector v) {
+    return softplus(v, exp(v.abs().neg()));
+  }
+
+  /**
+   * softplus(v) into sp[i] and its derivative sigmoid(v) into sig[i], from one exp: sigmoid is
+   * 1 / (1 + e) for v >= 0 and e / (1 + e) below, with e = exp(-|v|).
+   */
+  static void softplus(FloatVector v, float[] sp, float[] sig, int i) {
     FloatVector e = exp(v.abs().neg()); // in (0, 1]
+    FloatVector inv = e.add(ONE);
+    ONE.div(inv).blend(e.div(inv), v.compare(VectorOperators.LT, 0f)).intoArray(sig, i);
+    softplus(v, e).intoArray(sp, i);
+  }
+
+  /** softplus from e = exp(-|v|). */
+  private static FloatVector softplus(FloatVector v, FloatVector e) {
     // log1p(e) = 2 atanh(s), s = e / (2 + e) in (0, 1/3]: odd series, error (1/9)^7 / 15.
     FloatVector s = e.div(e.add(2f));
     FloatVector s2 = s.mul(s);
