@@ -127,7 +127,7 @@ public final class VisionStepProfile {
   }
 
   /** {@code n} seeded random images of the preset's size, labels cycling over its classes. */
-  private static ImageSet randomImages(Vim2Config mc, int n, long seed) {
+  static ImageSet randomImages(Vim2Config mc, int n, long seed) {
     int s = mc.imageSize();
     byte[] pixels = new byte[n * s * s * mc.inChannels()];
     new Random(seed).nextBytes(pixels);
