@@ -18,8 +18,8 @@ import org.mambamixer.cuda.cpu.FusedMixerKernel;
 /**
  * {@link FusedMixerKernel} as a DJL {@link FusedMixer}. The kernel reads xz and writes its outputs
  * and gradients through the direct buffers of contiguous engine tensors: no float-array copy of
- * any activation is made, and the deferred backward keeps only xz (which the graph holds anyway)
- * and the weights. Gradients reach the engine's graph as for {@link KernelScan}: the output is a
+ * xz, z or the output is made; the deferred backward keeps xz (which the graph holds anyway), the
+ * weights, and the per-step dt and projections the forward kept. Gradients reach the engine's graph as for {@link KernelScan}: the output is a
  * gradient leaf, and a {@link DeferredGradient} on the {@link Backprop} tape hands the kernel's
  * input gradients back.
  */
@@ -52,12 +52,14 @@ public final class FusedMixerOp implements FusedMixer {
     NDManager m = xz.getManager();
     NDArray out = m.create(new Shape(d.rows(), d.len(), d.dInner()), DataType.FLOAT32);
     OpTimer.countScan((long) d.rows() * d.len() * d.dInner() * d.dState() * routes.size());
+    boolean recording = Backprop.isRecording();
+    FusedMixerKernel.Saved saved;
     try (OpTimer.Section s = OpTimer.section(OpTimer.Family.SCAN_FORWARD)) {
-      kernel.forward(d, weights, buffer(flat), buffer(out));
+      saved = kernel.forward(d, weights, buffer(flat), buffer(out), recording);
     }
-    if (Backprop.isRecording()) {
+    if (recording) {
       out.setRequiresGradient(true);
-      Backprop.record(new Node(kernel, d, weights, flat, out, inputs));
+      Backprop.record(new Node(kernel, d, weights, saved, flat, out, inputs));
     } else if (flat != xz) {
       flat.close();
     }
@@ -119,9 +121,13 @@ public final class FusedMixerOp implements FusedMixer {
     return t;
   }
 
-  /** The deferred backward of one fused mixer: keeps xz (in place) and the weights' values. */
+  /**
+   * The deferred backward of one fused mixer: keeps xz (in place), the weights' values and what
+   * the kernel's forward kept.
+   */
   private record Node(FusedMixerKernel kernel, FusedMixerKernel.Dims d,
-      List<FusedMixerKernel.Route> weights, NDArray xz, NDArray out, NDList inputs)
+      List<FusedMixerKernel.Route> weights, FusedMixerKernel.Saved saved, NDArray xz, NDArray out,
+      NDList inputs)
       implements DeferredGradient {
 
     @Override
@@ -136,7 +142,7 @@ public final class FusedMixerOp implements FusedMixer {
       NDArray dxz = m.create(inputs.get(0).getShape(), DataType.FLOAT32);
       List<FusedMixerKernel.RouteGrads> grads;
       try (OpTimer.Section s = OpTimer.section(OpTimer.Family.SCAN_BACKWARD)) {
-        grads = kernel.backward(d, weights, buffer(xz), buffer(g), buffer(dxz));
+        grads = kernel.backward(d, weights, buffer(xz), buffer(g), buffer(dxz), saved);
       }
       NDList result = new NDList(inputs.size());
       result.add(dxz);

@@ -134,32 +134,66 @@ public final class FusedMixerKernel {
     return workers.threads();
   }
 
+  /**
+   * What a recorded forward keeps for its backward, per route and row: dt after softplus, its
+   * derivative, and the projections (dt_low, B, C); (rows, L, Ep) or (rows, L, P) floats each. The
+   * backward then recomputes only the conv and the scan. At TSM2's issue configuration this is
+   * 230 MB per step and saves about a sixth of the backward (docs/kernels.md).
+   */
+  public static final class Saved {
+    final float[][] dt;
+    final float[][] dtSig;
+    final float[][] proj;
+
+    Saved(Dims d, int routes) {
+      int le = d.rows() * d.len() * d.padded();
+      dt = new float[routes][le];
+      dtSig = new float[routes][le];
+      proj = new float[routes][d.rows() * d.len() * d.projPadded()];
+    }
+  }
+
   /** out (rows, L, E) from xz (rows, L, 2E); both buffers are indexed absolutely from 0. */
   public void forward(Dims d, List<Route> routes, FloatBuffer xz, FloatBuffer out) {
+    forward(d, routes, xz, out, false);
+  }
+
+  /**
+   * The forward; with {@code keep}, also what {@link #backward} can reuse instead of recomputing.
+   *
+   * @return the kept values, or null without {@code keep}
+   */
+  public Saved forward(Dims d, List<Route> routes, FloatBuffer xz, FloatBuffer out, boolean keep) {
     Plan[] plans = plans(d, routes);
+    Saved saved = keep ? new Saved(d, plans.length) : null;
     int per = rowsPerUnit(d.rows());
-    workers.forEach(units(d.rows()), () -> new MixerScratch(d, false, 0), (s, unit) -> {
+    workers.forEach(units(d.rows()), () -> new MixerScratch(d, keep, 0), (s, unit) -> {
       for (int row = unit * per; row < Math.min(d.rows(), (unit + 1) * per); row++) {
         s.load(xz, row);
         s.clearSum();
-        for (Plan p : plans) {
-          FusedMixerOps.prepare(s, p, false);
+        for (int r = 0; r < plans.length; r++) {
+          FusedMixerOps.prepare(s, plans[r], keep);
+          if (keep) {
+            s.keep(saved.dt[r], saved.dtSig[r], saved.proj[r], row);
+          }
           for (int tile = 0; tile < d.padded() / W; tile++) {
-            FusedMixerOps.scan(s, p, tile);
+            FusedMixerOps.scan(s, plans[r], tile);
           }
         }
         FusedMixerOps.gate(s);
         s.storeOut(out, row);
       }
     });
+    return saved;
   }
 
   /**
    * The gradient of xz into {@code dxz} (rows, L, 2E) and the routes' weight gradients, given the
-   * output's gradient {@code gOut} (rows, L, E). Recomputes the forward row by row from xz.
+   * output's gradient {@code gOut} (rows, L, E). Recomputes the forward row by row from xz, all
+   * of it, or with {@code saved} (from a keeping forward of the same inputs) the conv and scan only.
    */
   public List<RouteGrads> backward(Dims d, List<Route> routes, FloatBuffer xz, FloatBuffer gOut,
-      FloatBuffer dxz) {
+      FloatBuffer dxz, Saved saved) {
     Plan[] plans = plans(d, routes);
     int per = rowsPerUnit(d.rows());
     int units = units(d.rows());
@@ -176,8 +210,14 @@ public final class FusedMixerKernel {
         s.loadGradient(gOut, row);
         s.clearSum();
         FusedMixerOps.gateGradient(s);
-        for (Plan p : plans) {
-          FusedMixerOps.prepare(s, p, true);
+        for (int r = 0; r < plans.length; r++) {
+          Plan p = plans[r];
+          if (saved == null) {
+            FusedMixerOps.prepare(s, p, true);
+          } else {
+            s.restore(saved.dt[r], saved.dtSig[r], saved.proj[r], row);
+            FusedMixerOps.conv(s, p);
+          }
           s.clearRoute();
           for (int tile = 0; tile < d.padded() / W; tile++) {
             FusedMixerOps.scanStates(s, p, tile);

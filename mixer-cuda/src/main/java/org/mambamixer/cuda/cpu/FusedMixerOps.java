@@ -38,7 +38,7 @@ final class FusedMixerOps {
   }
 
   /** c = conv(x) in step order (L, Ep) and u = silu(c); without conv u is x in step order. */
-  private static void conv(MixerScratch s, Plan p) {
+  static void conv(MixerScratch s, Plan p) {
     int ep = s.ep;
     int k = s.d.dConv();
     if (k == 0) {

@@ -70,7 +70,7 @@ final class MixerScratch {
     c = new float[le];
     u = new float[le];
     dt = new float[le];
-    dtSig = backward ? new float[le] : null;
+    dtSig = backward ? new float[le] : null; // also in a keeping forward
     proj = new float[len * pp];
     h = new float[n * W];
     g = backward ? new float[le] : null;
@@ -122,6 +122,20 @@ final class MixerScratch {
   /** Before a route's tiles: the lane-wise dB, dC sums start from zero. */
   void clearRoute() {
     Arrays.fill(bcLanes, 0f);
+  }
+
+  /** This row's dt, softplus' and projections of the current route into a keeping forward's arrays. */
+  void keep(float[] dtAll, float[] sigAll, float[] projAll, int row) {
+    System.arraycopy(dt, 0, dtAll, row * dt.length, dt.length);
+    System.arraycopy(dtSig, 0, sigAll, row * dtSig.length, dtSig.length);
+    System.arraycopy(proj, 0, projAll, row * proj.length, proj.length);
+  }
+
+  /** The reverse of {@link #keep}. */
+  void restore(float[] dtAll, float[] sigAll, float[] projAll, int row) {
+    System.arraycopy(dtAll, row * dt.length, dt, 0, dt.length);
+    System.arraycopy(sigAll, row * dtSig.length, dtSig, 0, dtSig.length);
+    System.arraycopy(projAll, row * proj.length, proj, 0, proj.length);
   }
 
   /** The gated output (in ySum) of {@code row} into out (rows, L, E). */

@@ -14,7 +14,8 @@ import org.mambamixer.cuda.cpu.FusedMixerKernel.RouteGrads;
 
 /**
  * The fused mixer kernel on its own: its gradients against central finite differences of its own
- * forward, and every output and gradient bitwise the same for any thread count. Two problems: a
+ * forward, and every output and gradient bitwise the same for any thread count, whether the
+ * backward reuses what the forward kept or recomputes it. Two problems: a
  * conv with a causal and an anti-causal route (E not a multiple of 8, so padded lanes take part),
  * and ViM2's kind, no conv with column-major orders forward and reversed.
  */
@@ -60,12 +61,16 @@ class FusedMixerKernelTest {
       return l;
     }
 
-    /** dxz, then every route's weight gradients in Route's order. */
-    List<float[]> gradients(FusedMixerKernel kernel, float[] out) {
-      kernel.forward(d, routes, FloatBuffer.wrap(xz), FloatBuffer.wrap(out));
+    /**
+     * dxz, then every route's weight gradients in Route's order; from what the forward kept, or
+     * recomputing everything.
+     */
+    List<float[]> gradients(FusedMixerKernel kernel, float[] out, boolean kept) {
+      FusedMixerKernel.Saved saved =
+          kernel.forward(d, routes, FloatBuffer.wrap(xz), FloatBuffer.wrap(out), kept);
       float[] dxz = new float[xz.length];
       List<RouteGrads> g = kernel.backward(d, routes, FloatBuffer.wrap(xz), FloatBuffer.wrap(w),
-          FloatBuffer.wrap(dxz));
+          FloatBuffer.wrap(dxz), saved);
       List<float[]> all = new ArrayList<>();
       all.add(dxz);
       for (RouteGrads rg : g) {
@@ -104,7 +109,7 @@ class FusedMixerKernelTest {
     FusedMixerKernel kernel = new FusedMixerKernel(1);
     Random pick = new Random(9);
     for (Problem p : PROBLEMS) {
-      List<float[]> grads = p.gradients(kernel, new float[p.w().length]);
+      List<float[]> grads = p.gradients(kernel, new float[p.w().length], true);
       List<float[]> values = p.values();
       for (int a = 0; a < values.size(); a++) {
         float[] v = values.get(a);
@@ -137,16 +142,16 @@ class FusedMixerKernelTest {
   }
 
   @Test
-  void resultsAreBitwiseTheSameForAnyThreadCount() {
+  void resultsAreBitwiseTheSameForAnyThreadCountAndWithKeptValues() {
     for (Problem small : PROBLEMS) {
       // Enough rows for several rows per unit, so that units really split the sums.
       Problem p = Problem.of(7, 150, small.d().len(), small.d().dInner(), small.d().dState(),
           small.d().dtRank(), small.d().dConv(), small.routes().get(0).order() != null);
       float[] out1 = new float[p.w().length];
-      List<float[]> one = p.gradients(new FusedMixerKernel(1), out1);
-      for (int threads : new int[] {2, 3, 5}) {
+      List<float[]> one = p.gradients(new FusedMixerKernel(1), out1, false);
+      for (int threads : new int[] {1, 2, 3, 5}) {
         float[] out = new float[p.w().length];
-        List<float[]> g = p.gradients(new FusedMixerKernel(threads), out);
+        List<float[]> g = p.gradients(new FusedMixerKernel(threads), out, true);
         assertThat(out).as("out, %d threads", threads).isEqualTo(out1);
         for (int i = 0; i < one.size(); i++) {
           assertThat(g.get(i)).as("gradient %d, %d threads", i, threads).isEqualTo(one.get(i));

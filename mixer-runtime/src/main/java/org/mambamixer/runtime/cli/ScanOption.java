@@ -5,7 +5,8 @@ import picocli.CommandLine.Option;
 /** The scan-backend switch, spelled {@code --scan} in every command that runs a scan. */
 public final class ScanOption {
   @Option(names = "--scan", paramLabel = "NAME", defaultValue = "auto",
-      description = "selective-scan backend: reference, cpu, cuda, auto, ... (default: ${DEFAULT-VALUE})")
+      description = "selective-scan backend: reference, fused, cpu, cuda, auto, ... (default:"
+          + " ${DEFAULT-VALUE}: cuda where usable, else fused)")
   String scan;
 
   public String name() {
