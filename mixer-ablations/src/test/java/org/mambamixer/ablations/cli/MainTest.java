@@ -41,7 +41,7 @@ class MainTest {
     assertThat(listing).contains("token-mixer (--token-mixer):", "channel-mixer (--channel-mixer):",
         "skip (--skip):", "norm (--norm):", "scan (--scan):");
     for (String name : new String[] {"selective", "selective-bidirectional", "learned", "softmax",
-        "frozen", "residual", "reference", "cpu", "cuda", "auto", "layer", "rms"}) {
+        "frozen", "residual", "reference", "fused", "cpu", "cuda", "auto", "layer", "rms"}) {
       assertThat(listing).containsPattern("(?m)^  " + name + " +\\S");
     }
   }

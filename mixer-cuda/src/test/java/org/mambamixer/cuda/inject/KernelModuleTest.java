@@ -16,10 +16,14 @@ class KernelModuleTest {
   @Test
   void registersTheKernelBackendsBesideTheReference() {
     assertThat(variants.catalogue().get("scan"))
-        .containsOnlyKeys("reference", "cpu", "cuda", "auto");
+        .containsOnlyKeys("reference", "fused", "cpu", "cuda", "auto");
     assertThat(variants.scan("reference").name()).isEqualTo("reference");
     assertThat(variants.scan("cpu").name()).isEqualTo("cpu");
-    String expected = CudaProbe.verdict().available() ? "cuda" : "cpu";
+    assertThat(variants.scan("cpu").fusedMixer()).isEmpty();
+    assertThat(variants.scan("fused").name()).isEqualTo("fused");
+    assertThat(variants.scan("fused").fusedMixer()).isPresent();
+    // The test JVMs run with the Vector API, so the CPU choice is the fused mixer.
+    String expected = CudaProbe.verdict().available() ? "cuda" : "fused";
     assertThat(variants.scan("auto").name()).isEqualTo(expected);
   }
 
@@ -37,6 +41,6 @@ class KernelModuleTest {
   @Test
   void unknownNamesListTheChoices() {
     assertThatThrownBy(() -> variants.scan("gpu"))
-        .hasMessage("unknown scan backend 'gpu'; known: auto, cpu, cuda, reference");
+        .hasMessage("unknown scan backend 'gpu'; known: auto, cpu, cuda, fused, reference");
   }
 }
