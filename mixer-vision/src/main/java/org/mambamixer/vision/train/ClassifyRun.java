@@ -17,6 +17,8 @@ import java.util.Locale;
 import org.knowm.xchart.XYChart;
 import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
+import org.mambamixer.api.mixer.ChannelMixer;
+import org.mambamixer.api.mixer.TokenMixer;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.runtime.report.Charts;
@@ -30,6 +32,8 @@ import org.mambamixer.vision.data.Augmentation;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.data.ImageSet;
 import org.mambamixer.vision.data.Normalization;
+import org.mambamixer.vision.model.CrossScanTokenMixer;
+import org.mambamixer.vision.model.LiftedChannelMixer;
 import org.mambamixer.vision.model.Vim2;
 import org.mambamixer.vision.model.Vim2Backbone;
 import org.mambamixer.vision.model.Vim2Config;
@@ -200,12 +204,23 @@ public final class ClassifyRun {
     return build(spec.model(), spec.variants(), variants, scan);
   }
 
-  /** The classifier {@code model} with the variants {@code v} names, on {@code scan}. */
+  /**
+   * The classifier {@code model} with the variants {@code v} names, on {@code scan}. The registry
+   * holds ViM2's own mixers at their defaults, so where {@code v} names them they are sized by
+   * {@code model} instead: its routes and channel sizes are part of the model a config records.
+   */
   public static Vim2 build(Vim2Config model, MixerChoice v, Variants variants,
       SelectiveScan scan) {
-    return new Vim2(new Vim2Backbone(model, variants.tokenMixer(v.tokenMixer()),
-        variants.channelMixer(v.channelMixer()), variants.skip(v.skip()), variants.norm(v.norm()),
-        scan));
+    TokenMixer.Factory tokens = variants.tokenMixer(v.tokenMixer());
+    if (tokens instanceof CrossScanTokenMixer.Factory) {
+      tokens = new CrossScanTokenMixer.Factory(model.routes());
+    }
+    ChannelMixer.Factory channels = variants.channelMixer(v.channelMixer());
+    if (channels instanceof LiftedChannelMixer.Factory) {
+      channels = new LiftedChannelMixer.Factory(model.channelFeature(), model.channelState());
+    }
+    return new Vim2(new Vim2Backbone(model, tokens, channels, variants.skip(v.skip()),
+        variants.norm(v.norm()), scan));
   }
 
   /** Trains, restores the best epoch, evaluates on test and writes every file of the run. */
