@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.XYChart;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.ReferenceScan;
 import org.mambamixer.api.scan.SelectiveScan;
@@ -190,7 +189,9 @@ public final class SequenceRun {
     Outcome out = new Outcome(acc.top1(), acc.top5(), streamTop1, diff, forwardMs, streamMs,
         batchMs, tc.epochs(), total, ProcessMemory.peakRssMb(), params);
     writeResults(runDir, spec, out);
-    plot(runDir, metrics.table());
+    Charts.write(runDir.resolve("loss.png"), Charts.trainingCurves(metrics.table(),
+        new Charts.Curve("train", "train_loss", "cross-entropy (label-smoothed)"),
+        new Charts.Curve("test top-1", "test_top1", "top-1")));
     return out;
   }
 
@@ -206,13 +207,6 @@ public final class SequenceRun {
         Math.round(o.seconds() / o.epochs() * 10) / 10.0, o.peakRssMb(), o.parameters());
     table.writeCsv(dir.resolve("results.csv"));
     table.writeMarkdown(dir.resolve("results.md"), 4);
-  }
-
-  private static void plot(Path dir, Table metrics) throws IOException {
-    XYChart chart = Charts.line("Training curves", "epoch", "loss / accuracy");
-    Charts.series(chart, "train loss", metrics.doubles("epoch"), metrics.doubles("train_loss"));
-    Charts.series(chart, "test top-1", metrics.doubles("epoch"), metrics.doubles("test_top1"));
-    Charts.write(dir.resolve("loss.png"), chart);
   }
 
   private static String configJson(Spec spec) {

@@ -233,7 +233,9 @@ public final class ForecastRun {
         state.seconds() / Math.max(1, state.epochsBegun()), ProcessMemory.peakRssMb(), params, runDir);
     writeResults(runDir, List.of(out));
     writeStepMse(runDir, t);
-    plotLosses(runDir, metrics.table());
+    Charts.write(runDir.resolve("loss.png"), Charts.trainingCurves(metrics.table(),
+        new Charts.Curve("train", "train_mse", "MSE (normalised)"),
+        new Charts.Curve("validation", "val_mse", "MSE (normalised)")));
     plotForecasts(runDir, f, test, mc);
     log.printf(Locale.ROOT, "%s H=%d: test MSE %.4f  MAE %.4f  (best epoch %d of %d, %.0fs)%n",
         spec.dataset(), mc.horizon(), t.mse(), t.mae(), out.bestEpoch(), out.epochs(),
@@ -271,13 +273,6 @@ public final class ForecastRun {
       table = table.append(h + 1, steps[h]);
     }
     table.writeCsv(dir.resolve("horizon_mse.csv"));
-  }
-
-  private static void plotLosses(Path dir, Table metrics) throws IOException {
-    XYChart chart = Charts.line("Training curves", "epoch", "MSE (normalised)");
-    Charts.series(chart, "train", metrics.doubles("epoch"), metrics.doubles("train_mse"));
-    Charts.series(chart, "validation", metrics.doubles("epoch"), metrics.doubles("val_mse"));
-    Charts.write(dir.resolve("loss.png"), chart);
   }
 
   /** Four test windows spread over the split, last variate (OT in ETT): history, truth, forecast. */
