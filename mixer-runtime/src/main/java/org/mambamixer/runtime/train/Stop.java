@@ -1,0 +1,77 @@
+package org.mambamixer.runtime.train;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
+
+/**
+ * A request to stop training, for the whole process, as a signal is: SIGINT and SIGTERM set it
+ * once {@link #onSignals} is installed, and every training loop calls {@link #check} before each
+ * batch. Left to the JVM, those signals run the shutdown hooks while the loop goes on, and a
+ * SIGTERM during a forecast once crashed libtorch in the backward that way (SIGSEGV in
+ * getAccelerator). Stopping between two batches instead unwinds the run, which closes its native
+ * memory and leaves the run directory as its last resume point wrote it.
+ */
+public final class Stop {
+  private record Request(String signal, int exitCode) {}
+
+  private static final AtomicReference<Request> REQUEST = new AtomicReference<>();
+
+  /** What {@link #check} throws once a stop was requested; the launcher exits with its code. */
+  public static final class Stopped extends RuntimeException {
+    private final int exitCode;
+
+    private Stopped(String message, int exitCode) {
+      super(message);
+      this.exitCode = exitCode;
+    }
+
+    /** 130 after SIGINT, 143 after SIGTERM: what a shell reports for a process they ended. */
+    public int exitCode() {
+      return exitCode;
+    }
+  }
+
+  private Stop() {}
+
+  /**
+   * Turns SIGINT and SIGTERM into a stop request, said on {@code err}. A second signal ends the
+   * process the operating system's way, for a command that reaches no batch boundary soon.
+   */
+  public static void onSignals(PrintStream err) {
+    for (String name : List.of("INT", "TERM")) {
+      Signal.handle(new Signal(name), s -> {
+        Signal.handle(s, SignalHandler.SIG_DFL);
+        err.println("\nmambamixer: SIG" + s.getName() + ": stopping before the next training"
+            + " batch (again to stop at once)");
+        request("SIG" + s.getName(), 128 + s.getNumber());
+      });
+    }
+  }
+
+  /** Asks every training loop to stop before its next batch; the first request is kept. */
+  public static void request(String signal, int exitCode) {
+    REQUEST.compareAndSet(null, new Request(signal, exitCode));
+  }
+
+  /** Forgets the request, for a process that goes on to run another command (a test). */
+  public static void clear() {
+    REQUEST.set(null);
+  }
+
+  /**
+   * Throws {@link Stopped} where a stop was requested; a loop calls it before batch {@code batch}
+   * of epoch {@code epoch} (both from 0).
+   */
+  public static void check(int epoch, int batch) {
+    Request r = REQUEST.get();
+    if (r != null) {
+      throw new Stopped(String.format(Locale.ROOT, "stopped by %s before batch %d of epoch %d;"
+          + " the run directory keeps its last resume point", r.signal(), batch + 1, epoch + 1),
+          r.exitCode());
+    }
+  }
+}
