@@ -22,6 +22,7 @@ import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.model.SequenceConfig;
@@ -113,7 +114,9 @@ public final class SequenceRun {
     Files.createDirectories(runDir);
     AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
     ClassifierConfig tc = spec.train();
-    try (NDManager manager = NDManager.newBaseManager()) {
+    // A signal now stops the run at a batch boundary, not the JVM under a running op.
+    try (Stop.Training training = Stop.training();
+        NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed((int) tc.seed());
       SequenceClassifier model = new SequenceClassifier(spec.model(), variants, scan);
       model.initialize(manager, DataType.FLOAT32, model.inputShape(tc.batchSize()));

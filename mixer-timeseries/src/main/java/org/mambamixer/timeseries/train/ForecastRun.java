@@ -22,6 +22,7 @@ import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.ForecastCatalog;
 import org.mambamixer.timeseries.model.ForecastModel;
@@ -124,7 +125,9 @@ public final class ForecastRun {
       // Written once, before training: a resumed run keeps the config it was started with.
       AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
     }
-    try (NDManager manager = NDManager.newBaseManager()) {
+    // A signal now stops the run at a batch boundary, not the JVM under a running op.
+    try (Stop.Training training = Stop.training();
+        NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed((int) tc.seed());
       ForecastModel model =
           catalog.model(spec.architecture()).create(mc, catalog.variants(), scan);

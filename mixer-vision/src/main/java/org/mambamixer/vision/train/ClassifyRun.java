@@ -27,6 +27,7 @@ import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.vision.data.Augmentation;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.data.ImageSet;
@@ -236,7 +237,9 @@ public final class ClassifyRun {
       AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
     }
     ClassifierConfig tc = spec.train();
-    try (NDManager manager = NDManager.newBaseManager()) {
+    // A signal now stops the run at a batch boundary, not the JVM under a running op.
+    try (Stop.Training training = Stop.training();
+        NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed((int) tc.seed());
       Vim2 model = build(spec);
       model.initialize(manager, DataType.FLOAT32, model.inputShape(tc.batchSize()));
