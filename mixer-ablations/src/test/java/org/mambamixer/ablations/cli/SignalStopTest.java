@@ -39,13 +39,10 @@ class SignalStopTest {
     }
     Files.writeString(csv, sb);
     Path runDir = tmp.resolve("run");
-    List<String> command = new ArrayList<>(List.of(
-        ProcessHandle.current().info().command().orElse("java"), "--add-modules",
-        "jdk.incubator.vector", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
-        "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-        "forecast", "--data", csv.toString(), "--lookback", "32", "--horizon", "8",
-        "--epochs", "1000", "--max-batches", "2", "--val-interval", "1", "--d-model", "8",
-        "--layers", "1", "--d-state", "4", "--scan", "cpu", "--run-dir", runDir.toString()));
+    List<String> command = launcher("forecast", "--data", csv.toString(), "--lookback", "32",
+        "--horizon", "8", "--epochs", "1000", "--max-batches", "2", "--val-interval", "1",
+        "--d-model", "8", "--layers", "1", "--d-state", "4", "--scan", "cpu", "--run-dir",
+        runDir.toString());
     Path err = tmp.resolve("err.txt");
     Process p = new ProcessBuilder(command).directory(tmp.toFile())
         .redirectError(err.toFile()).start();
@@ -74,5 +71,14 @@ class SignalStopTest {
         JsonObject.class);
     assertThat(state.get("epochsDone").getAsInt() * 2 + state.get("batchesDone").getAsInt())
         .isGreaterThanOrEqualTo(2);
+  }
+
+  private static List<String> launcher(String... args) {
+    List<String> command = new ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElse("java"), "--add-modules",
+        "jdk.incubator.vector", "-Dai.djl.offline=true", "-Djava.awt.headless=true",
+        "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+    command.addAll(List.of(args));
+    return command;
   }
 }
