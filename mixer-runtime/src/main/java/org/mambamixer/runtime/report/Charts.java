@@ -64,7 +64,8 @@ public final class Charts {
     XYChart chart = line("Training curves", "epoch", curves[0].axis());
     // Equally spaced x values (a row every k batches) become XChart's tick labels, which print
     // as raw doubles (".024390243902439") without a pattern.
-    chart.getStyler().setXAxisDecimalPattern("0.##").setMarkerSize(6);
+    chart.getStyler().setXAxisDecimalPattern("0.##").setMarkerSize(6)
+        .setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
     List<String> axes = new ArrayList<>();
     double[] epochs = metrics.doubles("epoch");
     for (Curve c : curves) {

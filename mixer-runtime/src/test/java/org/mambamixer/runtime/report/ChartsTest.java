@@ -11,6 +11,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.Styler;
 
 class ChartsTest {
   @TempDir Path dir;
@@ -67,6 +68,7 @@ class ChartsTest {
     assertThat(c.getSeriesMap().get("validation top-1").getYAxisGroup()).isEqualTo(1);
     assertThat(c.getYAxisGroupTitle(0)).isEqualTo("loss");
     assertThat(c.getYAxisGroupTitle(1)).isEqualTo("top-1");
+    assertThat(c.getStyler().getYAxisGroupPosistion(1)).isEqualTo(Styler.YAxisPosition.Right);
     assertThat(c.getXAxisTitle()).isEqualTo("epoch");
     // Tick labels read as epochs, not as the doubles a 41st of an epoch prints as.
     assertThat(new java.text.DecimalFormat(c.getStyler().getXAxisDecimalPattern(),
