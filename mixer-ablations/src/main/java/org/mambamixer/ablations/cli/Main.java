@@ -12,6 +12,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.mambamixer.api.inject.UnknownVariantException;
 import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.train.Stop;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Spec;
  * ({@code META-INF/services/com.google.inject.Module} in each jar), so a jar on the class path adds
  * its variants and commands with no edit here, and offers every registered command as a picocli
  * sub-command. Exit codes: 0 success, 1 runtime failure (one line naming the problem; the stack
- * with {@code MAMBAMIXER_DEBUG} set), 2 usage error (usage on stderr).
+ * with {@code MAMBAMIXER_DEBUG} set), 2 usage error (usage on stderr), 130 and 143 a run stopped
+ * by SIGINT or SIGTERM before a training batch ({@link Stop}).
  */
 @Command(name = "mambamixer", mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
@@ -34,6 +36,7 @@ public final class Main implements Runnable {
   @Spec CommandSpec spec;
 
   public static void main(String[] args) {
+    Stop.onSignals(System.err);
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
@@ -60,7 +63,8 @@ public final class Main implements Runnable {
         e.printStackTrace(line.getErr());
       }
       line.getErr().flush();
-      return e instanceof UnknownVariantException ? 2 : 1;
+      return e instanceof Stop.Stopped s ? s.exitCode() : e instanceof UnknownVariantException ? 2
+          : 1;
     });
     return cl;
   }

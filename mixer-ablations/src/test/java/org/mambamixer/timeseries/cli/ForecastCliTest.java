@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.ablations.Assembled;
 import org.mambamixer.ablations.cli.Main;
+import org.mambamixer.runtime.report.Table;
 
 /** The forecast and predict commands end to end through the launcher, and their usage errors. */
 class ForecastCliTest {
@@ -172,6 +173,34 @@ class ForecastCliTest {
     }
     Files.writeString(csv, sb);
     return csv;
+  }
+
+  /**
+   * A multi-horizon run killed before it reached its second horizon resumes both without
+   * --horizon: the run directory records the horizons it was started with.
+   */
+  @Test
+  void aResumeWithoutHorizonFinishesEveryHorizonTheRunWasStartedWith(@TempDir Path tmp)
+      throws Exception {
+    Path csv = toy(tmp);
+    Path runDir = tmp.resolve("run");
+    assertThat(run("forecast", "--data", csv.toString(), "--lookback", "32", "--horizon", "8,12",
+        "--epochs", "1", "--max-batches", "2", "--d-model", "8", "--layers", "1", "--d-state", "4",
+        "--scan", "cpu", "--run-dir", runDir.toString())).as(err.toString()).isZero();
+    double[] straight = mse(runDir.resolve("H12/results.csv"));
+    // Where a kill during H8 leaves the run: no H12 yet.
+    try (var walk = Files.walk(runDir.resolve("H12"))) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    assertThat(run("forecast", "--data", csv.toString(), "--run-dir", runDir.toString(),
+        "--resume")).as(err.toString()).isZero();
+    assertThat(mse(runDir.resolve("H12/results.csv"))).containsExactly(straight);
+    assertThat(Table.parseCsv(Files.readString(runDir.resolve("results.csv")), "results.csv")
+        .doubles("horizon")).containsExactly(8, 12);
+  }
+
+  private static double[] mse(Path resultsCsv) throws java.io.IOException {
+    return Table.parseCsv(Files.readString(resultsCsv), resultsCsv.toString()).doubles("mse");
   }
 
   @org.junit.jupiter.params.ParameterizedTest

@@ -23,6 +23,7 @@ import org.mambamixer.timeseries.data.NaiveForecast;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.timeseries.data.ForecastData;
 import org.mambamixer.timeseries.model.Tsm2Config;
 
@@ -138,6 +139,40 @@ class ForecastRunTest {
     assertThat(resumed.bestEpoch()).isEqualTo(straight.bestEpoch());
     assertThat(Table.readCsv(killed.resolve("metrics.csv")).doubles("val_mse"))
         .containsExactly(rows.doubles("val_mse"));
+  }
+
+  /**
+   * A stop request (what SIGTERM sets) during a batch ends the run before the next one: the
+   * resume point is the one written before, and the resumed run ends like an uninterrupted one.
+   */
+  @Test
+  void aStopRequestEndsTheRunAtTheNextBatchWithItsResumePointIntact() throws IOException {
+    TrainConfig every4 = TRAIN.withValInterval(4).withEpochs(3);
+    ForecastRun.Outcome straight = run(every4, tmp.resolve("s-straight"), false, (b, n, l) -> { });
+    Path stopped = tmp.resolve("s-stopped");
+    List<Integer> trained = new ArrayList<>();
+    String[] atRequest = new String[1];
+    try {
+      assertThatThrownBy(() -> run(every4, stopped, false, (b, n, l) -> {
+        trained.add(b);
+        if (trained.size() == 6 + 5) { // epoch 2, batch 5: after the validation at batch 4
+          try {
+            atRequest[0] = Files.readString(stopped.resolve("state.json"));
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          Stop.request("SIGTERM", 143);
+        }
+      })).isInstanceOfSatisfying(Stop.Stopped.class, s -> assertThat(s.exitCode()).isEqualTo(143))
+          .hasMessageStartingWith("stopped by SIGTERM before batch 6 of epoch 2");
+    } finally {
+      Stop.clear();
+    }
+    assertThat(trained).hasSize(6 + 5);
+    assertThat(Files.readString(stopped.resolve("state.json"))).isEqualTo(atRequest[0]);
+    assertThat(Table.readCsv(stopped.resolve("metrics.csv")).rowCount()).isEqualTo(3);
+    ForecastRun.Outcome resumed = run(every4, stopped, true, (b, n, l) -> { });
+    assertThat(resumed.mse()).isEqualTo(straight.mse());
   }
 
   @Test

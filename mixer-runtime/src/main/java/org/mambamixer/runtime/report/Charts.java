@@ -5,7 +5,9 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -46,6 +48,51 @@ public final class Charts {
     }
     XYSeries series = chart.addSeries(name, x, y);
     series.setMarker(SeriesMarkers.NONE);
+    return chart;
+  }
+
+  /** One curve of a run's training chart: its legend name, its metrics column, its y axis. */
+  public record Curve(String name, String column, String axis) {}
+
+  /**
+   * A run's training curves, drawn alike for every command: each curve's column of the run's
+   * metrics table against its {@code epoch} column, which is fractional where a row falls inside
+   * an epoch. A curve naming a second axis gets it on the right, so an accuracy can sit beside a
+   * loss. Empty cells (no validation set) are left out, and so is a curve without a number.
+   */
+  public static XYChart trainingCurves(Table metrics, Curve... curves) {
+    XYChart chart = line("Training curves", "epoch", curves[0].axis());
+    // Equally spaced x values (a row every k batches) become XChart's tick labels, which print
+    // as raw doubles (".024390243902439") without a pattern.
+    chart.getStyler().setXAxisDecimalPattern("0.##").setMarkerSize(6)
+        .setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+    List<String> axes = new ArrayList<>();
+    double[] epochs = metrics.doubles("epoch");
+    for (Curve c : curves) {
+      double[] values = metrics.doubles(c.column());
+      int[] kept = IntStream.range(0, values.length).filter(i -> !Double.isNaN(values[i]))
+          .toArray();
+      if (kept.length == 0) {
+        continue;
+      }
+      if (!axes.contains(c.axis())) {
+        axes.add(c.axis());
+      }
+      if (axes.size() > 2) {
+        throw new IllegalArgumentException("a chart has two y axes, the curves name " + axes);
+      }
+      series(chart, c.name(), IntStream.of(kept).mapToDouble(i -> epochs[i]).toArray(),
+          IntStream.of(kept).mapToDouble(i -> values[i]).toArray());
+      XYSeries s = chart.getSeriesMap().get(c.name());
+      s.setYAxisGroup(axes.indexOf(c.axis()));
+      chart.setYAxisGroupTitle(axes.indexOf(c.axis()), c.axis());
+      if (kept.length == 1) {
+        s.setMarker(SeriesMarkers.CIRCLE); // a lone point has no line to draw
+      }
+    }
+    if (axes.isEmpty()) {
+      throw new IllegalArgumentException("no curve has a number in the metrics table");
+    }
     return chart;
   }
 

@@ -119,13 +119,13 @@ public final class Table {
     return rows.get(row).get(indexOf(column));
   }
 
-  /** A numeric column as doubles; empty cells become NaN. */
+  /** A numeric column as doubles; empty cells, no value or empty text, become NaN. */
   public double[] doubles(String column) {
     int c = indexOf(column);
     double[] out = new double[rows.size()];
     for (int r = 0; r < out.length; r++) {
       Object v = rows.get(r).get(c);
-      if (v == null) {
+      if (v == null || "".equals(v)) {
         out[r] = Double.NaN;
       } else if (v instanceof Number n) {
         out[r] = n.doubleValue();

@@ -11,6 +11,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.style.Styler;
 
 class ChartsTest {
   @TempDir Path dir;
@@ -44,6 +45,48 @@ class ChartsTest {
     BufferedImage image = ImageIO.read(png.toFile());
     assertThat(image.getWidth()).isEqualTo(1600);
     assertThat(image.getHeight()).isEqualTo(2 * 500 + 40);
+  }
+
+  /** Rows every 41st of an epoch, as a run validating inside its epochs writes them. */
+  private static Table metrics() {
+    Table t = Table.of("epoch", "train_loss", "val_top1");
+    for (int i = 1; i <= 82; i++) {
+      t = t.append(i / 41.0, 2.0 / i, i % 41 == 0 ? (Object) (i / 82.0) : "");
+    }
+    return t;
+  }
+
+  @Test
+  void trainingCurvesDrawEveryColumnAgainstEpochsWithAnAccuracyOnItsOwnAxis() throws Exception {
+    XYChart c = Charts.trainingCurves(metrics(), new Charts.Curve("train", "train_loss", "loss"),
+        new Charts.Curve("validation top-1", "val_top1", "top-1"));
+    assertThat(c.getSeriesMap().keySet()).containsExactly("train", "validation top-1");
+    assertThat(c.getSeriesMap().get("train").getXData()).hasSize(82);
+    assertThat(c.getSeriesMap().get("validation top-1").getXData()).containsExactly(1.0, 2.0);
+    assertThat(c.getSeriesMap().get("validation top-1").getYData()).containsExactly(0.5, 1.0);
+    assertThat(c.getSeriesMap().get("train").getYAxisGroup()).isZero();
+    assertThat(c.getSeriesMap().get("validation top-1").getYAxisGroup()).isEqualTo(1);
+    assertThat(c.getYAxisGroupTitle(0)).isEqualTo("loss");
+    assertThat(c.getYAxisGroupTitle(1)).isEqualTo("top-1");
+    assertThat(c.getStyler().getYAxisGroupPosistion(1)).isEqualTo(Styler.YAxisPosition.Right);
+    assertThat(c.getXAxisTitle()).isEqualTo("epoch");
+    // Tick labels read as epochs, not as the doubles a 41st of an epoch prints as.
+    assertThat(new java.text.DecimalFormat(c.getStyler().getXAxisDecimalPattern(),
+        java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)).format(1 / 41.0))
+        .isEqualTo("0.02");
+    Charts.write(dir.resolve("loss.png"), c);
+    assertThat(ImageIO.read(dir.resolve("loss.png").toFile()).getWidth()).isEqualTo(800);
+  }
+
+  @Test
+  void aCurveWithoutNumbersIsLeftOutAndAThirdAxisIsRefused() {
+    Table noValidation = Table.of("epoch", "train_loss", "val_top1").append(1, 0.9, "");
+    XYChart c = Charts.trainingCurves(noValidation, new Charts.Curve("train", "train_loss", "loss"),
+        new Charts.Curve("validation top-1", "val_top1", "top-1"));
+    assertThat(c.getSeriesMap().keySet()).containsExactly("train");
+    assertThatThrownBy(() -> Charts.trainingCurves(metrics(), new Charts.Curve("a", "epoch", "x"),
+        new Charts.Curve("b", "train_loss", "y"), new Charts.Curve("c", "val_top1", "z")))
+        .hasMessageContaining("two y axes");
   }
 
   @Test

@@ -115,6 +115,15 @@ class TableTest {
     assertThatThrownBy(() -> t.doubles("a")).hasMessageContaining("column 'a' row 1 holds text 'x'");
   }
 
+  /** A run without validation writes "" where a score would be: no number, not a mistake. */
+  @Test
+  void emptyTextIsAnEmptyCell() {
+    Table t = Table.of("a").append("").append(2);
+    assertThat(t.doubles("a")[0]).isNaN();
+    assertThat(Table.parseCsv(t.toCsv(), "t").doubles("a")[0]).isNaN();
+    assertThat(t.doubles("a")[1]).isEqualTo(2.0);
+  }
+
   @Test
   void oneColumnTablesKeepEmptyCellsAcrossARoundTrip() {
     Table t = Table.of("only").append((Object) null).append(3);

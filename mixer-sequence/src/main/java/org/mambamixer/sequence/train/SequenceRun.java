@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.XYChart;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.ReferenceScan;
 import org.mambamixer.api.scan.SelectiveScan;
@@ -23,6 +22,7 @@ import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.model.SequenceConfig;
@@ -114,7 +114,9 @@ public final class SequenceRun {
     Files.createDirectories(runDir);
     AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
     ClassifierConfig tc = spec.train();
-    try (NDManager manager = NDManager.newBaseManager()) {
+    // A signal now stops the run at a batch boundary, not the JVM under a running op.
+    try (Stop.Training training = Stop.training();
+        NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed((int) tc.seed());
       SequenceClassifier model = new SequenceClassifier(spec.model(), variants, scan);
       model.initialize(manager, DataType.FLOAT32, model.inputShape(tc.batchSize()));
@@ -190,7 +192,9 @@ public final class SequenceRun {
     Outcome out = new Outcome(acc.top1(), acc.top5(), streamTop1, diff, forwardMs, streamMs,
         batchMs, tc.epochs(), total, ProcessMemory.peakRssMb(), params);
     writeResults(runDir, spec, out);
-    plot(runDir, metrics.table());
+    Charts.write(runDir.resolve("loss.png"), Charts.trainingCurves(metrics.table(),
+        new Charts.Curve("train", "train_loss", "cross-entropy (label-smoothed)"),
+        new Charts.Curve("test top-1", "test_top1", "top-1")));
     return out;
   }
 
@@ -206,13 +210,6 @@ public final class SequenceRun {
         Math.round(o.seconds() / o.epochs() * 10) / 10.0, o.peakRssMb(), o.parameters());
     table.writeCsv(dir.resolve("results.csv"));
     table.writeMarkdown(dir.resolve("results.md"), 4);
-  }
-
-  private static void plot(Path dir, Table metrics) throws IOException {
-    XYChart chart = Charts.line("Training curves", "epoch", "loss / accuracy");
-    Charts.series(chart, "train loss", metrics.doubles("epoch"), metrics.doubles("train_loss"));
-    Charts.series(chart, "test top-1", metrics.doubles("epoch"), metrics.doubles("test_top1"));
-    Charts.write(dir.resolve("loss.png"), chart);
   }
 
   private static String configJson(Spec spec) {

@@ -14,6 +14,7 @@ import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.runtime.train.LrSchedule;
+import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.stream.RecurrentClassifier;
@@ -69,6 +70,7 @@ public final class SequenceTrainer implements AutoCloseable {
     LrSchedule schedule = config.schedule();
     double sum = 0;
     for (int b = 0; b < batches; b++) {
+      Stop.check(epoch, b);
       int from = b * config.batchSize();
       int[] idx = java.util.Arrays.copyOfRange(order, from,
           Math.min(from + config.batchSize(), train.size()));

@@ -1,5 +1,6 @@
 package org.mambamixer.timeseries.cli;
 
+import com.google.gson.Gson;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -180,6 +181,10 @@ public final class ForecastCommand implements LauncherCommand {
 
   enum Budget { quick, full }
 
+  /** The run directory's record of the horizons it was started with. */
+  private static final String HORIZONS = "horizons.json";
+  private static final Gson GSON = new Gson();
+
   private final ForecastCatalog catalog;
   private final Variants variants;
 
@@ -243,6 +248,7 @@ public final class ForecastCommand implements LauncherCommand {
     ForecastRun runner = new ForecastRun(catalog, scan, out);
     String architecture = stored != null ? stored.architecture()
         : base != null && !given("--model") ? base.architecture() : modelName;
+    recordHorizons(parent);
     List<ForecastRun.Outcome> outcomes = new ArrayList<>();
     for (int h : horizons) {
       ForecastData data = ForecastData.load(csv, t, h, train.batchSize(), train.seed());
@@ -258,7 +264,7 @@ public final class ForecastCommand implements LauncherCommand {
       Files.createDirectories(dir);
       if (!runDirs.resume() || !Files.exists(dir.resolve("scaler.json"))) {
         AtomicFiles.writeString(dir.resolve("scaler.json"),
-            new com.google.gson.Gson().toJson(data.scaler()));
+            GSON.toJson(data.scaler()));
       }
       int every = stored != null ? stored.valEvery()
           : base != null && !given("--val-every") ? base.valEvery() : valEvery;
@@ -391,11 +397,16 @@ public final class ForecastCommand implements LauncherCommand {
   /**
    * The settings of the run being resumed, from its horizons' config.json files, or null where
    * the run has written none yet (then {@code --resume} starts fresh, as documented). Without
-   * {@code --horizon}, the run's own horizons are resumed.
+   * {@code --horizon}, the run's own horizons are resumed: those it recorded when it started, as
+   * a run killed in its first horizon has no folder for the others yet.
    */
   private ForecastRun.Spec storedSpec(Path parent) throws IOException {
     if (!Files.isDirectory(parent)) {
       return null;
+    }
+    List<Integer> recorded = recordedHorizons(parent);
+    if (!recorded.isEmpty() && !given("--horizon")) {
+      horizons = recorded;
     }
     List<Integer> own;
     try (var dirs = Files.list(parent)) {
@@ -406,11 +417,43 @@ public final class ForecastCommand implements LauncherCommand {
     if (own.isEmpty()) {
       return null;
     }
-    if (!given("--horizon")) {
-      horizons = own;
+    if (recorded.isEmpty() && !given("--horizon")) {
+      horizons = own; // a run from before horizons.json
     }
     int h = own.contains(horizons.get(0)) ? horizons.get(0) : own.get(0);
     return ForecastRun.readSpec(parent.resolve("H" + h).resolve("config.json"));
+  }
+
+  /** The horizons in {@code parent/horizons.json}, or none where the run has not written it. */
+  private static List<Integer> recordedHorizons(Path parent) throws IOException {
+    Path file = parent.resolve(HORIZONS);
+    if (!Files.exists(file)) {
+      return List.of();
+    }
+    try {
+      return List.of(GSON.fromJson(Files.readString(file), Integer[].class));
+    } catch (RuntimeException e) {
+      throw new IOException(file + " is not a list of horizons: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Adds the horizons of this command to those the run directory records, before any is
+   * trained: a resume without {@code --horizon} then finishes every one of them.
+   */
+  private void recordHorizons(Path parent) throws IOException {
+    for (int h : horizons) {
+      Path dir = parent.resolve("H" + h);
+      if (!runDirs.resume() && Files.exists(dir.resolve("state.json"))) {
+        // ForecastRun refuses it too, but only once the record below would have changed.
+        throw new IOException(dir + " already holds a run; pass --resume to continue it or"
+            + " choose another --run-dir");
+      }
+    }
+    List<Integer> all = new ArrayList<>(recordedHorizons(parent));
+    horizons.stream().filter(h -> !all.contains(h)).forEach(all::add);
+    Files.createDirectories(parent);
+    AtomicFiles.writeString(parent.resolve(HORIZONS), GSON.toJson(all));
   }
 
   /**

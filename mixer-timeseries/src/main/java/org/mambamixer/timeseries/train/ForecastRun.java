@@ -22,6 +22,7 @@ import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.ForecastCatalog;
 import org.mambamixer.timeseries.model.ForecastModel;
@@ -124,7 +125,9 @@ public final class ForecastRun {
       // Written once, before training: a resumed run keeps the config it was started with.
       AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
     }
-    try (NDManager manager = NDManager.newBaseManager()) {
+    // A signal now stops the run at a batch boundary, not the JVM under a running op.
+    try (Stop.Training training = Stop.training();
+        NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed((int) tc.seed());
       ForecastModel model =
           catalog.model(spec.architecture()).create(mc, catalog.variants(), scan);
@@ -233,7 +236,9 @@ public final class ForecastRun {
         state.seconds() / Math.max(1, state.epochsBegun()), ProcessMemory.peakRssMb(), params, runDir);
     writeResults(runDir, List.of(out));
     writeStepMse(runDir, t);
-    plotLosses(runDir, metrics.table());
+    Charts.write(runDir.resolve("loss.png"), Charts.trainingCurves(metrics.table(),
+        new Charts.Curve("train", "train_mse", "MSE (normalised)"),
+        new Charts.Curve("validation", "val_mse", "MSE (normalised)")));
     plotForecasts(runDir, f, test, mc);
     log.printf(Locale.ROOT, "%s H=%d: test MSE %.4f  MAE %.4f  (best epoch %d of %d, %.0fs)%n",
         spec.dataset(), mc.horizon(), t.mse(), t.mae(), out.bestEpoch(), out.epochs(),
@@ -271,13 +276,6 @@ public final class ForecastRun {
       table = table.append(h + 1, steps[h]);
     }
     table.writeCsv(dir.resolve("horizon_mse.csv"));
-  }
-
-  private static void plotLosses(Path dir, Table metrics) throws IOException {
-    XYChart chart = Charts.line("Training curves", "epoch", "MSE (normalised)");
-    Charts.series(chart, "train", metrics.doubles("epoch"), metrics.doubles("train_mse"));
-    Charts.series(chart, "validation", metrics.doubles("epoch"), metrics.doubles("val_mse"));
-    Charts.write(dir.resolve("loss.png"), chart);
   }
 
   /** Four test windows spread over the split, last variate (OT in ETT): history, truth, forecast. */

@@ -16,6 +16,7 @@ import org.mambamixer.api.scan.Recompute;
 import org.mambamixer.api.util.OpTimer;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.ForecastModel;
 
@@ -87,6 +88,7 @@ public final class Forecaster implements AutoCloseable {
     int m = train.variates();
     double sum = 0;
     for (int b = from; b < to; b++) {
+      Stop.check(epoch, b);
       int first = b * config.batchSize();
       int n = Math.min(config.batchSize(), train.windows() - first);
       float loss;

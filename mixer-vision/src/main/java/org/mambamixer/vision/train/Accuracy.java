@@ -2,7 +2,8 @@ package org.mambamixer.vision.train;
 
 /**
  * Top-1 / top-5 counts and the confusion matrix of one evaluation. A prediction is in the top k
- * when fewer than k classes score strictly higher than the true class (ties count in its favour).
+ * when fewer than k other classes score at least as high as the true class: a tie is not an answer,
+ * else a model scoring every class alike would be right every time. A row holding a NaN is wrong.
  */
 public final class Accuracy {
   private final int classes;
@@ -31,20 +32,22 @@ public final class Accuracy {
     for (int i = 0; i < n; i++) {
       int y = labels[i];
       float truth = logits[i * classes + y];
-      int higher = 0;
+      int rivals = 0;
+      boolean nan = false;
       int argmax = 0;
       for (int k = 0; k < classes; k++) {
         float v = logits[i * classes + k];
-        if (v > truth) {
-          higher++;
+        nan |= Float.isNaN(v);
+        if (k != y && v >= truth) {
+          rivals++;
         }
         if (v > logits[i * classes + argmax]) {
           argmax = k;
         }
       }
       count++;
-      top1 += higher == 0 ? 1 : 0;
-      top5 += higher < 5 ? 1 : 0;
+      top1 += !nan && rivals == 0 ? 1 : 0;
+      top5 += !nan && rivals < 5 ? 1 : 0;
       confusion[y][argmax]++;
     }
   }

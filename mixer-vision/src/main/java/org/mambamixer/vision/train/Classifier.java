@@ -19,6 +19,7 @@ import org.mambamixer.api.scan.Recompute;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.runtime.train.LrSchedule;
+import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.model.Vim2;
 
@@ -126,6 +127,7 @@ public final class Classifier implements AutoCloseable {
         if (b++ < from) {
           continue; // trained before the run was resumed: only its images were read
         }
+        Stop.check(epoch, b - 1);
         long epochSeed = config.seed() * 1_000_003L + epoch;
         manager.getEngine().setRandomSeed((int) (epochSeed * 65_537L + b));
         float loss;

@@ -14,9 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.knowm.xchart.XYChart;
 import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
+import org.mambamixer.api.mixer.ChannelMixer;
+import org.mambamixer.api.mixer.TokenMixer;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.runtime.report.Charts;
@@ -26,10 +27,13 @@ import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.vision.data.Augmentation;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.data.ImageSet;
 import org.mambamixer.vision.data.Normalization;
+import org.mambamixer.vision.model.CrossScanTokenMixer;
+import org.mambamixer.vision.model.LiftedChannelMixer;
 import org.mambamixer.vision.model.Vim2;
 import org.mambamixer.vision.model.Vim2Backbone;
 import org.mambamixer.vision.model.Vim2Config;
@@ -42,14 +46,14 @@ import org.mambamixer.vision.model.Vim2Config;
  *                      scan backend, command line, initial weights (if any)
  *   metrics.csv        one row per epoch: lr (of its first batch), train loss, validation
  *                      top-1/top-5, seconds
- *   batch_loss.csv     the training loss of every batch (what loss.png draws)
+ *   batch_loss.csv     the training loss of every batch
  *   checkpoint/last    weights and optimizer state at the last resume point (--resume): the end
  *                      of an epoch, or every saveInterval batches inside it
  *   checkpoint/best    weights of the best validation top-1 epoch (what the test uses)
  *   state.json         progress of the run (epochs and batches done, best epoch, seconds)
  *   results.csv        dataset,model,params,epochs,top1,top5,seconds (+ details); results.md
  *   confusion.csv      test confusion counts, true class by row; confusion.png its heat map
- *   loss.png           training loss per batch
+ *   loss.png           training loss and validation top-1 per epoch
  * </pre>
  *
  * Every file is written atomically. Shuffles and augmentation are seeded per epoch and the
@@ -200,12 +204,23 @@ public final class ClassifyRun {
     return build(spec.model(), spec.variants(), variants, scan);
   }
 
-  /** The classifier {@code model} with the variants {@code v} names, on {@code scan}. */
+  /**
+   * The classifier {@code model} with the variants {@code v} names, on {@code scan}. The registry
+   * holds ViM2's own mixers at their defaults, so where {@code v} names them they are sized by
+   * {@code model} instead: its routes and channel sizes are part of the model a config records.
+   */
   public static Vim2 build(Vim2Config model, MixerChoice v, Variants variants,
       SelectiveScan scan) {
-    return new Vim2(new Vim2Backbone(model, variants.tokenMixer(v.tokenMixer()),
-        variants.channelMixer(v.channelMixer()), variants.skip(v.skip()), variants.norm(v.norm()),
-        scan));
+    TokenMixer.Factory tokens = variants.tokenMixer(v.tokenMixer());
+    if (tokens instanceof CrossScanTokenMixer.Factory) {
+      tokens = new CrossScanTokenMixer.Factory(model.routes());
+    }
+    ChannelMixer.Factory channels = variants.channelMixer(v.channelMixer());
+    if (channels instanceof LiftedChannelMixer.Factory) {
+      channels = new LiftedChannelMixer.Factory(model.channelFeature(), model.channelState());
+    }
+    return new Vim2(new Vim2Backbone(model, tokens, channels, variants.skip(v.skip()),
+        variants.norm(v.norm()), scan));
   }
 
   /** Trains, restores the best epoch, evaluates on test and writes every file of the run. */
@@ -222,7 +237,9 @@ public final class ClassifyRun {
       AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
     }
     ClassifierConfig tc = spec.train();
-    try (NDManager manager = NDManager.newBaseManager()) {
+    // A signal now stops the run at a batch boundary, not the JVM under a running op.
+    try (Stop.Training training = Stop.training();
+        NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed((int) tc.seed());
       Vim2 model = build(spec);
       model.initialize(manager, DataType.FLOAT32, model.inputShape(tc.batchSize()));
@@ -342,7 +359,9 @@ public final class ClassifyRun {
     ConfusionChart.writePng(runDir.resolve("confusion.png"), spec.dataset() + " test, "
         + spec.preset() + String.format(Locale.ROOT, ", top-1 %.4f", t.top1()),
         data.test().classes(), out.confusion());
-    plotLoss(runDir, batchLog.table(), batches);
+    Charts.write(runDir.resolve("loss.png"), Charts.trainingCurves(metrics.table(),
+        new Charts.Curve("train", "train_loss", "cross-entropy (label-smoothed)"),
+        new Charts.Curve("validation top-1", "val_top1", "top-1")));
     log.printf(Locale.ROOT, "%s %s: test top-1 %.4f  top-5 %.4f  (best epoch %d of %d, %.0fs)%n",
         spec.dataset(), spec.preset(), t.top1(), t.top5(), out.bestEpoch(), done, out.seconds());
     return out;
@@ -360,18 +379,6 @@ public final class ClassifyRun {
     }
     table.writeCsv(dir.resolve("results.csv"));
     table.writeMarkdown(dir.resolve("results.md"), 4);
-  }
-
-  private static void plotLoss(Path dir, Table batchLoss, int batchesPerEpoch) throws IOException {
-    double[] epoch = batchLoss.doubles("epoch");
-    double[] batch = batchLoss.doubles("batch");
-    double[] x = new double[epoch.length];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = epoch[i] - 1 + batch[i] / batchesPerEpoch; // epochs as a continuous axis
-    }
-    XYChart chart = Charts.line("Training loss", "epoch", "cross-entropy (label-smoothed)");
-    Charts.series(chart, "train batch", x, batchLoss.doubles("loss"));
-    Charts.write(dir.resolve("loss.png"), chart);
   }
 
   private static String variantsLine(MixerChoice v) {

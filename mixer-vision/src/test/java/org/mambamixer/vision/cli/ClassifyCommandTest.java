@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.api.inject.Variants;
+import org.mambamixer.runtime.report.Charts;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.vision.data.Holdout;
@@ -142,6 +143,16 @@ class ClassifyCommandTest {
       BufferedImage img = ImageIO.read(run.resolve(png).toFile());
       assertThat(img.getWidth()).as(png).isGreaterThan(300);
     }
+    // Beside the training loss, loss.png draws the validation curve in the second series' hue
+    // (translucent: blended with the white behind it).
+    java.awt.Color second = Charts.line("", "", "").getStyler().getSeriesColors()[1];
+    float hue = java.awt.Color.RGBtoHSB(second.getRed(), second.getGreen(), second.getBlue(),
+        null)[0];
+    BufferedImage loss = ImageIO.read(run.resolve("loss.png").toFile());
+    assertThat(java.util.stream.IntStream.range(0, loss.getWidth() * loss.getHeight())
+        .mapToObj(i -> new java.awt.Color(loss.getRGB(i % loss.getWidth(), i / loss.getWidth())))
+        .map(c -> java.awt.Color.RGBtoHSB(c.getRed(), c.getGreen(), c.getBlue(), null))
+        .anyMatch(hsb -> hsb[1] > 0.5 && Math.abs(hsb[0] - hue) < 0.02)).isTrue();
 
     JsonObject cfg = new Gson().fromJson(Files.readString(run.resolve("config.json")),
         JsonObject.class);

@@ -9,19 +9,27 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import com.google.gson.Gson;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.mixer.ChannelMixer;
 import org.mambamixer.api.mixer.MixerSpec;
 import org.mambamixer.api.mixer.TokenMixer;
 import org.mambamixer.api.scan.ReferenceScan;
+import org.mambamixer.vision.model.CrossScanRoute;
 import org.mambamixer.vision.model.CrossScanTokenMixer;
 import org.mambamixer.vision.model.LiftedChannelMixer;
 import org.mambamixer.vision.model.Vim2;
 import org.mambamixer.vision.model.Vim2Backbone;
 import org.mambamixer.vision.model.Vim2Config;
 import org.mambamixer.vision.model.Vim2Summary;
+import org.mambamixer.vision.train.ClassifyRun;
 
 class VisionModuleTest {
   private final Launcher launcher = new Launcher();
@@ -98,6 +106,45 @@ class VisionModuleTest {
     }
     assertThat(namedNames).isEqualTo(directNames);
     assertThat(named).containsExactly(direct);
+  }
+
+  /**
+   * A run's config.json rebuilds the model it describes, to the routes and channel sizes that
+   * differ from the registered factories' defaults: same parameters, same logits.
+   */
+  @Test
+  void aVim2RebuiltFromItsConfigJsonHonoursEveryRecordedField(@TempDir Path dir)
+      throws IOException {
+    Vim2Config own = new Vim2Config("own", 8, 1, 10, 2, List.of(8, 16), List.of(1, 2),
+        List.of(1, 1), 2, 4, List.of(CrossScanRoute.ROWS, CrossScanRoute.COLUMNS_REVERSED), 2, 3);
+    Gson gson = new Gson();
+    JsonObject o = new JsonObject();
+    o.addProperty("dataset", "fashion-mnist");
+    o.add("model", gson.toJsonTree(own));
+    o.add("variants", gson.toJsonTree(Vim2Config.VARIANTS));
+    o.addProperty("val_size", 0);
+    o.addProperty("seed", 1);
+    o.addProperty("data", "");
+    Path json = Files.writeString(dir.resolve("config.json"), gson.toJson(o));
+    ClassifyRun.Origin origin = ClassifyRun.Origin.read(json);
+    assertThat(origin.model()).isEqualTo(own);
+    float[] direct;
+    float[] rebuilt;
+    try (NDManager m = NDManager.newBaseManager()) {
+      m.getEngine().setRandomSeed(7);
+      Vim2 a = new Vim2(own, new ReferenceScan());
+      a.initialize(m, DataType.FLOAT32, a.inputShape(2));
+      m.getEngine().setRandomSeed(7);
+      Vim2 b = ClassifyRun.build(origin.model(), origin.variants(), variants, new ReferenceScan());
+      b.initialize(m, DataType.FLOAT32, b.inputShape(2));
+      assertThat(count(b)).isEqualTo(count(a)).isEqualTo(Vim2Summary.total(own));
+      NDArray x = m.randomNormal(new Shape(2, 1, 8, 8));
+      direct = a.forward(new ParameterStore(m, false), new NDList(x), false).head()
+          .toFloatArray();
+      rebuilt = b.forward(new ParameterStore(m, false), new NDList(x), false).head()
+          .toFloatArray();
+    }
+    assertThat(rebuilt).containsExactly(direct);
   }
 
   @Test

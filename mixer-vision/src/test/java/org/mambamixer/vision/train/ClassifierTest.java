@@ -1,6 +1,7 @@
 package org.mambamixer.vision.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
@@ -9,6 +10,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.mambamixer.api.scan.ReferenceScan;
+import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.vision.data.Augmentation;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.data.ImageSet;
@@ -39,12 +41,29 @@ class ClassifierTest {
         5, 4, 3, 2, 1, 0, // label 0: top-1
         5, 4, 3, 2, 1, 0, // label 4: rank 5, top-5
         5, 4, 3, 2, 1, 0, // label 5: rank 6, neither
-        1, 1, 0, 0, 0, 0}, new int[] {0, 4, 5, 1}); // label 1 ties the max: top-1
+        1, 1, 0, 0, 0, 0}, new int[] {0, 4, 5, 1}); // label 1 ties the max: top-5 only
     assertThat(acc.count()).isEqualTo(4);
-    assertThat(acc.top1()).isEqualTo(0.5);
+    assertThat(acc.top1()).isEqualTo(0.25);
     assertThat(acc.top5()).isEqualTo(0.75);
     assertThat(acc.confusion()[4][0]).isEqualTo(1);
     assertThat(acc.confusion()[1][0]).isEqualTo(1); // argmax takes the first of tied classes
+  }
+
+  /** A model that scores every class alike, or diverged to NaN, has not answered. */
+  @Test
+  void tiesAndNanRowsAreNotCorrect() {
+    Accuracy acc = new Accuracy(6);
+    float nan = Float.NaN;
+    acc.add(new float[] {
+        0, 0, 0, 0, 0, 0, // all tied: neither
+        5, 4, 3, 2, 1, 1, // label 4 ties the sixth: neither
+        nan, nan, nan, nan, nan, nan, // diverged: neither
+        9, nan, 0, 0, 0, 0, // one NaN logit: neither
+        nan, 1, 0, 0, 0, 0}, // the true class is NaN: neither
+        new int[] {0, 4, 0, 0, 1});
+    assertThat(acc.count()).isEqualTo(5);
+    assertThat(acc.top1()).isEqualTo(0.0);
+    assertThat(acc.top5()).isEqualTo(0.0);
   }
 
   /** Class 0: horizontal stripes, class 1: vertical stripes (period 2), noisy 8 x 8 grey. */
@@ -92,6 +111,33 @@ class ClassifierTest {
       assertThat(b.get(e).trainLoss()).isEqualTo(a.get(e).trainLoss());
       assertThat(b.get(e).top1()).isEqualTo(a.get(e).top1());
     }
+  }
+
+  /** A stop request (what SIGINT sets) during batch 2 ends the training before batch 3. */
+  @Test
+  void aStopRequestEndsTrainingBeforeTheNextBatch() throws Exception {
+    Vim2Config c = new Vim2Config("test", 8, 1, 2, 2, List.of(8), List.of(1), List.of(1), 2, 4,
+        CrossScanRoute.ALL, 2, 4);
+    ClassifierConfig cfg = new ClassifierConfig(1, 16, 64, 1e-2f, 1e-4f, 0, 0.05f, 0.1f, 3, 0);
+    Normalization norm = new Normalization(new float[] {0.5f}, new float[] {0.25f});
+    List<Integer> trained = new java.util.ArrayList<>();
+    try (NDManager m = NDManager.newBaseManager()) {
+      Vim2 model = new Vim2(c, new ReferenceScan());
+      model.initialize(m, DataType.FLOAT32, model.inputShape(16));
+      Classifier clf = new Classifier(model, m, cfg);
+      assertThatThrownBy(() -> clf.trainEpoch(ImageDataset.training(stripes(64, 1), norm,
+          new Augmentation(1, true), 16, 3), 0, (b, n, loss) -> {
+            trained.add(b);
+            if (b == 1) {
+              Stop.request("SIGINT", 130);
+            }
+          })).isInstanceOfSatisfying(Stop.Stopped.class,
+              s -> assertThat(s.exitCode()).isEqualTo(130))
+          .hasMessageStartingWith("stopped by SIGINT before batch 3 of epoch 1");
+    } finally {
+      Stop.clear();
+    }
+    assertThat(trained).containsExactly(0, 1);
   }
 
   /** Each image mirrored left to right. */
