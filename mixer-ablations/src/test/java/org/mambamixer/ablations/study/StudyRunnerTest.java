@@ -81,6 +81,60 @@ class StudyRunnerTest {
   }
 
   @Test
+  void sparkEngineHandsOverEachCellWhenItEndsNotWithTheLast() throws Exception {
+    Path csv = study("unused", "\"full\": []").resolveSibling("toy.csv");
+    // A usage error ends in the time a JVM takes to start; the forecast trains for seconds more.
+    CellJob quick = new CellJob("quick", List.of("variants"), tmp.resolve("quick").toString(),
+        List.of());
+    Path slowDir = tmp.resolve("slow");
+    CellJob slow = new CellJob("slow", List.of("forecast", "--data", csv.toString(),
+        "--lookback", "32", "--horizon", "8", "--epochs", "2", "--max-batches", "20",
+        "--d-model", "8", "--layers", "1", "--d-state", "4", "--scan", "cpu"),
+        slowDir.toString(), List.of("mse"));
+    List<String> seen = new java.util.ArrayList<>();
+    try (SparkEngine spark = new SparkEngine("local[2]", "handover", java.util.Map.of())) {
+      List<CellResult> results = spark.run(List.of(slow, quick), r -> seen.add(r.cellId()
+          + (Files.exists(slowDir.resolve("H8/results.csv")) ? " after slow" : " before slow")));
+      assertThat(results).hasSize(2);
+    }
+    assertThat(seen).containsExactly("quick before slow", "slow after slow");
+  }
+
+  @Test
+  void anUnreachableMasterFailsInSecondsWithOneLineNamingIt() throws Exception {
+    Path file = study("unreachable", "\"full\": []");
+    for (String master : List.of("spark://no-such-host:7077", "spark://127.0.0.1:1")) {
+      StringWriter out = new StringWriter();
+      long t0 = System.nanoTime();
+      assertThat(run(out, "ablate", "--study", file.toString(), "--studies-dir",
+          tmp.resolve("studies").toString(), "--engine", "spark", "--master", master))
+          .isEqualTo(1);
+      assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
+      assertThat(out.toString().lines().toList()).hasSize(1).first().asString()
+          .startsWith("mambamixer ablate: cannot reach the Spark master " + master + " (");
+    }
+    assertThat(tmp.resolve("studies/unreachable")).doesNotExist();
+  }
+
+  @Test
+  void aMasterOutsideThisJvmGetsTheClassPathsJarsUnlessTheJarsAreNamed() throws Exception {
+    Path jar = Files.createFile(tmp.resolve("a.jar"));
+    Path classes = Files.createDirectories(tmp.resolve("classes"));
+    String cp = String.join(java.io.File.pathSeparator, jar.toString(), classes.toString(),
+        tmp.resolve("gone.jar").toString());
+    assertThat(SparkEngine.settings("local[2]", java.util.Map.of(), cp))
+        .doesNotContainKey("spark.jars").containsEntry("spark.ui.enabled", "false");
+    assertThat(SparkEngine.settings("spark://head:7077", java.util.Map.of(), cp))
+        .containsEntry("spark.jars", jar.toString());
+    assertThat(SparkEngine.settings("local-cluster[2,1,1024]",
+        java.util.Map.of("spark.executor.extraClassPath", "/opt/mm/*"), cp))
+        .doesNotContainKey("spark.jars");
+    assertThat(SparkEngine.settings("spark://head:7077",
+        java.util.Map.of("spark.jars", "x.jar", "spark.ui.enabled", "true"), cp))
+        .containsEntry("spark.jars", "x.jar").containsEntry("spark.ui.enabled", "true");
+  }
+
+  @Test
   void sparkEngineInLocalModeGathersTheSameSummary() throws Exception {
     Path file = study("tiny-spark", "\"full\": [], \"residual\": [\"--skip\", \"residual\"]");
     StringWriter out = new StringWriter();
@@ -94,6 +148,14 @@ class StudyRunnerTest {
     assertThat(List.of(summary.doubles("cells")[0], summary.doubles("cells")[1]))
         .containsExactly(2.0, 2.0);
     assertThat(summary.doubles("mse_mean")[0]).isBetween(0.0, 5.0);
+    // Each outcome was recorded as its cell ended: a resume runs only the cell without one.
+    Files.delete(dir.resolve("cells/residual-s2/outcome.json"));
+    StringWriter again = new StringWriter();
+    assertThat(run(again, "ablate", "--study", file.toString(), "--studies-dir",
+        tmp.resolve("studies").toString(), "--engine", "spark", "--master", "local[2]",
+        "--resume")).as(again.toString()).isZero();
+    assertThat(again.toString()).contains("4 cells (3 finished earlier, 1 to run)")
+        .contains("[1/1] residual-s2 ok");
     // Outside a task, or in a task given no GPU, a cell's JVM keeps the machine's devices.
     assertThat(SparkEngine.deviceEnvironment(null)).isEmpty();
     StringWriter bad = new StringWriter();
