@@ -100,6 +100,75 @@ class StudyRunnerTest {
     assertThat(seen).containsExactly("quick before slow", "slow after slow");
   }
 
+  /**
+   * A cluster in miniature: two workers, each starting its executor as a JVM of its own from a
+   * Spark home that holds every third-party jar and none of the project's. The project's jars
+   * reach the executors only as Spark ships them ({@code spark.jars}), so a cell runs only if it
+   * takes the class path Spark gave its executor.
+   */
+  @Test
+  void cellsRunInSeparateExecutorJvmsWithTheJarsSparkShipped() throws Exception {
+    Path file = study("cluster", "\"full\": [], \"residual\": [\"--skip\", \"residual\"]");
+    Path sparkHome = Files.createDirectories(tmp.resolve("spark-home/jars"));
+    Path app = Files.createDirectories(tmp.resolve("app"));
+    List<String> appJars = new java.util.ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      Path p = Path.of(e);
+      if (e.endsWith("test-classes") || e.endsWith("-tests.jar")) {
+        continue;
+      }
+      if (Files.isDirectory(p)) { // a module's classes in this build: target/classes
+        appJars.add(jar(p, app.resolve(p.getParent().getParent().getFileName() + ".jar")));
+      } else if (p.getFileName().toString().startsWith("mixer-")) {
+        appJars.add(e);
+      } else if (!Files.exists(sparkHome.resolve(p.getFileName()))) {
+        Files.createSymbolicLink(sparkHome.resolve(p.getFileName()), p.toAbsolutePath());
+      }
+    }
+    List<String> cmd = new java.util.ArrayList<>(List.of(
+        ProcessHandle.current().info().command().orElseThrow()));
+    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+        .stream().filter(a -> a.startsWith("--add-")).toList());
+    cmd.addAll(List.of("-Xmx1g", "-cp", String.join(java.io.File.pathSeparator, appJars)
+        + java.io.File.pathSeparator + sparkHome.resolve("*"), Main.class.getName(),
+        "ablate", "--study", file.toString(), "--studies-dir", tmp.resolve("studies").toString(),
+        "--engine", "spark", "--master", "local-cluster[2,1,1024]",
+        "--spark-conf", "spark.jars=" + String.join(",", appJars)));
+    Path log = tmp.resolve("driver.log");
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    pb.environment().put("SPARK_HOME", sparkHome.getParent().toString());
+    // What a Spark distribution's scripts set, and a worker needs to build an executor's command.
+    pb.environment().put("SPARK_SCALA_VERSION", "2.13");
+    Process driver = pb.start();
+    assertThat(driver.waitFor(300, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    String output = Files.readString(log);
+    assertThat(driver.exitValue()).as(output).isZero();
+    Table cells = Table.readCsv(tmp.resolve("studies/cluster/cells.csv"));
+    assertThat(List.of(cells.get(0, "status"), cells.get(1, "status")))
+        .containsExactly("ok", "ok");
+    // A worker starts each executor as a process with its output in its own folder, and Spark
+    // put the jars it shipped there.
+    try (var files = Files.walk(sparkHome.resolveSibling("work"))) {
+      List<Path> executors = files.filter(f -> f.getFileName().toString()
+          .equals("mixer-ablations.jar")).map(Path::getParent).toList();
+      assertThat(executors).isNotEmpty()
+          .allSatisfy(d -> assertThat(d.resolve("stderr")).isRegularFile());
+    }
+  }
+
+  /** {@code classes} (a folder) packed as the jar {@code to}; returns its path. */
+  private static String jar(Path classes, Path to) throws java.io.IOException {
+    try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(to));
+        var files = Files.walk(classes)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        out.putNextEntry(new java.util.jar.JarEntry(classes.relativize(f).toString()));
+        Files.copy(f, out);
+      }
+    }
+    return to.toString();
+  }
+
   @Test
   void anUnreachableMasterFailsInSecondsWithOneLineNamingIt() throws Exception {
     Path file = study("unreachable", "\"full\": []");
