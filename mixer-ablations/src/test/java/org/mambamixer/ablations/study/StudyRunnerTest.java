@@ -45,11 +45,12 @@ class StudyRunnerTest {
   @Test
   void localEngineRunsEveryCellRecordsFailuresAndResumes() throws Exception {
     Path file = study("tiny", """
-        "full": [], "residual": ["--skip", "residual"], "broken": ["--token-mixer", "no-such-mixer"]
-        """);
+        "full": [], "residual": ["--skip", "residual"], "broken": ["--dropout", "2"]
+        """); // a dropout outside [0, 1): only the model's config can tell
     StringWriter out = new StringWriter();
     assertThat(run(out, "ablate", "--study", file.toString(), "--studies-dir",
-        tmp.resolve("studies").toString(), "--jobs", "2")).isEqualTo(1); // the broken level
+        tmp.resolve("studies").toString(), "--jobs", "2")).as(out.toString())
+        .isEqualTo(1); // the broken level
     Path dir = tmp.resolve("studies/tiny");
     Table cells = Table.readCsv(dir.resolve("cells.csv"));
     assertThat(cells.rowCount()).isEqualTo(6);
@@ -57,7 +58,11 @@ class StudyRunnerTest {
     long failed = java.util.stream.IntStream.range(0, 6)
         .filter(i -> cells.get(i, "status").equals("failed")).count();
     assertThat(failed).isEqualTo(2);
-    assertThat(Files.readString(dir.resolve("cells.csv"))).contains("unknown token mixer");
+    for (int i = 0; i < 6; i++) {
+      String variant = String.valueOf(cells.get(i, "variant"));
+      assertThat(String.valueOf(cells.get(i, "error"))).as(variant)
+          .startsWith(variant.equals("broken") ? "exit code " : "");
+    }
     Table summary = Table.readCsv(dir.resolve("summary.csv"));
     assertThat(summary.rowCount()).isEqualTo(3);
     assertThat(summary.columns()).contains("mse_mean", "mse_std", "mse_delta");
@@ -167,6 +172,49 @@ class StudyRunnerTest {
       }
     }
     return to.toString();
+  }
+
+  @Test
+  void aTypoInAnyCellStopsTheStudyBeforeAnyCellRuns() throws Exception {
+    for (String[] typo : new String[][] {
+        {"\"--lookbak\", \"32\"", "cell typo-s1: Unknown options: '--lookbak'"},
+        {"\"--token-mixer\", \"no-such-mixer\"", "cell typo-s1: unknown token mixer"},
+        {"\"--channel-mixer\", \"no-such-mixer\"", "cell typo-s1: unknown channel mixer"},
+        {"\"--skip\", \"residual\"", "cell full-s1: unknown scan backend"},
+        {"\"--epochs\", \"two\"", "cell typo-s1: Invalid value for option '--epochs'"}}) {
+      Path file = study("typos", "\"full\": [], \"typo\": [" + typo[0] + "]");
+      if (typo[1].contains("scan")) { // in the base flags, so every cell has it
+        Files.writeString(file, Files.readString(file).replace("\"cpu\"", "\"no-such-scan\""));
+      }
+      StringWriter out = new StringWriter();
+      long t0 = System.nanoTime();
+      assertThat(run(out, "ablate", "--study", file.toString(), "--studies-dir",
+          tmp.resolve("studies").toString())).as(out.toString()).isEqualTo(2);
+      assertThat((System.nanoTime() - t0) / 1e9).isLessThan(10);
+      assertThat(out.toString().lines().findFirst().orElseThrow())
+          .startsWith(file + ": " + typo[1]);
+      assertThat(tmp.resolve("studies/typos")).doesNotExist(); // no cell ran, nothing written
+    }
+  }
+
+  @Test
+  void aMalformedStudyIsNamedWithItsLineAndColumn() throws Exception {
+    Path file = tmp.resolve("malformed.json");
+    for (String[] bad : new String[][] {
+        {"{\"name\": \"m\",\n \"seeds\": [1, 2\n \"command\": \"forecast\"}",
+            ": line 3, column 3: "},
+        {"{\"name\": \"m\",\n \"seeds\": \"one\"}", ": line 2, column 12: Expected BEGIN_ARRAY but was STRING"},
+        {"{\"name\": \"m\", \"seeds\": [1]}", ": study m names no command"},
+        {"{\"name\": \"m\", \"command\": \"forecast\", \"axes\": {\"v\": {\"a\": []}},"
+            + " \"seeds\": [1]} }", ": line 1, column 79: more text after the study"},
+        {"{\"name\": \"m\", // a comment\n}", ": line 2, column 2: Expected name"}}) {
+      Files.writeString(file, bad[0]);
+      StringWriter out = new StringWriter();
+      assertThat(run(out, "ablate", "--study", file.toString())).as(out.toString()).isEqualTo(2);
+      String first = out.toString().lines().findFirst().orElseThrow();
+      assertThat(first).startsWith(file + bad[1]).doesNotContainPattern("[A-Za-z]+Exception")
+          .doesNotContain("java.", "gson", "path $");
+    }
   }
 
   @Test
