@@ -89,7 +89,11 @@ public final class AblateCommand implements LauncherCommand {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    checkCells(study);
+    try {
+      checkCells(study, injector);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), studyFile + ": " + e.getMessage());
+    }
     Path dir = studiesDir.resolve(study.name());
     List<CellResult> results;
     try (CellEngine e = engine == Engine.local ? new LocalEngine(jobs)
@@ -109,8 +113,10 @@ public final class AblateCommand implements LauncherCommand {
    * names it gives, so a typo anywhere in a long study stops it before the first cell runs rather
    * than hours into it. What only a run can tell (a missing data file, sizes that do not fit) is
    * left to the cell.
+   *
+   * @throws IllegalArgumentException naming the first cell whose command line is wrong, and why
    */
-  private void checkCells(Study study) {
+  static void checkCells(Study study, Injector injector) {
     Variants variants = injector.getInstance(Variants.class);
     PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
     CommandLine launcher = Main.commandLine(injector, nowhere, nowhere);
@@ -128,8 +134,7 @@ public final class AblateCommand implements LauncherCommand {
           }
         }
       } catch (ParameterException | UnknownVariantException e) {
-        throw new ParameterException(spec.commandLine(), studyFile + ": cell " + cell.id(axes)
-            + ": " + e.getMessage());
+        throw new IllegalArgumentException("cell " + cell.id(axes) + ": " + e.getMessage(), e);
       }
     }
   }

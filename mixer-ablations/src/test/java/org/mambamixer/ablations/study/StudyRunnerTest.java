@@ -198,6 +198,18 @@ class StudyRunnerTest {
   }
 
   @Test
+  void everyShippedStudyPassesTheCheck() throws Exception {
+    List<Path> studies;
+    try (var files = Files.list(Path.of("..", "studies"))) {
+      studies = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
+    }
+    assertThat(studies).hasSizeGreaterThanOrEqualTo(5);
+    for (Path f : studies) {
+      AblateCommand.checkCells(Study.read(f), org.mambamixer.ablations.Assembled.injector());
+    }
+  }
+
+  @Test
   void aMalformedStudyIsNamedWithItsLineAndColumn() throws Exception {
     Path file = tmp.resolve("malformed.json");
     for (String[] bad : new String[][] {
