@@ -93,9 +93,9 @@ public final class CellWorker {
   }
 
   /**
-   * The class path a cell's JVM gets: this JVM's own, then the jars its class loaders took on at run
-   * time. A Spark executor's own class path holds Spark and what its nodes installed; the jars the
-   * application shipped ({@code spark.jars}) are only on the task's class loader.
+   * The class path a cell's JVM gets: this JVM's own, then the jars its class loaders took on at
+   * run time. A Spark executor's own class path holds Spark and what its nodes installed; the
+   * jars the application shipped ({@code spark.jars}) are only on the task's class loader.
    */
   static String classPath() {
     Set<String> entries = new LinkedHashSet<>(

@@ -77,10 +77,10 @@ public final class SparkEngine implements CellEngine {
     return s;
   }
 
-  /** Fails at once, in one sentence, when no master of a {@code spark://} URL accepts a connection. */
+  /** Fails at once, in one sentence, when no master of a {@code spark://} URL answers. */
   static void requireReachable(String master) throws IOException {
     if (!master.startsWith("spark://")) {
-      return; // local needs no network; YARN and Kubernetes masters are found through their own config
+      return; // local needs no network; YARN and Kubernetes find their masters by their config
     }
     List<String> why = new ArrayList<>();
     // A standalone URL may list several masters (spark://h1:7077,h2:7077): one is enough.
@@ -132,7 +132,7 @@ public final class SparkEngine implements CellEngine {
           }
         }
         if (stopped) {
-          // Spark gave up (e.g. every executor failed to start): jobs submitted after that never end.
+          // Spark gave up (e.g. no executor would start): jobs submitted after that never end.
           for (CellJob job : pending.keySet()) {
             CellResult r = new CellResult(job.cellId(), 1, Map.of(), 0,
                 "Spark: the application stopped before this cell ran (Spark's log says why)");

@@ -215,7 +215,8 @@ class StudyRunnerTest {
     for (String[] bad : new String[][] {
         {"{\"name\": \"m\",\n \"seeds\": [1, 2\n \"command\": \"forecast\"}",
             ": line 3, column 3: "},
-        {"{\"name\": \"m\",\n \"seeds\": \"one\"}", ": line 2, column 12: Expected BEGIN_ARRAY but was STRING"},
+        {"{\"name\": \"m\",\n \"seeds\": \"one\"}",
+            ": line 2, column 12: Expected BEGIN_ARRAY but was STRING"},
         {"{\"name\": \"m\", \"seeds\": [1]}", ": study m names no command"},
         {"{\"name\": \"m\", \"command\": \"forecast\", \"axes\": {\"v\": {\"a\": []}},"
             + " \"seeds\": [1]} }", ": line 1, column 79: more text after the study"},
