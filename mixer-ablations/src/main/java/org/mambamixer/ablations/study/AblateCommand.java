@@ -1,16 +1,28 @@
 package org.mambamixer.ablations.study;
 
+import com.google.inject.Injector;
+import jakarta.inject.Inject;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.mambamixer.ablations.cli.Main;
+import org.mambamixer.api.block.MixerChoice;
+import org.mambamixer.api.inject.UnknownVariantException;
+import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.cli.ScanOption;
+import org.mambamixer.runtime.cli.VariantOptions;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /**
@@ -53,6 +65,13 @@ public final class AblateCommand implements LauncherCommand {
 
   @Spec CommandSpec spec;
 
+  private final Injector injector;
+
+  @Inject
+  public AblateCommand(Injector injector) {
+    this.injector = injector;
+  }
+
   enum Engine { local, spark }
 
   @Override
@@ -64,7 +83,17 @@ public final class AblateCommand implements LauncherCommand {
     if (jobs <= 0) {
       throw new ParameterException(spec.commandLine(), "--jobs must be positive, got " + jobs);
     }
-    Study study = Study.read(studyFile);
+    Study study;
+    try {
+      study = Study.read(studyFile);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+    try {
+      checkCells(study, injector);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), studyFile + ": " + e.getMessage());
+    }
     Path dir = studiesDir.resolve(study.name());
     List<CellResult> results;
     try (CellEngine e = engine == Engine.local ? new LocalEngine(jobs)
@@ -77,5 +106,36 @@ public final class AblateCommand implements LauncherCommand {
     out.printf("study directory: %s (%d cells, %d failed)%n", dir.toAbsolutePath(),
         results.size(), failed);
     return failed == 0 ? 0 : 1;
+  }
+
+  /**
+   * Parses every cell's command line as the launcher will run it and looks up the variant and scan
+   * names it gives, so a typo anywhere in a long study stops it before the first cell runs rather
+   * than hours into it. What only a run can tell (a missing data file, sizes that do not fit) is
+   * left to the cell.
+   *
+   * @throws IllegalArgumentException naming the first cell whose command line is wrong, and why
+   */
+  static void checkCells(Study study, Injector injector) {
+    Variants variants = injector.getInstance(Variants.class);
+    PrintWriter nowhere = new PrintWriter(Writer.nullWriter());
+    CommandLine launcher = Main.commandLine(injector, nowhere, nowhere);
+    List<String> axes = new ArrayList<>(study.axes().keySet());
+    for (Cell cell : study.cells()) {
+      List<String> args = new ArrayList<>(cell.args());
+      args.addAll(List.of("--run-dir", "cell")); // as the worker adds it
+      try {
+        ParseResult command = launcher.parseArgs(args.toArray(String[]::new)).subcommand();
+        for (CommandSpec mixin : command.commandSpec().mixins().values()) {
+          if (mixin.userObject() instanceof VariantOptions v) {
+            variants.check(v.over(MixerChoice.DEFAULT));
+          } else if (mixin.userObject() instanceof ScanOption scan) {
+            variants.checkScan(scan.name());
+          }
+        }
+      } catch (ParameterException | UnknownVariantException e) {
+        throw new IllegalArgumentException("cell " + cell.id(axes) + ": " + e.getMessage(), e);
+      }
+    }
   }
 }

@@ -1,13 +1,19 @@
 package org.mambamixer.ablations.study;
 
+import java.io.File;
 import java.io.IOException;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.mambamixer.ablations.cli.Main;
 import org.mambamixer.cuda.cpu.FusedMixerKernel;
@@ -17,9 +23,9 @@ import org.mambamixer.runtime.report.Table;
  * Runs one cell on whichever machine this is, in a child JVM of its own: DJL's PyTorch engine
  * allows one gradient collector per process, so two cells can never train in one JVM, and a child
  * also gives each cell its own memory and a clean exit. The child is the launcher itself (same
- * Java, same class path, the JVM flags below), its output goes to the cell's {@code log.txt}, and
- * the metrics come from the run's {@code results.csv}. Never throws: a failure becomes a
- * {@link CellResult} with its error.
+ * Java, the class path this JVM was given ({@link #classPath}), the JVM flags below), its output
+ * goes to the cell's {@code log.txt}, and the metrics come from the run's {@code results.csv}.
+ * Never throws: a failure becomes a {@link CellResult} with its error.
  */
 public final class CellWorker {
   /** What the launcher script gives its JVM, and Spark's opens so a cell could run Spark too. */
@@ -52,7 +58,7 @@ public final class CellWorker {
       command.add(ProcessHandle.current().info().command().orElse("java"));
       command.addAll(JVM_FLAGS);
       command.add("-Xmx" + System.getProperty("mambamixer.cell.heap", "4g"));
-      command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+      command.addAll(List.of("-cp", classPath(), Main.class.getName()));
       command.addAll(job.args());
       command.addAll(List.of("--run-dir", dir.toString()));
       Files.writeString(log, "# " + String.join(" ", job.args()) + " --run-dir " + dir + "\n",
@@ -87,6 +93,32 @@ public final class CellWorker {
       metrics.clear();
     }
     return new CellResult(job.cellId(), code, metrics, (System.nanoTime() - t0) / 1e9, error);
+  }
+
+  /**
+   * The class path a cell's JVM gets: this JVM's own, then the jars its class loaders took on at
+   * run time. A Spark executor's own class path holds Spark and what its nodes installed; the
+   * jars the application shipped ({@code spark.jars}) are only on the task's class loader.
+   */
+  static String classPath() {
+    Set<String> entries = new LinkedHashSet<>(
+        List.of(System.getProperty("java.class.path").split(File.pathSeparator)));
+    for (ClassLoader l = Thread.currentThread().getContextClassLoader(); l != null;
+        l = l.getParent()) {
+      if (l instanceof URLClassLoader u) {
+        for (URL url : u.getURLs()) {
+          if (url.getProtocol().equals("file")) {
+            try {
+              entries.add(Path.of(url.toURI()).toString());
+            } catch (URISyntaxException e) {
+              throw new IllegalStateException("class loader URL " + url, e);
+            }
+          }
+        }
+      }
+    }
+    entries.remove("");
+    return String.join(File.pathSeparator, entries);
   }
 
   private static String lastLine(Path log) {

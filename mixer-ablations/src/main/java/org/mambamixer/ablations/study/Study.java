@@ -2,13 +2,19 @@ package org.mambamixer.ablations.study;
 
 import com.google.gson.Gson;
 import com.google.gson.JsonParseException;
+import com.google.gson.JsonSyntaxException;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An ablation study: a grid of launcher arguments. Each axis maps a level's name to the flags that
@@ -64,18 +70,67 @@ public record Study(String name, String command, List<String> base,
     seeds = List.copyOf(seeds);
   }
 
-  /** Reads a study file, naming the file in every error. */
+  /**
+   * Reads a study file.
+   *
+   * @throws IllegalArgumentException when the file is not a valid study: the message names the
+   *     file, and for malformed JSON the line and column where reading stopped
+   */
   public static Study read(Path file) throws IOException {
+    JsonReader in = new JsonReader(new StringReader(Files.readString(file)));
+    Study s;
     try {
-      Study s = new Gson().fromJson(Files.readString(file), Study.class);
-      if (s == null) {
-        throw new IOException(file + " is empty");
+      s = new Gson().fromJson(in, Study.class);
+      if (s != null && !atEnd(in)) {
+        throw new JsonSyntaxException("more text after the study's closing brace");
       }
-      return new Study(s.name(), s.command(), s.base(), s.axes(), s.seeds(), s.reference(),
-          s.metrics());
-    } catch (JsonParseException | IllegalArgumentException e) {
-      throw new IOException(file + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // Gson builds the record through its canonical constructor, whose checks arrive wrapped.
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof IllegalArgumentException invalid) {
+          throw new IllegalArgumentException(file + ": " + invalid.getMessage());
+        }
+      }
+      if (e instanceof JsonParseException) {
+        throw new IllegalArgumentException(file + ": " + where(in) + ": " + reason(e));
+      }
+      throw e;
     }
+    if (s == null) {
+      throw new IllegalArgumentException(file + " is empty");
+    }
+    return s;
+  }
+
+  /** Whether nothing but white space follows what was read. */
+  private static boolean atEnd(JsonReader in) {
+    try {
+      return in.peek() == JsonToken.END_DOCUMENT;
+    } catch (IOException e) {
+      return false; // a second value, or anything else after the first
+    }
+  }
+
+  /** "line L, column C" of where the reader stopped, from its description (Gson has no getter). */
+  private static String where(JsonReader in) {
+    Matcher m = Pattern.compile("line (\\d+) column (\\d+)").matcher(in.toString());
+    return m.find() ? "line " + m.group(1) + ", column " + m.group(2) : "here";
+  }
+
+  /**
+   * Gson's own sentence without what a reader of a study does not need: the exception class it
+   * wraps, the position (said once, by {@link #where}) and the link to Gson's troubleshooting page.
+   */
+  private static String reason(Exception e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause().getMessage() != null) {
+      t = t.getCause();
+    }
+    String first = t.getMessage() == null ? "not a study" : t.getMessage().lines().findFirst()
+        .orElse("");
+    return first.replaceFirst("^[\\w.$]+(Exception|Error): ", "")
+        .replaceFirst(";? at line \\d+ column \\d+.*$", "")
+        .replaceFirst(";? at path .*$", "");
   }
 
   /** Every cell: one level of each axis and a seed, in axis order then seed order. */

@@ -87,12 +87,14 @@ public final class AverageWeightsCommand implements LauncherCommand {
     ClassifyRun.Spec first = sources.get(0).spec();
     ImageSource source = ImageSource.named(first.dataset());
     ImageSource.Splits splits =
-        source.load(ImageSource.dataDir(null, first.data(), System::getenv));
+        source.load(ImageSource.dataDir(null, first.data(), System::getenv),
+            first.model().imageSize());
     Holdout held = Holdout.of(splits.train(), first.valSize(), first.train().seed());
     PrintWriter out = spec.commandLine().getOut();
     AverageRun.Outcome outcome = new AverageRun(variants, variants.scan(scanOption.name()), out)
         .execute(sources, new ClassifyRun.Data(held.train(), held.val(), splits.test(),
-            source.normalization(), source.augmentation()), runDir, LauncherCommand.commandLine(spec));
+            source.normalization(splits), source.augmentation()), runDir,
+            LauncherCommand.commandLine(spec));
     out.println();
     out.println(Table.readCsv(outcome.runDir().resolve("results.csv")).toMarkdown(4));
     out.println("run directory: " + runDir.toAbsolutePath());

@@ -47,13 +47,21 @@ public final class ClassifyCommand implements LauncherCommand {
   private static final int DEFAULT_EVAL_BATCH = 64;
 
   @Option(names = "--dataset", paramLabel = "NAME",
-      description = "fashion-mnist, mnist, cifar10 or digits (files looked up under --data-dir)")
+      description = "fashion-mnist, mnist, cifar10 or digits (files looked up under --data-dir),"
+          + " or folder: your images in --data-dir, as train/<class>/* and test/<class>/*"
+          + " (without test/, a seeded fifth of train/ is tested)")
   String dataset;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "folder holding fashion-mnist/, mnist/, cifar10-jpeg/, sklearn-digits/"
-          + " (else $MAMBAMIXER_DATA/images, else ../shared/data/images)")
+          + " (else $MAMBAMIXER_DATA/images, else ../shared/data/images); with --dataset"
+          + " folder, the folder holding train/")
   String dataDir;
+
+  @Option(names = "--image-size", paramLabel = "N",
+      description = "with --dataset folder: resize every image to N x N (default: the images'"
+          + " own size, which they must share)")
+  Integer imageSize;
 
   @Option(names = "--model", paramLabel = "NAME",
       description = "ViM2 preset (default: vim2-tiny-28 for grey images, vim2-tiny-32 for RGB);"
@@ -197,6 +205,7 @@ public final class ClassifyCommand implements LauncherCommand {
       }
     }
     requireNonNegative("--save-interval", saveInterval);
+    requirePositive("--image-size", imageSize);
     ImageSource source = null;
     Vim2Config preset = null;
     try {
@@ -218,21 +227,27 @@ public final class ClassifyCommand implements LauncherCommand {
       throw usage(runDirs.resume() ? "--resume found no run in " + runDirs.runDir()
           + " to continue; give --dataset"
           + " to start it there"
-          : "give --dataset NAME (fashion-mnist, mnist, cifar10, digits)");
+          : "give --dataset NAME (fashion-mnist, mnist, cifar10, digits, folder)");
     }
     if (before != null) {
       source = ImageSource.named(before.dataset());
+    } else if (source == ImageSource.FOLDER && dataDir == null) {
+      throw usage("--dataset folder reads your images from --data-dir DIR (DIR/train/<class>/*)");
+    } else if (imageSize != null && source != ImageSource.FOLDER) {
+      throw usage("--image-size resizes --dataset folder only; " + source.label()
+          + " trains at its own size");
     }
     Path dir = before != null ? Path.of(before.data())
         : ImageSource.dataDir(dataDir, System::getenv);
-    ImageSource.Splits splits = source.load(dir);
+    ImageSource.Splits splits = source.load(dir, before != null ? before.model().imageSize()
+        : imageSize != null ? imageSize : 0);
     ClassifyRun.Spec run = before != null ? before : newSpec(source, preset, splits, dir, update);
     Holdout held = Holdout.of(splits.train(), run.valSize(), run.train().seed());
     Path parent = runDirs.runDirOrNew(source.label() + "-" + run.preset());
     ClassifyRun runner = new ClassifyRun(variants, variants.scan(run.scan()), out,
         (b, n, loss) -> { }, saveInterval);
     ClassifyRun.Outcome outcome = runner.execute(run, new ClassifyRun.Data(held.train(),
-        held.val(), splits.test(), source.normalization(), source.augmentation()), parent,
+        held.val(), splits.test(), source.normalization(splits), source.augmentation()), parent,
         runDirs.resume());
     out.println();
     out.println(Table.parseCsv(Files.readString(outcome.runDir().resolve("results.csv")),
@@ -352,6 +367,7 @@ public final class ClassifyCommand implements LauncherCommand {
     bad.check("--dataset", dataset, s.dataset());
     bad.check("--model", model, s.preset());
     bad.checkPlace("--data-dir", dataDir == null ? null : Path.of(dataDir), s.data());
+    bad.check("--image-size", imageSize, s.model().imageSize());
     bad.check("--widths", widths, s.model().widths());
     bad.check("--epochs", epochs, t.epochs());
     bad.check("--max-batches", maxBatches, t.maxBatchesPerEpoch());

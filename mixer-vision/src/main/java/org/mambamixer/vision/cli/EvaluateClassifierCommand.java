@@ -109,7 +109,8 @@ public final class EvaluateClassifierCommand implements LauncherCommand {
           + " images are not mirror-symmetric), so a model of it has never seen a mirror image");
     }
     ImageSource.Splits splits =
-        source.load(ImageSource.dataDir(dataDir, origin.data(), System::getenv));
+        source.load(ImageSource.dataDir(dataDir, origin.data(), System::getenv),
+            origin.model().imageSize());
     Map<String, ImageSet> sets = new LinkedHashMap<>();
     if (val) {
       if (origin.valSize() == 0) {
@@ -120,7 +121,8 @@ public final class EvaluateClassifierCommand implements LauncherCommand {
     sets.put("test", splits.test());
     PrintWriter out = spec.commandLine().getOut();
     List<Reevaluation.Row> rows = new Reevaluation(variants, variants.scan(scanOption.name()), out)
-        .execute(origin, weights, sets, source.normalization(), evalBatchSize, flip);
+        .execute(origin, weights, sets, source.normalization(splits), evalBatchSize,
+            flip);
     Table table = Reevaluation.table(run.toAbsolutePath().normalize().toString(), checkpoint,
         origin, rows, flip);
     if (csv != null) {

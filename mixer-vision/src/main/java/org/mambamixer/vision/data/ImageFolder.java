@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A user's own images in the ImageFolder layout: {@code root/<class>/<any name>.{jpg,jpeg,png}},
  * one folder per class, classes indexed in alphabetical order of the folder names. Images are
- * resized (bilinear) to a fixed size; files that are not images (by extension) and loose files
- * in the root are skipped, counted and logged.
+ * resized (bilinear) to a fixed size, or kept at their own when they all share it; files that
+ * are not images (by extension) and loose files in the root are skipped, counted and logged.
  */
 public final class ImageFolder {
   private static final Logger LOG = LoggerFactory.getLogger(ImageFolder.class);
@@ -22,8 +22,9 @@ public final class ImageFolder {
   private ImageFolder() {}
 
   /**
-   * @param size every image is resized to size x size
-   * @param channels 1 (grey, BT.601 luma) or 3 (RGB)
+   * @param size every image is resized to size x size; 0: kept at the first image's size, which
+   *     every image must have
+   * @param channels 1 (grey, BT.601 luma), 3 (RGB), or 0: grey when the first image is, else RGB
    * @throws CorruptDataException naming the file when an image does not decode
    */
   public static ImageSet read(Path root, int size, int channels) throws IOException {
@@ -62,18 +63,32 @@ public final class ImageFolder {
         }
       }
     }
-    int per = size * size * channels;
+    if (files.isEmpty()) {
+      throw new IOException(root + ": no images in its class folders");
+    }
+    BufferedImage first = ImageDecoding.decode(Files.readAllBytes(files.get(0)),
+        files.get(0).toString());
+    int h = size > 0 ? size : first.getHeight();
+    int w = size > 0 ? size : first.getWidth();
+    int c = channels > 0 ? channels : first.getColorModel().getNumColorComponents() == 1 ? 1 : 3;
+    int per = h * w * c;
     byte[] pixels = new byte[files.size() * per];
     for (int i = 0; i < files.size(); i++) {
       Path f = files.get(i);
-      BufferedImage img = ImageDecoding.decode(Files.readAllBytes(f), f.toString());
-      ImageDecoding.write(ImageDecoding.resize(img, size, size), channels, pixels, i * per);
+      BufferedImage img = i == 0 ? first : ImageDecoding.decode(Files.readAllBytes(f),
+          f.toString());
+      if (size == 0 && (img.getHeight() != h || img.getWidth() != w)) {
+        throw new IOException(f + " is " + img.getWidth() + " x " + img.getHeight() + ", "
+            + files.get(0) + " " + w + " x " + h + ": images of different sizes need an image"
+            + " size to be resized to");
+      }
+      ImageDecoding.write(ImageDecoding.resize(img, h, w), c, pixels, i * per);
     }
     if (skipped > 0) {
       LOG.warn("{}: skipped {} entries that are not images in class folders", root, skipped);
     }
     return new ImageSet(root.toString(), pixels,
-        labels.stream().mapToInt(Integer::intValue).toArray(), size, size, channels, classes,
+        labels.stream().mapToInt(Integer::intValue).toArray(), h, w, c, classes,
         skipped);
   }
 }

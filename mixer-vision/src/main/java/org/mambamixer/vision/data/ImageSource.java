@@ -11,7 +11,8 @@ import java.util.function.UnaryOperator;
 /**
  * The image datasets {@code ./mambamixer classify} knows by name, in the layout of the shared data
  * bundle ({@code shared/data/images}, see its README): a folder per dataset holding the files of
- * the standard train and test splits, with the usual normalisation and augmentation of each.
+ * the standard train and test splits, with the usual normalisation and augmentation of each; and
+ * {@code folder}, a user's own images.
  */
 public enum ImageSource {
   FASHION_MNIST("fashion-mnist", "fashion-mnist", Normalization.FASHION_MNIST,
@@ -24,7 +25,7 @@ public enum ImageSource {
     }
 
     @Override
-    ImageSet read(Path folder, boolean train) throws IOException {
+    ImageSet read(Path folder, boolean train, int imageSize) throws IOException {
       return IdxFiles.readSplit(folder, train ? "train" : "t10k", IdxFiles.FASHION_MNIST);
     }
   },
@@ -39,7 +40,7 @@ public enum ImageSource {
     }
 
     @Override
-    ImageSet read(Path folder, boolean train) throws IOException {
+    ImageSet read(Path folder, boolean train, int imageSize) throws IOException {
       return IdxFiles.readSplit(folder, train ? "train" : "t10k", IdxFiles.DIGITS);
     }
   },
@@ -57,7 +58,7 @@ public enum ImageSource {
     }
 
     @Override
-    ImageSet read(Path folder, boolean train) throws IOException {
+    ImageSet read(Path folder, boolean train, int imageSize) throws IOException {
       return DigitsCsv.split(folder.resolve("digits.csv.gz"), train);
     }
   },
@@ -72,8 +73,41 @@ public enum ImageSource {
     }
 
     @Override
-    ImageSet read(Path folder, boolean train) throws IOException {
+    ImageSet read(Path folder, boolean train, int imageSize) throws IOException {
       return CifarJpegTar.read(folder.resolve(files(train).get(0)));
+    }
+  },
+
+  /**
+   * A user's own images in the ImageFolder layout ({@link ImageFolder}), with {@code --data-dir}
+   * the folder holding {@code train/<class>/*} and {@code test/<class>/*}; without {@code test/},
+   * a seeded fifth of {@code train/} is the test split, the same images in every run. Normalised
+   * by the statistics of the training split; cropped by two pixels and not flipped (a folder may
+   * hold text or digits, which a mirror changes).
+   */
+  FOLDER("folder", "", null, new Augmentation(2, false),
+      "your images as train/<class>/*.{png,jpg,jpeg} (and test/<class>/*, else a seeded fifth"
+          + " of train/ is the test split)") {
+    @Override
+    List<String> files(boolean train) {
+      return train ? List.of("train") : List.of(); // test/ is optional
+    }
+
+    @Override
+    ImageSet read(Path folder, boolean train, int imageSize) throws IOException {
+      Path test = folder.resolve("test");
+      if (Files.isDirectory(test)) {
+        return ImageFolder.read(train ? folder.resolve("train") : test, imageSize, 0);
+      }
+      ImageSet all = ImageFolder.read(folder.resolve("train"), imageSize, 0);
+      Holdout h = Holdout.of(all, Math.max(1, all.size() / DigitsCsv.TEST_SHARE),
+          DigitsCsv.SPLIT_SEED);
+      return train ? h.train() : h.val();
+    }
+
+    @Override
+    public Normalization normalization(Splits splits) {
+      return Normalization.fit(splits.train());
     }
   };
 
@@ -103,7 +137,8 @@ public enum ImageSource {
     return label;
   }
 
-  public Normalization normalization() {
+  /** The dataset's usual per-channel statistics (a user's folder: those of its training split). */
+  public Normalization normalization(Splits splits) {
     return norm;
   }
 
@@ -158,25 +193,44 @@ public enum ImageSource {
   /**
    * Reads both splits from {@code dataDir}, after checking that every file is there.
    *
+   * @param imageSize the side every image is resized to, {@code folder} only; 0: as stored (any
+   *     other dataset must be read at its own size)
    * @throws FileNotFoundException naming each missing file and what to download
    */
-  public Splits load(Path dataDir) throws IOException {
+  public Splits load(Path dataDir, int imageSize) throws IOException {
     Path dir = folder(dataDir);
     List<Path> missing = java.util.stream.Stream.of(files(true), files(false))
         .flatMap(List::stream).distinct().map(dir::resolve)
-        .filter(p -> !Files.isRegularFile(p)).toList();
+        .filter(p -> !Files.exists(p)).toList();
     if (!missing.isEmpty()) {
       throw new FileNotFoundException(label + ": missing " + String.join(", ",
           missing.stream().map(Path::toString).toList()) + ". Download " + download + " into "
-          + dir + " (or point --data-dir / $" + ENV + " at a folder holding " + folder + "/)");
+          + dir + (folder.isEmpty() ? "" : " (or point --data-dir / $" + ENV
+          + " at a folder holding " + folder + "/)"));
     }
-    return new Splits(read(dir, true), read(dir, false));
+    ImageSet train = read(dir, true, imageSize);
+    ImageSet test = read(dir, false, imageSize);
+    if (imageSize != 0 && train.height() != imageSize) {
+      throw new IllegalArgumentException(label + " has " + train.height() + " x "
+          + train.width() + " images; only --dataset folder is resized to an image size");
+    }
+    if (test.height() != train.height() || test.width() != train.width()
+        || test.channels() != train.channels() || !test.classes().equals(train.classes())) {
+      throw new IOException(label + ": the test images (" + shape(test) + ") are not the"
+          + " training images' (" + shape(train) + ")");
+    }
+    return new Splits(train, test);
+  }
+
+  private static String shape(ImageSet s) {
+    return s.height() + " x " + s.width() + " x " + s.channels() + ", classes " + s.classes();
   }
 
   /** File names of one split inside the dataset's folder. */
   abstract List<String> files(boolean train);
 
-  abstract ImageSet read(Path folder, boolean train) throws IOException;
+  /** One split; {@code imageSize} as {@link #load} takes it. */
+  abstract ImageSet read(Path folder, boolean train, int imageSize) throws IOException;
 
   private static List<String> idx(boolean train) {
     String split = train ? "train" : "t10k";

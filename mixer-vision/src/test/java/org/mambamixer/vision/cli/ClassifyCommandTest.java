@@ -186,12 +186,12 @@ class ClassifyCommandTest {
 
     Path cut = tmp.resolve("cut");
     ClassifyRun.Spec spec = ClassifyRun.readSpec(whole.resolve("config.json"));
-    ImageSource.Splits splits = ImageSource.FASHION_MNIST.load(data);
+    ImageSource.Splits splits = ImageSource.FASHION_MNIST.load(data, 0);
     Holdout held = Holdout.of(splits.train(), spec.valSize(), spec.train().seed());
     Launcher first = new Launcher();
     Variants variants = first.injector.getInstance(Variants.class);
     ClassifyRun.Data images = new ClassifyRun.Data(held.train(), held.val(), splits.test(),
-        ImageSource.FASHION_MNIST.normalization(), ImageSource.FASHION_MNIST.augmentation());
+        ImageSource.FASHION_MNIST.normalization(splits), ImageSource.FASHION_MNIST.augmentation());
     // Killed at epoch 1's second batch (its resume point, after batch 1, has no validation yet),
     // resumed and killed again at epoch 2's second batch: the resume point is epoch 2, batch 1.
     assertThatThrownBy(() -> killedAt(variants, 2).execute(spec, images, cut, false))
@@ -607,5 +607,93 @@ class ClassifyCommandTest {
     ClassifyRun.Spec spec = ClassifyRun.readSpec(run.resolve("config.json"));
     assertThat(spec.model().widths()).containsExactly(8, 16);
     assertThat(spec.preset()).isEqualTo("vim2-tiny-28");
+  }
+
+  /**
+   * n PNGs per class in {@code dir/<class>/}: "top" bright in its upper half, "bottom" in its
+   * lower half, side x side, RGB with a little noise.
+   */
+  private static void writeClasses(Path dir, int n, int side, long seed) throws IOException {
+    Random r = new Random(seed);
+    for (String c : List.of("bottom", "top")) {
+      Files.createDirectories(dir.resolve(c));
+      for (int i = 0; i < n; i++) {
+        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < side; y++) {
+          for (int x = 0; x < side; x++) {
+            int v = ((y < side / 2) == c.equals("top") ? 200 : 30) + r.nextInt(40);
+            img.setRGB(x, y, v << 16 | v << 8 | v / 2);
+          }
+        }
+        ImageIO.write(img, "png", dir.resolve(c).resolve(i + ".png").toFile());
+      }
+    }
+  }
+
+  @Test
+  void aFolderOfImagesTrainsAtItsOwnSizeOrAGivenOneAndResumes(@TempDir Path tmp)
+      throws Exception {
+    Path own = tmp.resolve("images");
+    writeClasses(own.resolve("train"), 12, 16, 1);
+    writeClasses(own.resolve("test"), 3, 16, 2);
+    List<String> small = List.of("--model", "vim2-tiny-32", "--max-batches", "2",
+        "--batch-size", "4", "--val-size", "4", "--scan", "reference", "--epochs", "1");
+    Path run = tmp.resolve("run");
+    Launcher l = new Launcher();
+    List<String> a = new java.util.ArrayList<>(List.of("classify", "--dataset", "folder",
+        "--data-dir", own.toString(), "--run-dir", run.toString()));
+    a.addAll(small);
+    assertThat(l.run(a.toArray(String[]::new))).as(l.err.toString()).isZero();
+    Table results = Table.readCsv(run.resolve("results.csv"));
+    assertThat(results.get(0, "dataset")).isEqualTo("folder");
+    ClassifyRun.Spec spec = ClassifyRun.readSpec(run.resolve("config.json"));
+    assertThat(spec.dataset()).isEqualTo("folder");
+    assertThat(Path.of(spec.data())).isEqualTo(own.toAbsolutePath());
+    assertThat(List.of(spec.model().imageSize(), spec.model().inChannels(),
+        spec.model().classes())).containsExactly(16, 3, 2);
+    assertThat(run.resolve("confusion.csv")).isRegularFile();
+    assertThat(Files.readString(run.resolve("confusion.csv"))).contains("bottom", "top");
+    // The run recorded its size: a resume at another is refused, naming the flag.
+    Launcher again = new Launcher();
+    assertThat(again.run("classify", "--run-dir", run.toString(), "--resume", "--image-size",
+        "8")).isEqualTo(2);
+    assertThat(again.err.toString()).contains("--image-size");
+
+    // Without test/, a seeded fifth of train/ is the test split; --image-size resizes.
+    Path heldOut = tmp.resolve("held-out");
+    writeClasses(heldOut.resolve("train"), 10, 24, 3);
+    ImageSource.Splits s = ImageSource.FOLDER.load(heldOut, 8);
+    assertThat(List.of(s.train().size(), s.test().size())).containsExactly(16, 4);
+    assertThat(s.test().height()).isEqualTo(8);
+    assertThat(ImageSource.FOLDER.load(heldOut, 8).test().labels())
+        .containsExactly(s.test().labels()); // the same images every time
+    // Its own statistics: half of each image about 220, half about 50 (blue at half of that).
+    float[] mean = ImageSource.FOLDER.normalization(s).mean();
+    assertThat(mean[0]).isCloseTo(135 / 255f, within(0.03f));
+    assertThat(mean[2]).isCloseTo(67 / 255f, within(0.03f));
+  }
+
+  @Test
+  void folderUsageErrors(@TempDir Path tmp) throws Exception {
+    Path mixed = tmp.resolve("mixed");
+    writeClasses(mixed.resolve("train"), 3, 16, 1);
+    ImageIO.write(new BufferedImage(12, 12, BufferedImage.TYPE_INT_RGB), "png",
+        mixed.resolve("train/top/odd.png").toFile());
+    Launcher l = new Launcher();
+    assertThat(l.run("classify", "--dataset", "folder", "--scan", "reference")).isEqualTo(2);
+    assertThat(l.err.toString()).contains("--dataset folder reads your images from --data-dir");
+    Launcher sized = new Launcher();
+    assertThat(sized.run("classify", "--dataset", "fashion-mnist", "--data-dir",
+        data.toString(), "--image-size", "16", "--scan", "reference")).isEqualTo(2);
+    assertThat(sized.err.toString()).contains("--image-size resizes --dataset folder only");
+    Launcher odd = new Launcher();
+    assertThat(odd.run("classify", "--dataset", "folder", "--data-dir", mixed.toString(),
+        "--run-dir", tmp.resolve("run").toString(), "--scan", "reference")).isEqualTo(1);
+    assertThat(odd.err.toString()).contains("odd.png is 12 x 12")
+        .contains("need an image size");
+    Launcher missing = new Launcher();
+    assertThat(missing.run("classify", "--dataset", "folder", "--data-dir",
+        tmp.resolve("nothing").toString(), "--scan", "reference")).isEqualTo(1);
+    assertThat(missing.err.toString()).contains("folder: missing " + tmp.resolve("nothing/train"));
   }
 }

@@ -43,12 +43,12 @@ public class RealImageDataTest {
   @Test
   void digitsThroughTheirImageSource() throws IOException {
     require("sklearn-digits");
-    ImageSource.Splits s = ImageSource.named("digits").load(DIR);
+    ImageSource.Splits s = ImageSource.named("digits").load(DIR, 0);
     assertThat(s.train().size() + s.test().size()).isEqualTo(1797);
     assertThat(s.test().size()).isEqualTo(1797 / 5);
     assertThat(s.test().height()).isEqualTo(8);
     assertThat(Normalization.fit(s.train()).mean()[0])
-        .isCloseTo(ImageSource.DIGITS.normalization().mean()[0], within(0.01f));
+        .isCloseTo(ImageSource.DIGITS.normalization(s).mean()[0], within(0.01f));
   }
 
   @Test
