@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,10 +52,7 @@ public final class FusedMixerKernel {
    * and study cells pass them; a JVM without them runs correctly, only slower, and says so.
    */
   public static final List<String> JVM_FLAGS = List.of("-XX:CompileCommand=quiet",
-      "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.VectorTileOps::exp2",
-      "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.VectorTileOps::exp",
-      "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.VectorTileOps::sigmoid",
-      "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.VectorTileOps::softplus",
+      "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.VectorMath::*",
       "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.FusedMixerOps::at",
       "-XX:CompileCommand=inline,org.mambamixer.cuda.cpu.FusedMixerOps::of");
   private static final Logger LOG = LoggerFactory.getLogger(FusedMixerKernel.class);
@@ -136,36 +134,50 @@ public final class FusedMixerKernel {
 
   /**
    * What a recorded forward keeps for its backward, per route and row: dt after softplus, its
-   * derivative, and the projections (dt_low, B, C); (rows, L, Ep) or (rows, L, P) floats each. The
-   * backward then recomputes only the conv and the scan. At TSM2's issue configuration this is
-   * 230 MB per step and saves about a sixth of the backward (docs/kernels.md).
+   * derivative, and the projections (dt_low, B, C); (rows, L, Ep) or (rows, L, P) floats each, in
+   * buffers the caller allocates (the bridge reuses them from step to step). The backward then
+   * recomputes only the conv and the scan. At TSM2's issue configuration this is 230 MB per step
+   * and saves about a tenth of the backward (docs/kernels.md).
    */
   public static final class Saved {
-    final float[][] dt;
-    final float[][] dtSig;
-    final float[][] proj;
+    final FloatBuffer[] dt;
+    final FloatBuffer[] dtSig;
+    final FloatBuffer[] proj;
 
-    Saved(Dims d, int routes) {
+    /** @param alloc a buffer of the given number of floats */
+    public Saved(Dims d, int routes, IntFunction<FloatBuffer> alloc) {
       int le = d.rows() * d.len() * d.padded();
-      dt = new float[routes][le];
-      dtSig = new float[routes][le];
-      proj = new float[routes][d.rows() * d.len() * d.projPadded()];
+      dt = new FloatBuffer[routes];
+      dtSig = new FloatBuffer[routes];
+      proj = new FloatBuffer[routes];
+      for (int r = 0; r < routes; r++) {
+        dt[r] = alloc.apply(le);
+        dtSig[r] = alloc.apply(le);
+        proj[r] = alloc.apply(d.rows() * d.len() * d.projPadded());
+      }
+    }
+
+    /** Every buffer, so that the caller can reuse them once the backward has run. */
+    public List<FloatBuffer> buffers() {
+      List<FloatBuffer> all = new ArrayList<>(List.of(dt));
+      all.addAll(List.of(dtSig));
+      all.addAll(List.of(proj));
+      return all;
     }
   }
 
   /** out (rows, L, E) from xz (rows, L, 2E); both buffers are indexed absolutely from 0. */
   public void forward(Dims d, List<Route> routes, FloatBuffer xz, FloatBuffer out) {
-    forward(d, routes, xz, out, false);
+    forward(d, routes, xz, out, null);
   }
 
   /**
-   * The forward; with {@code keep}, also what {@link #backward} can reuse instead of recomputing.
-   *
-   * @return the kept values, or null without {@code keep}
+   * The forward; with {@code saved} (non-null), also what {@link #backward} can reuse instead of
+   * recomputing, written into it.
    */
-  public Saved forward(Dims d, List<Route> routes, FloatBuffer xz, FloatBuffer out, boolean keep) {
+  public void forward(Dims d, List<Route> routes, FloatBuffer xz, FloatBuffer out, Saved saved) {
     Plan[] plans = plans(d, routes);
-    Saved saved = keep ? new Saved(d, plans.length) : null;
+    boolean keep = saved != null;
     int per = rowsPerUnit(d.rows());
     workers.forEach(units(d.rows()), () -> new MixerScratch(d, keep, 0), (s, unit) -> {
       for (int row = unit * per; row < Math.min(d.rows(), (unit + 1) * per); row++) {
@@ -184,7 +196,6 @@ public final class FusedMixerKernel {
         s.storeOut(out, row);
       }
     });
-    return saved;
   }
 
   /**

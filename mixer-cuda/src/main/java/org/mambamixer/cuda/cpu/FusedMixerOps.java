@@ -55,7 +55,7 @@ final class FusedMixerOps {
           acc = at(p.taps, i * ep + e0).fma(at(s.x, p.pos[st - i] * ep + e0), acc);
         }
         acc.intoArray(s.c, st * ep + e0);
-        acc.mul(VectorTileOps.sigmoid(acc)).intoArray(s.u, st * ep + e0);
+        acc.mul(VectorMath.sigmoid(acc)).intoArray(s.u, st * ep + e0);
       }
     }
   }
@@ -115,9 +115,9 @@ final class FusedMixerOps {
           acc = at(p.dtWT, j * ep + e0).fma(of(s.proj[st * s.pp + j]), acc);
         }
         if (backward) {
-          VectorTileOps.softplus(acc, s.dt, s.dtSig, st * ep + e0);
+          VectorMath.softplus(acc, s.dt, s.dtSig, st * ep + e0);
         } else {
-          VectorTileOps.softplus(acc).intoArray(s.dt, st * ep + e0);
+          VectorMath.softplus(acc).intoArray(s.dt, st * ep + e0);
         }
       }
     }
@@ -140,7 +140,7 @@ final class FusedMixerOps {
       FloatVector y = FloatVector.zero(F);
       int bo = st * pp + rank; // B at bo + j, C at bo + n + j
       for (int j = 0; j < n; j++) {
-        FloatVector a = VectorTileOps.exp2(dt.mul(at(p.aLog2, j * ep + e0)));
+        FloatVector a = VectorMath.exp2(dt.mul(at(p.aLog2, j * ep + e0)));
         FloatVector hj = a.fma(at(h, j * W), dtu.mul(s.proj[bo + j]));
         hj.intoArray(h, j * W);
         y = hj.fma(of(s.proj[bo + n + j]), y);
@@ -166,7 +166,7 @@ final class FusedMixerOps {
       FloatVector y = FloatVector.zero(F);
       int bo = st * pp + rank;
       for (int j = 0; j < n; j++) {
-        FloatVector a = VectorTileOps.exp2(dt.mul(at(p.aLog2, j * ep + e0)));
+        FloatVector a = VectorMath.exp2(dt.mul(at(p.aLog2, j * ep + e0)));
         a.intoArray(s.as, st * nw + j * W);
         FloatVector hj = a.fma(at(s.hs, st * nw + j * W), dtu.mul(s.proj[bo + j]));
         hj.intoArray(s.hs, (st + 1) * nw + j * W);
@@ -397,7 +397,7 @@ final class FusedMixerOps {
       for (int st = 0; st < s.len; st++) {
         int i = st * ep + e0;
         FloatVector c = at(s.c, i);
-        FloatVector sg = VectorTileOps.sigmoid(c);
+        FloatVector sg = VectorMath.sigmoid(c);
         // d silu / dc = sg (1 + c (1 - sg))
         FloatVector dc = at(s.du, i).mul(sg.mul(c.mul(ONE.sub(sg)).add(1f)));
         dc.intoArray(s.du, i);
@@ -443,7 +443,7 @@ final class FusedMixerOps {
   static void gate(MixerScratch s) {
     for (int i = 0; i < s.len * s.ep; i += W) {
       FloatVector z = at(s.z, i);
-      at(s.ySum, i).mul(z.mul(VectorTileOps.sigmoid(z))).intoArray(s.ySum, i);
+      at(s.ySum, i).mul(z.mul(VectorMath.sigmoid(z))).intoArray(s.ySum, i);
     }
   }
 
@@ -451,7 +451,7 @@ final class FusedMixerOps {
   static void gateGradient(MixerScratch s) {
     for (int i = 0; i < s.len * s.ep; i += W) {
       FloatVector z = at(s.z, i);
-      at(s.g, i).mul(z.mul(VectorTileOps.sigmoid(z))).intoArray(s.dy, i);
+      at(s.g, i).mul(z.mul(VectorMath.sigmoid(z))).intoArray(s.dy, i);
     }
   }
 
@@ -459,7 +459,7 @@ final class FusedMixerOps {
   static void gateInputGradient(MixerScratch s) {
     for (int i = 0; i < s.len * s.ep; i += W) {
       FloatVector z = at(s.z, i);
-      FloatVector sg = VectorTileOps.sigmoid(z);
+      FloatVector sg = VectorMath.sigmoid(z);
       FloatVector dsilu = sg.mul(z.mul(ONE.sub(sg)).add(1f));
       at(s.g, i).mul(at(s.ySum, i)).mul(dsilu).intoArray(s.z, i);
     }

@@ -125,17 +125,17 @@ final class MixerScratch {
   }
 
   /** This row's dt, softplus' and projections of the current route into a keeping forward's arrays. */
-  void keep(float[] dtAll, float[] sigAll, float[] projAll, int row) {
-    System.arraycopy(dt, 0, dtAll, row * dt.length, dt.length);
-    System.arraycopy(dtSig, 0, sigAll, row * dtSig.length, dtSig.length);
-    System.arraycopy(proj, 0, projAll, row * proj.length, proj.length);
+  void keep(FloatBuffer dtAll, FloatBuffer sigAll, FloatBuffer projAll, int row) {
+    dtAll.put(row * dt.length, dt, 0, dt.length);
+    sigAll.put(row * dtSig.length, dtSig, 0, dtSig.length);
+    projAll.put(row * proj.length, proj, 0, proj.length);
   }
 
   /** The reverse of {@link #keep}. */
-  void restore(float[] dtAll, float[] sigAll, float[] projAll, int row) {
-    System.arraycopy(dtAll, row * dt.length, dt, 0, dt.length);
-    System.arraycopy(sigAll, row * dtSig.length, dtSig, 0, dtSig.length);
-    System.arraycopy(projAll, row * proj.length, proj, 0, proj.length);
+  void restore(FloatBuffer dtAll, FloatBuffer sigAll, FloatBuffer projAll, int row) {
+    dtAll.get(row * dt.length, dt, 0, dt.length);
+    sigAll.get(row * dtSig.length, dtSig, 0, dtSig.length);
+    projAll.get(row * proj.length, proj, 0, proj.length);
   }
 
   /** The gated output (in ySum) of {@code row} into out (rows, L, E). */

@@ -16,16 +16,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class VectorTileOps implements TileOps {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_256;
-  private static final float LOG2E = 1.4426950408889634f;
-  /** 1.5 * 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to an integer. */
-  private static final float ROUND = 12582912f;
-  // 2^f = e^(f ln 2) on f in [-0.5, 0.5]: Taylor terms ln2^k / k!, truncation error ~1e-7.
-  private static final FloatVector E1 = FloatVector.broadcast(F, 0.6931471805599453f);
-  private static final FloatVector E2 = FloatVector.broadcast(F, 0.2402265069591007f);
-  private static final FloatVector E3 = FloatVector.broadcast(F, 0.05550410866482158f);
-  private static final FloatVector E4 = FloatVector.broadcast(F, 0.009618129107628477f);
-  private static final FloatVector E5 = FloatVector.broadcast(F, 0.0013333558146428443f);
-  private static final FloatVector E6 = FloatVector.broadcast(F, 1.5403530393381606e-4f);
   private static final FloatVector ONE = FloatVector.broadcast(F, 1f);
 
   VectorTileOps() {
@@ -43,32 +33,10 @@ final class VectorTileOps implements TileOps {
     return "vector";
   }
 
-  /** 2^x, relative error about 2e-7; x is clamped to [-126, 127] (no denormals, no infinity). */
-  static FloatVector exp2(FloatVector x) {
-    x = x.max(-126f).min(127f);
-    FloatVector shifted = x.add(ROUND); // low mantissa bits now hold k = round(x)
-    FloatVector f = x.sub(shifted.sub(ROUND));
-    FloatVector p = E6.fma(f, E5);
-    p = p.fma(f, E4);
-    p = p.fma(f, E3);
-    p = p.fma(f, E2);
-    p = p.fma(f, E1);
-    p = p.fma(f, ONE);
-    // 2^k from k's bits moved into the exponent field (the shift drops the magic number's bits).
-    // Not convert(F2I): on Java 17 that cast costs 8x the whole polynomial (measured, docs/kernels.md).
-    IntVector k = shifted.reinterpretAsInts();
-    FloatVector scale = k.lanewise(VectorOperators.LSHL, 23).add(127 << 23).reinterpretAsFloats();
-    return p.mul(scale);
-  }
-
-  static FloatVector exp(FloatVector x) {
-    return exp2(x.mul(LOG2E));
-  }
-
   @Override
   public void exp(float[] x, int count) {
     for (int i = 0; i < count; i += W) {
-      exp(FloatVector.fromArray(F, x, i)).intoArray(x, i);
+      VectorMath.exp(FloatVector.fromArray(F, x, i)).intoArray(x, i);
     }
   }
 
@@ -77,47 +45,11 @@ final class VectorTileOps implements TileOps {
     for (int i = 0; i < count; i += W) {
       FloatVector v = FloatVector.fromArray(F, x, i);
       if (sig != null) {
-        softplus(v, x, sig, i);
+        VectorMath.softplus(v, x, sig, i);
       } else {
-        softplus(v).intoArray(x, i);
+        VectorMath.softplus(v).intoArray(x, i);
       }
     }
-  }
-
-  /** sigmoid(v) = 1 / (1 + exp(-v)); exp's clamp keeps it finite for any v. */
-  static FloatVector sigmoid(FloatVector v) {
-    return ONE.div(exp(v.neg()).add(ONE));
-  }
-
-  /** softplus(v) with PyTorch's threshold: v itself above 20. */
-  static FloatVector softplus(FloatVector v) {
-    return softplus(v, exp(v.abs().neg()));
-  }
-
-  /**
-   * softplus(v) into sp[i] and its derivative sigmoid(v) into sig[i], from one exp: sigmoid is
-   * 1 / (1 + e) for v >= 0 and e / (1 + e) below, with e = exp(-|v|).
-   */
-  static void softplus(FloatVector v, float[] sp, float[] sig, int i) {
-    FloatVector e = exp(v.abs().neg()); // in (0, 1]
-    FloatVector inv = e.add(ONE);
-    ONE.div(inv).blend(e.div(inv), v.compare(VectorOperators.LT, 0f)).intoArray(sig, i);
-    softplus(v, e).intoArray(sp, i);
-  }
-
-  /** softplus from e = exp(-|v|). */
-  private static FloatVector softplus(FloatVector v, FloatVector e) {
-    // log1p(e) = 2 atanh(s), s = e / (2 + e) in (0, 1/3]: odd series, error (1/9)^7 / 15.
-    FloatVector s = e.div(e.add(2f));
-    FloatVector s2 = s.mul(s);
-    FloatVector p = s2.mul(1f / 13).add(1f / 11);
-    p = p.mul(s2).add(1f / 9);
-    p = p.mul(s2).add(1f / 7);
-    p = p.mul(s2).add(1f / 5);
-    p = p.mul(s2).add(1f / 3);
-    p = p.mul(s2).add(1f);
-    FloatVector sp = v.max(0f).add(s.mul(p).mul(2f));
-    return sp.blend(v, v.compare(VectorOperators.GT, 20f));
   }
 
   @Override
@@ -136,7 +68,7 @@ final class VectorTileOps implements TileOps {
       FloatVector y = FloatVector.zero(F);
       int bc = j.bcOff + t; // B and C at (k, t): bc + k * len
       for (int k = 0; k < n; k++) {
-        FloatVector a = exp2(dt.mul(FloatVector.fromArray(F, j.aLog2, k * W)));
+        FloatVector a = VectorMath.exp2(dt.mul(FloatVector.fromArray(F, j.aLog2, k * W)));
         FloatVector hk = a.fma(FloatVector.fromArray(F, h, k * W), dtu.mul(j.b[bc + k * len]));
         hk.intoArray(h, k * W);
         y = hk.fma(FloatVector.broadcast(F, j.c[bc + k * len]), y);
@@ -155,7 +87,7 @@ final class VectorTileOps implements TileOps {
       }
       if (j.hasZ) {
         FloatVector z = FloatVector.fromArray(F, j.z, i);
-        y = y.mul(z).div(exp(z.neg()).add(1f));
+        y = y.mul(z).div(VectorMath.exp(z.neg()).add(1f));
       }
       y.intoArray(j.y, i);
     }
@@ -187,7 +119,7 @@ final class VectorTileOps implements TileOps {
       FloatVector y = FloatVector.zero(F);
       int bc = j.bcOff + t; // B and C at (k, t): bc + k * len
       for (int k = 0; k < n; k++) {
-        FloatVector a = exp2(dt.mul(FloatVector.fromArray(F, j.aLog2, k * W)));
+        FloatVector a = VectorMath.exp2(dt.mul(FloatVector.fromArray(F, j.aLog2, k * W)));
         a.intoArray(j.aBuf, i * nw + k * W);
         FloatVector hk = a.fma(FloatVector.fromArray(F, j.hBuf, i * nw + k * W), dtu.mul(j.b[bc + k * len]));
         hk.intoArray(j.hBuf, (i + 1) * nw + k * W);
@@ -217,7 +149,7 @@ final class VectorTileOps implements TileOps {
           y = d.fma(u, y);
         }
         FloatVector z = FloatVector.fromArray(F, j.z, t * W);
-        FloatVector sg = ONE.div(exp(z.neg()).add(1f));
+        FloatVector sg = ONE.div(VectorMath.exp(z.neg()).add(1f));
         dy = g.mul(z.mul(sg));
         // d silu / dz = sg (1 + z (1 - sg))
         FloatVector dsilu = sg.mul(z.mul(ONE.sub(sg)).add(1f));

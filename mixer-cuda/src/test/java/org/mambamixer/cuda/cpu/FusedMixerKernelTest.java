@@ -66,8 +66,9 @@ class FusedMixerKernelTest {
      * recomputing everything.
      */
     List<float[]> gradients(FusedMixerKernel kernel, float[] out, boolean kept) {
-      FusedMixerKernel.Saved saved =
-          kernel.forward(d, routes, FloatBuffer.wrap(xz), FloatBuffer.wrap(out), kept);
+      FusedMixerKernel.Saved saved = kept
+          ? new FusedMixerKernel.Saved(d, routes.size(), FloatBuffer::allocate) : null;
+      kernel.forward(d, routes, FloatBuffer.wrap(xz), FloatBuffer.wrap(out), saved);
       float[] dxz = new float[xz.length];
       List<RouteGrads> g = kernel.backward(d, routes, FloatBuffer.wrap(xz), FloatBuffer.wrap(w),
           FloatBuffer.wrap(dxz), saved);
