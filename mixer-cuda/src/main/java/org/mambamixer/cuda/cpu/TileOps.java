@@ -50,7 +50,7 @@ interface TileOps {
       try {
         // Touching FloatVector fails with NoClassDefFoundError without --add-modules jdk.incubator.vector.
         TileOps v = new VectorTileOps();
-        LOG.info("CPU selective scan: vector path ({} float lanes)", VectorTileOps.lanes());
+        LOG.debug("CPU selective scan: vector path ({} float lanes)", VectorTileOps.lanes());
         return v;
       } catch (Throwable e) {
         LOG.warn("CPU selective scan: scalar path, jdk.incubator.vector unavailable ({}); run the JVM"

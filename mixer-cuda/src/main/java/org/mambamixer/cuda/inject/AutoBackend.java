@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code --scan auto}: CUDA when usable, else the fused CPU mixer, else (without the Vector API)
  * the CPU scan kernel; the only backend that chooses. It says its choice in one line; why CUDA was
- * not usable (the driver's message, library paths) only with {@code MAMBAMIXER_DEBUG=1}.
+ * not usable (the driver's message, library paths) only at debug level ({@code MAMBAMIXER_DEBUG=1}
+ * with the launcher).
  */
 public final class AutoBackend implements ScanBackend {
   private static final Logger LOG = LoggerFactory.getLogger(AutoBackend.class);
@@ -19,9 +20,7 @@ public final class AutoBackend implements ScanBackend {
     CudaProbe.Verdict v = CudaProbe.verdict();
     SelectiveScan chosen = v.available() ? new CudaBackend().create() : cpu();
     LOG.info("scan backend auto -> {}{}", chosen.name(), v.available() ? "" : " (no CUDA device)");
-    if (!v.available() && "1".equals(System.getenv("MAMBAMIXER_DEBUG"))) {
-      LOG.info("{}", v.describe());
-    }
+    LOG.debug("{}", v.describe());
     return chosen;
   }
 
