@@ -189,7 +189,7 @@ public final class FusedMixerKernel {
             s.keep(saved.dt[r], saved.dtSig[r], saved.proj[r], row);
           }
           for (int tile = 0; tile < d.padded() / W; tile++) {
-            FusedMixerOps.scan(s, plans[r], tile);
+            FusedMixerOps.scan(s, plans[r], tile, false);
           }
         }
         FusedMixerOps.gate(s);
@@ -231,7 +231,7 @@ public final class FusedMixerKernel {
           }
           s.clearRoute();
           for (int tile = 0; tile < d.padded() / W; tile++) {
-            FusedMixerOps.scanStates(s, p, tile);
+            FusedMixerOps.scan(s, p, tile, true);
             FusedMixerOps.adjoint(s, p, tile);
           }
           FusedMixerOps.routeGradient(s, p);

@@ -123,17 +123,26 @@ final class FusedMixerOps {
     }
   }
 
-  /** The scan of one tile of channels; y + D u added into ySum at each step's position. */
-  static void scan(MixerScratch s, Plan p, int tile) {
+  /**
+   * The scan of one tile of channels; y + D u added into ySum at each step's position. With
+   * {@code keepStates} (the backward's recomputation) every state and exp(dt A) of the tile is
+   * kept in hs and as for the adjoint sweep; hs[0] is h_0 = 0 and never written.
+   */
+  static void scan(MixerScratch s, Plan p, int tile, boolean keepStates) {
     int e0 = tile * W;
     int n = s.n;
+    int nw = n * W;
     int ep = s.ep;
     int pp = s.pp;
     int rank = s.d.dtRank();
-    float[] h = s.h;
-    Arrays.fill(h, 0f);
+    float[] h = keepStates ? s.hs : s.h;
+    if (!keepStates) {
+      Arrays.fill(h, 0f);
+    }
     FloatVector dSkip = at(p.dSkip, e0);
     for (int st = 0; st < s.len; st++) {
+      int hIn = keepStates ? st * nw : 0;
+      int hOut = keepStates ? hIn + nw : 0;
       FloatVector dt = at(s.dt, st * ep + e0);
       FloatVector u = at(s.u, st * ep + e0);
       FloatVector dtu = dt.mul(u);
@@ -141,35 +150,11 @@ final class FusedMixerOps {
       int bo = st * pp + rank; // B at bo + j, C at bo + n + j
       for (int j = 0; j < n; j++) {
         FloatVector a = VectorMath.exp2(dt.mul(at(p.aLog2, j * ep + e0)));
-        FloatVector hj = a.fma(at(h, j * W), dtu.mul(s.proj[bo + j]));
-        hj.intoArray(h, j * W);
-        y = hj.fma(of(s.proj[bo + n + j]), y);
-      }
-      int yo = p.pos[st] * ep + e0;
-      dSkip.fma(u, y).add(at(s.ySum, yo)).intoArray(s.ySum, yo);
-    }
-  }
-
-  /** {@link #scan}, keeping every state and exp(dt A) of the tile for the adjoint sweep. */
-  static void scanStates(MixerScratch s, Plan p, int tile) {
-    int e0 = tile * W;
-    int n = s.n;
-    int nw = n * W;
-    int ep = s.ep;
-    int pp = s.pp;
-    int rank = s.d.dtRank();
-    FloatVector dSkip = at(p.dSkip, e0);
-    for (int st = 0; st < s.len; st++) {
-      FloatVector dt = at(s.dt, st * ep + e0);
-      FloatVector u = at(s.u, st * ep + e0);
-      FloatVector dtu = dt.mul(u);
-      FloatVector y = FloatVector.zero(F);
-      int bo = st * pp + rank;
-      for (int j = 0; j < n; j++) {
-        FloatVector a = VectorMath.exp2(dt.mul(at(p.aLog2, j * ep + e0)));
-        a.intoArray(s.as, st * nw + j * W);
-        FloatVector hj = a.fma(at(s.hs, st * nw + j * W), dtu.mul(s.proj[bo + j]));
-        hj.intoArray(s.hs, (st + 1) * nw + j * W);
+        if (keepStates) {
+          a.intoArray(s.as, st * nw + j * W);
+        }
+        FloatVector hj = a.fma(at(h, hIn + j * W), dtu.mul(s.proj[bo + j]));
+        hj.intoArray(h, hOut + j * W);
         y = hj.fma(of(s.proj[bo + n + j]), y);
       }
       int yo = p.pos[st] * ep + e0;
