@@ -22,12 +22,12 @@ import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.model.SequenceConfig;
 import org.mambamixer.sequence.stream.RecurrentClassifier;
-import org.mambamixer.vision.train.Accuracy;
 import org.mambamixer.vision.train.ClassifierConfig;
 
 /**

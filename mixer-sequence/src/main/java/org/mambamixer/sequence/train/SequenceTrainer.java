@@ -11,15 +11,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.Losses;
 import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.stream.RecurrentClassifier;
-import org.mambamixer.vision.train.Accuracy;
-import org.mambamixer.vision.train.Classifier;
 import org.mambamixer.vision.train.ClassifierConfig;
 
 /**
@@ -83,7 +83,7 @@ public final class SequenceTrainer implements AutoCloseable {
         try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
           Backprop.discard();
           NDArray logits = model.forward(ps, new NDList(x), true).singletonOrThrow();
-          NDArray l = Classifier.smoothedCrossEntropy(logits, y, config.labelSmoothing());
+          NDArray l = Losses.smoothedCrossEntropy(logits, y, config.labelSmoothing());
           loss = l.getFloat();
           if (!Float.isFinite(loss)) {
             throw new IllegalStateException("training diverged: loss " + loss + " at epoch "

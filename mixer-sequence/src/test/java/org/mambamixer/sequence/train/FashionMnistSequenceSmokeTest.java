@@ -8,15 +8,15 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.mambamixer.api.io.SharedFiles;
+import org.mambamixer.runtime.data.IdxFiles;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Normalization;
+import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.sequence.data.PixelOrder;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.model.SequenceConfig;
 import org.mambamixer.sequence.model.TestModels;
-import org.mambamixer.vision.data.IdxFiles;
-import org.mambamixer.vision.data.ImageSet;
-import org.mambamixer.vision.data.Normalization;
-import org.mambamixer.vision.train.Accuracy;
 import org.mambamixer.vision.train.ClassifierConfig;
 
 /**

@@ -12,10 +12,10 @@ import java.util.stream.Stream;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.ScanOption;
+import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.vision.data.Holdout;
-import org.mambamixer.vision.data.ImageSet;
 import org.mambamixer.vision.data.ImageSource;
 import org.mambamixer.vision.train.ClassifyRun;
 import org.mambamixer.vision.train.Reevaluation;
@@ -23,8 +23,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
