@@ -20,7 +20,6 @@ import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.stream.RecurrentClassifier;
-import org.mambamixer.vision.train.ClassifierConfig;
 
 /**
  * Trains and evaluates a {@link SequenceClassifier}: smoothed cross-entropy, AdamW with warm-up
@@ -37,13 +36,14 @@ public final class SequenceTrainer implements AutoCloseable {
 
   private final SequenceClassifier model;
   private final NDManager manager;
-  private final ClassifierConfig config;
+  private final SequenceTrainConfig config;
   private final AdamW optimizer;
   private final Model djl;
   private ParameterStore ps;
 
   /** {@code model} must already be initialised on {@code manager}. */
-  public SequenceTrainer(SequenceClassifier model, NDManager manager, ClassifierConfig config) {
+  public SequenceTrainer(SequenceClassifier model, NDManager manager,
+      SequenceTrainConfig config) {
     this.model = model;
     this.manager = manager;
     this.config = config;
