@@ -19,9 +19,9 @@ import org.mambamixer.ablations.Assembled;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.runtime.train.AdamW;
+import org.mambamixer.runtime.train.Losses;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.model.SequenceConfig;
-import org.mambamixer.vision.train.Classifier;
 
 /**
  * Time of one training step (forward, backward, AdamW) of the sequence classifier for each token
@@ -65,7 +65,7 @@ class SequenceCostBenchTest {
             try (GradientCollector gc = m.getEngine().newGradientCollector()) {
               Backprop.discard();
               NDArray logits = k.model().forward(ps, new NDList(k.x()), true).singletonOrThrow();
-              Backprop.backward(Classifier.smoothedCrossEntropy(logits, k.y(), 0.1f));
+              Backprop.backward(Losses.smoothedCrossEntropy(logits, k.y(), 0.1f));
             }
             k.optimizer().step(1e-3f);
           }

@@ -13,16 +13,16 @@ import org.mambamixer.runtime.cli.ResumeConflicts;
 import org.mambamixer.runtime.cli.RunPlaceOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
+import org.mambamixer.runtime.data.IdxFiles;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Normalization;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.sequence.data.PixelOrder;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceConfig;
 import org.mambamixer.sequence.train.SequenceRun;
-import org.mambamixer.vision.data.IdxFiles;
-import org.mambamixer.vision.data.ImageSet;
-import org.mambamixer.vision.data.Normalization;
-import org.mambamixer.vision.train.ClassifierConfig;
+import org.mambamixer.sequence.train.SequenceTrainConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -154,14 +154,14 @@ public final class ClassifySequenceCommand implements LauncherCommand {
       throw usage("--lr-update: " + e.getMessage());
     }
     SequenceConfig model;
-    ClassifierConfig train;
+    SequenceTrainConfig train;
     try {
       model = new SequenceConfig(length, 784 / length, 10, dModel, layers, dState, 2, 4,
           variantOptions.over(SequenceConfig.DEFAULT_VARIANTS));
       variants.check(model.variants());
       variants.checkScan(scanOption.name());
-      train = new ClassifierConfig(epochs, batchSize, 250, lr, lr / 100, Math.min(1, epochs - 1),
-          0.05f, 0.1f, seed, maxBatches, false, update);
+      train = new SequenceTrainConfig(epochs, batchSize, 250, lr, lr / 100,
+          Math.min(1, epochs - 1), 0.05f, 0.1f, seed, maxBatches, update);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

@@ -1,7 +1,7 @@
 package org.mambamixer.sequence.data;
 
-import org.mambamixer.vision.data.ImageSet;
-import org.mambamixer.vision.data.Normalization;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Normalization;
 
 /**
  * Single-channel images as token sequences: the H x W pixels, normalised and read in a {@link

@@ -11,16 +11,15 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.Losses;
 import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.stream.RecurrentClassifier;
-import org.mambamixer.vision.train.Accuracy;
-import org.mambamixer.vision.train.Classifier;
-import org.mambamixer.vision.train.ClassifierConfig;
 
 /**
  * Trains and evaluates a {@link SequenceClassifier}: smoothed cross-entropy, AdamW with warm-up
@@ -37,13 +36,14 @@ public final class SequenceTrainer implements AutoCloseable {
 
   private final SequenceClassifier model;
   private final NDManager manager;
-  private final ClassifierConfig config;
+  private final SequenceTrainConfig config;
   private final AdamW optimizer;
   private final Model djl;
   private ParameterStore ps;
 
   /** {@code model} must already be initialised on {@code manager}. */
-  public SequenceTrainer(SequenceClassifier model, NDManager manager, ClassifierConfig config) {
+  public SequenceTrainer(SequenceClassifier model, NDManager manager,
+      SequenceTrainConfig config) {
     this.model = model;
     this.manager = manager;
     this.config = config;
@@ -83,7 +83,7 @@ public final class SequenceTrainer implements AutoCloseable {
         try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
           Backprop.discard();
           NDArray logits = model.forward(ps, new NDList(x), true).singletonOrThrow();
-          NDArray l = Classifier.smoothedCrossEntropy(logits, y, config.labelSmoothing());
+          NDArray l = Losses.smoothedCrossEntropy(logits, y, config.labelSmoothing());
           loss = l.getFloat();
           if (!Float.isFinite(loss)) {
             throw new IllegalStateException("training diverged: loss " + loss + " at epoch "

@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.mambamixer.vision.data.ImageSet;
-import org.mambamixer.vision.data.Normalization;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Normalization;
 
 class PixelSequencesTest {
   private static final Normalization UNIT = new Normalization(new float[] {0}, new float[] {1});

@@ -8,16 +8,16 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.mambamixer.api.io.SharedFiles;
+import org.mambamixer.runtime.data.IdxFiles;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Normalization;
+import org.mambamixer.runtime.train.Accuracy;
+import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.sequence.data.PixelOrder;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.model.SequenceConfig;
 import org.mambamixer.sequence.model.TestModels;
-import org.mambamixer.vision.data.IdxFiles;
-import org.mambamixer.vision.data.ImageSet;
-import org.mambamixer.vision.data.Normalization;
-import org.mambamixer.vision.train.Accuracy;
-import org.mambamixer.vision.train.ClassifierConfig;
 
 /**
  * A short real-data run: sequential Fashion-MNIST at L = 196 (4 pixels a token), one epoch over
@@ -42,7 +42,8 @@ class FashionMnistSequenceSmokeTest {
     PixelSequences test = new PixelSequences(head(IdxFiles.readSplit(dir, "t10k",
         IdxFiles.FASHION_MNIST), 200), order, Normalization.FASHION_MNIST, 196);
     SequenceConfig c = SequenceConfig.small(196, 4, 10).withModel(32, 1, 8);
-    ClassifierConfig cfg = new ClassifierConfig(1, 32, 100, 1e-2f, 1e-3f, 0, 0.05f, 0.1f, 5, 0);
+    SequenceTrainConfig cfg = new SequenceTrainConfig(1, 32, 100, 1e-2f, 1e-3f, 0, 0.05f, 0.1f, 5,
+        0, LrSchedule.Update.EPOCH);
     try (NDManager m = NDManager.newBaseManager()) {
       SequenceClassifier model = TestModels.build(c, m, 32);
       try (SequenceTrainer trainer = new SequenceTrainer(model, m, cfg)) {

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import org.mambamixer.runtime.data.CorruptDataException;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Streams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,6 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.mambamixer.runtime.data.CorruptDataException;
+import org.mambamixer.runtime.data.IdxFiles;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Streams;
 
 /**
  * scikit-learn's digits ({@code digits.csv.gz}): one 8 x 8 grey image per line, 64 values 0..16

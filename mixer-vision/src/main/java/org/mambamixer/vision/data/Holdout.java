@@ -1,6 +1,7 @@
 package org.mambamixer.vision.data;
 
 import java.util.Arrays;
+import org.mambamixer.runtime.data.ImageSet;
 
 /**
  * A training set split into what is trained on and a validation set held out of it, drawn by a

@@ -9,6 +9,8 @@ import ai.djl.training.dataset.Record;
 import ai.djl.training.dataset.SequenceSampler;
 import ai.djl.util.Progress;
 import java.util.SplittableRandom;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Normalization;
 
 /**
  * An {@link ImageSet} as a DJL dataset: record i has data (C, H, W) float32, normalised and (for

@@ -6,6 +6,7 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
+import org.mambamixer.runtime.data.CorruptDataException;
 
 /** Decoding encoded images (JPEG, PNG, ...) with javax.imageio into H x W x C bytes. */
 final class ImageDecoding {

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.mambamixer.runtime.data.CorruptDataException;
+import org.mambamixer.runtime.data.ImageSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.mambamixer.runtime.data.IdxFiles;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Normalization;
 
 /**
  * The image datasets {@code ./mambamixer classify} knows by name, in the layout of the shared data

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import org.mambamixer.runtime.data.CorruptDataException;
 
 /**
  * A minimal reader of POSIX ustar archives (the CIFAR-10 JPEG tarballs): 512-byte headers with

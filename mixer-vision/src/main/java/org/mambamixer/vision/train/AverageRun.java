@@ -20,6 +20,7 @@ import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.model.Vim2;
 

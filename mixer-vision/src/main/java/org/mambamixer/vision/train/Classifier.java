@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
@@ -16,8 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.Recompute;
+import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.Losses;
 import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.vision.data.ImageDataset;
@@ -73,20 +74,6 @@ public final class Classifier implements AutoCloseable {
    */
   public record Views(Accuracy single, Accuracy flipAveraged) {}
 
-  /**
-   * Smoothed cross-entropy: the target puts 1 - eps on the label and eps / K on every class.
-   *
-   * @param logits (B, K)
-   * @param labels (B) class indices
-   */
-  public static NDArray smoothedCrossEntropy(NDArray logits, NDArray labels, float eps) {
-    long k = logits.getShape().get(1);
-    NDArray logp = logits.logSoftmax(1); // (B, K)
-    NDArray target = labels.toType(DataType.INT32, false).oneHot((int) k)
-        .toType(logp.getDataType(), false).mul(1 - eps).add(eps / k); // (B, K)
-    return logp.mul(target).sum(new int[] {1}).mean().neg();
-  }
-
   /** One epoch over {@code train} (its own seeded shuffle); returns the mean training loss. */
   public double trainEpoch(ImageDataset train, int epoch) throws IOException, TranslateException {
     return trainEpoch(train, epoch, (b, n, loss) -> { });
@@ -135,7 +122,7 @@ public final class Classifier implements AutoCloseable {
             GradientCollector gc = manager.getEngine().newGradientCollector()) {
           Backprop.discard();
           NDArray logits = model.forward(ps, batch.getData(), true).singletonOrThrow();
-          NDArray l = smoothedCrossEntropy(logits, batch.getLabels().head(),
+          NDArray l = Losses.smoothedCrossEntropy(logits, batch.getLabels().head(),
               config.labelSmoothing());
           loss = l.getFloat();
           if (!Float.isFinite(loss)) {

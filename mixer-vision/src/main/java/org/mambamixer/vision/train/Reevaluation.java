@@ -12,10 +12,10 @@ import java.util.Locale;
 import java.util.Map;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Normalization;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.vision.data.ImageDataset;
-import org.mambamixer.vision.data.ImageSet;
-import org.mambamixer.vision.data.Normalization;
 import org.mambamixer.vision.model.Vim2;
 
 /**

@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mambamixer.runtime.data.CorruptDataException;
+import org.mambamixer.runtime.data.ImageSet;
 
 class DigitsCsvTest {
 

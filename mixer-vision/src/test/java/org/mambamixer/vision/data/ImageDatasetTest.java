@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Normalization;
 
 class ImageDatasetTest {
 

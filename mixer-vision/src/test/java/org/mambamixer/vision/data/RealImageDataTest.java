@@ -9,6 +9,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.mambamixer.runtime.data.IdxFiles;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Normalization;
 
 /**
  * The shared image files. Skipped with the reason where they are absent, except under CI (env CI

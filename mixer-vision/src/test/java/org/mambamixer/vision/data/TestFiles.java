@@ -2,38 +2,14 @@ package org.mambamixer.vision.data;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 
 /** Writers of tiny data files for the loader tests. */
 final class TestFiles {
   private TestFiles() {}
-
-  static void idxImages(Path file, int n, int rows, int cols, byte[] pixels) throws IOException {
-    try (DataOutputStream out = new DataOutputStream(
-        new GZIPOutputStream(Files.newOutputStream(file)))) {
-      out.writeInt(0x803);
-      out.writeInt(n);
-      out.writeInt(rows);
-      out.writeInt(cols);
-      out.write(pixels);
-    }
-  }
-
-  static void idxLabels(Path file, byte[] labels) throws IOException {
-    try (DataOutputStream out = new DataOutputStream(
-        new GZIPOutputStream(Files.newOutputStream(file)))) {
-      out.writeInt(0x801);
-      out.writeInt(labels.length);
-      out.write(labels);
-    }
-  }
 
   /** A w x h image of one colour. */
   static BufferedImage solid(int w, int h, int rgb) {

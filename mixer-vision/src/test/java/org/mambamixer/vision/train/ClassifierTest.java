@@ -2,7 +2,6 @@ package org.mambamixer.vision.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -10,61 +9,16 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.mambamixer.api.scan.ReferenceScan;
+import org.mambamixer.runtime.data.ImageSet;
+import org.mambamixer.runtime.data.Normalization;
 import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.vision.data.Augmentation;
 import org.mambamixer.vision.data.ImageDataset;
-import org.mambamixer.vision.data.ImageSet;
-import org.mambamixer.vision.data.Normalization;
 import org.mambamixer.vision.model.CrossScanRoute;
 import org.mambamixer.vision.model.Vim2;
 import org.mambamixer.vision.model.Vim2Config;
 
 class ClassifierTest {
-
-  @Test
-  void smoothedCrossEntropyMatchesItsDefinition() {
-    try (NDManager m = NDManager.newBaseManager()) {
-      float loss = Classifier.smoothedCrossEntropy(m.create(new float[][] {{2, 0, 0}, {0, 1, 3}}),
-          m.create(new float[] {0, 1}), 0.3f).getFloat();
-      double z1 = Math.log(Math.exp(2) + 2);
-      double z2 = Math.log(1 + Math.exp(1) + Math.exp(3));
-      double l1 = -(0.8 * (2 - z1) + 0.1 * (0 - z1) + 0.1 * (0 - z1));
-      double l2 = -(0.1 * (0 - z2) + 0.8 * (1 - z2) + 0.1 * (3 - z2));
-      assertThat((double) loss).isCloseTo((l1 + l2) / 2, within(1e-5));
-    }
-  }
-
-  @Test
-  void accuracyCountsTopOneTopFiveAndConfusion() {
-    Accuracy acc = new Accuracy(6);
-    acc.add(new float[] {
-        5, 4, 3, 2, 1, 0, // label 0: top-1
-        5, 4, 3, 2, 1, 0, // label 4: rank 5, top-5
-        5, 4, 3, 2, 1, 0, // label 5: rank 6, neither
-        1, 1, 0, 0, 0, 0}, new int[] {0, 4, 5, 1}); // label 1 ties the max: top-5 only
-    assertThat(acc.count()).isEqualTo(4);
-    assertThat(acc.top1()).isEqualTo(0.25);
-    assertThat(acc.top5()).isEqualTo(0.75);
-    assertThat(acc.confusion()[4][0]).isEqualTo(1);
-    assertThat(acc.confusion()[1][0]).isEqualTo(1); // argmax takes the first of tied classes
-  }
-
-  /** A model that scores every class alike, or diverged to NaN, has not answered. */
-  @Test
-  void tiesAndNanRowsAreNotCorrect() {
-    Accuracy acc = new Accuracy(6);
-    float nan = Float.NaN;
-    acc.add(new float[] {
-        0, 0, 0, 0, 0, 0, // all tied: neither
-        5, 4, 3, 2, 1, 1, // label 4 ties the sixth: neither
-        nan, nan, nan, nan, nan, nan, // diverged: neither
-        9, nan, 0, 0, 0, 0, // one NaN logit: neither
-        nan, 1, 0, 0, 0, 0}, // the true class is NaN: neither
-        new int[] {0, 4, 0, 0, 1});
-    assertThat(acc.count()).isEqualTo(5);
-    assertThat(acc.top1()).isEqualTo(0.0);
-    assertThat(acc.top5()).isEqualTo(0.0);
-  }
 
   /** Class 0: horizontal stripes, class 1: vertical stripes (period 2), noisy 8 x 8 grey. */
   static ImageSet stripes(int n, long seed) {

@@ -1,4 +1,4 @@
-package org.mambamixer.vision.data;
+package org.mambamixer.runtime.data;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package org.mambamixer.vision.data;
+package org.mambamixer.runtime.data;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 
 /** Opening data files that may or may not be gzip-compressed. */
-final class Streams {
+public final class Streams {
   private Streams() {}
 
   /** The file's content, gunzipped when it starts with the gzip magic bytes 1f 8b. */
-  static InputStream open(Path file) throws IOException {
+  public static InputStream open(Path file) throws IOException {
     InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
     in.mark(2);
     int b0 = in.read();

@@ -1,4 +1,4 @@
-package org.mambamixer.vision.data;
+package org.mambamixer.runtime.data;
 
 /**
  * Per-channel normalisation of pixels scaled to [0, 1]: (v / 255 - mean[c]) / std[c].

@@ -1,4 +1,4 @@
-package org.mambamixer.vision.train;
+package org.mambamixer.runtime.train;
 
 /**
  * Top-1 / top-5 counts and the confusion matrix of one evaluation. A prediction is in the top k
