@@ -40,7 +40,10 @@ class SignalStopTest {
     Files.writeString(csv, sb);
     Path runDir = tmp.resolve("run");
     List<String> command = launcher("forecast", "--data", csv.toString(), "--lookback", "32",
-        "--horizon", "8", "--epochs", "1000", "--max-batches", "2", "--val-interval", "1",
+        // Patience far beyond the epochs: the run must still be training when the signal comes,
+        // however slowly this machine reaches the second validation.
+        "--horizon", "8", "--epochs", "1000", "--patience", "100000", "--max-batches", "2",
+        "--val-interval", "1",
         "--d-model", "8", "--layers", "1", "--d-state", "4", "--scan", "cpu", "--run-dir",
         runDir.toString());
     Path err = tmp.resolve("err.txt");
