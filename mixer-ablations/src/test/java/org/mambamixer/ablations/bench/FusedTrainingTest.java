@@ -21,7 +21,7 @@ import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.model.Vim2;
 import org.mambamixer.vision.model.Vim2Config;
 import org.mambamixer.vision.train.Classifier;
-import org.mambamixer.vision.train.ClassifierConfig;
+import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.vision.train.ClassifyRun;
 
 /**

@@ -22,7 +22,7 @@ import org.mambamixer.sequence.data.PixelOrder;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceConfig;
 import org.mambamixer.sequence.train.SequenceRun;
-import org.mambamixer.sequence.train.SequenceTrainConfig;
+import org.mambamixer.runtime.train.ClassifierConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -154,14 +154,14 @@ public final class ClassifySequenceCommand implements LauncherCommand {
       throw usage("--lr-update: " + e.getMessage());
     }
     SequenceConfig model;
-    SequenceTrainConfig train;
+    ClassifierConfig train;
     try {
       model = new SequenceConfig(length, 784 / length, 10, dModel, layers, dState, 2, 4,
           variantOptions.over(SequenceConfig.DEFAULT_VARIANTS));
       variants.check(model.variants());
       variants.checkScan(scanOption.name());
-      train = new SequenceTrainConfig(epochs, batchSize, 250, lr, lr / 100,
-          Math.min(1, epochs - 1), 0.05f, 0.1f, seed, maxBatches, update);
+      train = new ClassifierConfig(epochs, batchSize, 250, lr, lr / 100,
+          Math.min(1, epochs - 1), 0.05f, 0.1f, seed, maxBatches, false, update);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }

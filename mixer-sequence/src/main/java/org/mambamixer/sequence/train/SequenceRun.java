@@ -23,6 +23,7 @@ import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Accuracy;
+import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
@@ -64,7 +65,7 @@ public final class SequenceRun {
    * @param commandLine the command that started the run
    */
   public record Spec(String dataset, String data, boolean permuted, long permutationSeed,
-      int trainImages, int testImages, SequenceConfig model, SequenceTrainConfig train,
+      int trainImages, int testImages, SequenceConfig model, ClassifierConfig train,
       String scan, boolean stream, String commandLine) {}
 
   /**
@@ -112,7 +113,7 @@ public final class SequenceRun {
     }
     Files.createDirectories(runDir);
     AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
-    SequenceTrainConfig tc = spec.train();
+    ClassifierConfig tc = spec.train();
     // A signal now stops the run at a batch boundary, not the JVM under a running op.
     try (Stop.Training training = Stop.training();
         NDManager manager = NDManager.newBaseManager()) {
@@ -135,7 +136,7 @@ public final class SequenceRun {
 
   private Outcome train(Spec spec, SequenceTrainer trainer, long params, PixelSequences train,
       PixelSequences test, Path runDir, NDManager manager) throws IOException {
-    SequenceTrainConfig tc = spec.train();
+    ClassifierConfig tc = spec.train();
     MetricsLog metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
     Progress progress = new Progress(log, System::nanoTime, Duration.ofSeconds(2), 0.1);
     double total = 0;

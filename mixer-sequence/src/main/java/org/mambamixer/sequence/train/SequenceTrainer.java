@@ -14,6 +14,7 @@ import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.runtime.train.Losses;
 import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.runtime.train.Stop;
@@ -36,14 +37,14 @@ public final class SequenceTrainer implements AutoCloseable {
 
   private final SequenceClassifier model;
   private final NDManager manager;
-  private final SequenceTrainConfig config;
+  private final ClassifierConfig config;
   private final AdamW optimizer;
   private final Model djl;
   private ParameterStore ps;
 
   /** {@code model} must already be initialised on {@code manager}. */
   public SequenceTrainer(SequenceClassifier model, NDManager manager,
-      SequenceTrainConfig config) {
+      ClassifierConfig config) {
     this.model = model;
     this.manager = manager;
     this.config = config;

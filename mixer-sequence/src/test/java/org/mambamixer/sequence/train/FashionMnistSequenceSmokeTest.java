@@ -12,7 +12,7 @@ import org.mambamixer.runtime.data.IdxFiles;
 import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.data.Normalization;
 import org.mambamixer.runtime.train.Accuracy;
-import org.mambamixer.runtime.train.LrSchedule;
+import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.sequence.data.PixelOrder;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
@@ -42,8 +42,7 @@ class FashionMnistSequenceSmokeTest {
     PixelSequences test = new PixelSequences(head(IdxFiles.readSplit(dir, "t10k",
         IdxFiles.FASHION_MNIST), 200), order, Normalization.FASHION_MNIST, 196);
     SequenceConfig c = SequenceConfig.small(196, 4, 10).withModel(32, 1, 8);
-    SequenceTrainConfig cfg = new SequenceTrainConfig(1, 32, 100, 1e-2f, 1e-3f, 0, 0.05f, 0.1f, 5,
-        0, LrSchedule.Update.EPOCH);
+    ClassifierConfig cfg = new ClassifierConfig(1, 32, 100, 1e-2f, 1e-3f, 0, 0.05f, 0.1f, 5, 0);
     try (NDManager m = NDManager.newBaseManager()) {
       SequenceClassifier model = TestModels.build(c, m, 32);
       try (SequenceTrainer trainer = new SequenceTrainer(model, m, cfg)) {

@@ -22,7 +22,7 @@ import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.vision.data.Holdout;
 import org.mambamixer.vision.data.ImageSource;
 import org.mambamixer.vision.model.Vim2Config;
-import org.mambamixer.vision.train.ClassifierConfig;
+import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.vision.train.ClassifyRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

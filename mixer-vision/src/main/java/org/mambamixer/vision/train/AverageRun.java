@@ -21,6 +21,7 @@ import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Accuracy;
+import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.model.Vim2;
 

@@ -18,6 +18,7 @@ import org.mambamixer.api.scan.Recompute;
 import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.runtime.train.Losses;
 import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.runtime.train.Stop;

@@ -15,6 +15,7 @@ import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.data.Normalization;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.model.Vim2;
 

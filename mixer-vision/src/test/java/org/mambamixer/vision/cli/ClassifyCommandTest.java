@@ -28,7 +28,7 @@ import org.mambamixer.vision.data.Holdout;
 import org.mambamixer.vision.data.ImageSource;
 import org.mambamixer.vision.model.Vim2Config;
 import org.mambamixer.vision.model.Vim2Summary;
-import org.mambamixer.vision.train.ClassifierConfig;
+import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.vision.train.ClassifyRun;
 
 /**

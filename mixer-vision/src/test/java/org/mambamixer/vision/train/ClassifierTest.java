@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.mambamixer.api.scan.ReferenceScan;
 import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.data.Normalization;
+import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.vision.data.Augmentation;
 import org.mambamixer.vision.data.ImageDataset;

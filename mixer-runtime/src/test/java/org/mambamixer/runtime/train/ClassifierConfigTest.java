@@ -1,15 +1,14 @@
-package org.mambamixer.sequence.train;
+package org.mambamixer.runtime.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
-import org.mambamixer.runtime.train.LrSchedule;
 
-class SequenceTrainConfigTest {
+class ClassifierConfigTest {
 
-  private static SequenceTrainConfig config(float lr, float minLr, float smoothing) {
-    return new SequenceTrainConfig(4, 32, 250, lr, minLr, 1, 0.05f, smoothing, 2021, 0,
+  private static ClassifierConfig config(float lr, float minLr, float smoothing) {
+    return new ClassifierConfig(4, 32, 250, lr, minLr, 1, 0.05f, smoothing, 2021, 0, false,
         LrSchedule.Update.EPOCH);
   }
 
@@ -28,7 +27,12 @@ class SequenceTrainConfigTest {
         .hasMessageContaining("0 <= minLr <= baseLr");
     assertThatThrownBy(() -> config(1e-3f, 1e-5f, 1f))
         .hasMessage("labelSmoothing must be in [0, 1), got 1.0");
-    assertThatThrownBy(() -> new SequenceTrainConfig(4, 32, 250, 1e-3f, 1e-5f, 1, 0.05f, 0.1f,
-        2021, 0, null)).hasMessageContaining("update must be EPOCH or BATCH");
+  }
+
+  /** A config.json written before the option names no update: those runs moved it per epoch. */
+  @Test
+  void anAbsentUpdateReadsAsPerEpoch() {
+    assertThat(new ClassifierConfig(4, 32, 250, 1e-3f, 1e-5f, 1, 0.05f, 0.1f, 2021, 0, false, null)
+        .lrUpdate()).isEqualTo(LrSchedule.Update.EPOCH);
   }
 }

@@ -1,12 +1,13 @@
-package org.mambamixer.vision.train;
+package org.mambamixer.runtime.train;
 
 import static org.mambamixer.api.util.Tensors.requirePositive;
 
-import org.mambamixer.runtime.train.LrSchedule;
 
 /**
- * How a ViM2 classifier trains: AdamW with linear warm-up and cosine decay, label smoothing, a
- * seed for initialisation, shuffling and augmentation.
+ * How a classifier trains, in every modality that classifies (ViM2's images, the pixel-sequence
+ * modality): AdamW with linear warm-up and cosine decay, label smoothing, a seed for
+ * initialisation, shuffling and augmentation. One record, so the {@code train} object of their
+ * {@code config.json} files is the same.
  *
  * @param maxBatchesPerEpoch cap on training batches per epoch (0: all), for smoke runs
  * @param recompute activation checkpointing: each sublayer's activations are recomputed in the
