@@ -220,9 +220,9 @@ final class FusedMixerOps {
     reduceBC(s);
     softplusGradient(s, p);
     lowGradient(s, p);
-    dtWeightGradient(s, p);
+    stepSums(s, s.proj, s.d.dtRank(), s.dDt, p.gDtW); // dt_proj's weight: d dt x dt_low
     projInputGradient(s, p);
-    projWeightGradient(s, p);
+    stepSums(s, s.dProj, s.d.projWidth(), s.u, p.gWx); // x_proj's weight: d proj x u
     if (s.d.dConv() == 0) {
       scatterInputGradient(s, p);
     } else {
@@ -275,22 +275,6 @@ final class FusedMixerOps {
     }
   }
 
-  /** dt_proj's weight: sums over steps of d dt x dt_low. */
-  private static void dtWeightGradient(MixerScratch s, Plan p) {
-    int ep = s.ep;
-    int rank = s.d.dtRank();
-    for (int j = 0; j < rank; j++) {
-      for (int e0 = 0; e0 < ep; e0 += W) {
-        FloatVector acc = FloatVector.zero(F);
-        for (int st = 0; st < s.len; st++) {
-          acc = at(s.dDt, st * ep + e0).fma(of(s.proj[st * s.pp + j]), acc);
-        }
-        int gw = p.gDtW + j * ep + e0;
-        acc.add(at(s.partial, gw)).intoArray(s.partial, gw);
-      }
-    }
-  }
-
   /** du += d proj x_proj: vectors over channels, four tiles per broadcast of d proj. */
   private static void projInputGradient(MixerScratch s, Plan p) {
     int ep = s.ep;
@@ -327,11 +311,16 @@ final class FusedMixerOps {
     }
   }
 
-  /** dW_x += d proj^T u: sums over steps, four tiles per broadcast of d proj. */
-  private static void projWeightGradient(MixerScratch s, Plan p) {
+  /**
+   * A weight gradient that is a sum over steps: partial[g + o Ep + e] += sum_s scalars[s P + o]
+   * vectors[s Ep + e] for the first {@code count} columns of {@code scalars} (L, P). dt_proj's
+   * weight is d dt (vectors) by dt_low (scalars), x_proj's is u by d proj. Four tiles per
+   * broadcast; the sums stay in registers and touch the partial once per vector.
+   */
+  private static void stepSums(MixerScratch s, float[] scalars, int count, float[] vectors,
+      int g) {
     int ep = s.ep;
-    int pw = s.d.projWidth();
-    for (int o = 0; o < pw; o++) {
+    for (int o = 0; o < count; o++) {
       int e0 = 0;
       for (; e0 + 4 * W <= ep; e0 += 4 * W) {
         FloatVector a0 = FloatVector.zero(F);
@@ -339,14 +328,14 @@ final class FusedMixerOps {
         FloatVector a2 = FloatVector.zero(F);
         FloatVector a3 = FloatVector.zero(F);
         for (int st = 0; st < s.len; st++) {
-          FloatVector g = of(s.dProj[st * s.pp + o]);
-          int u = st * ep + e0;
-          a0 = g.fma(at(s.u, u), a0);
-          a1 = g.fma(at(s.u, u + W), a1);
-          a2 = g.fma(at(s.u, u + 2 * W), a2);
-          a3 = g.fma(at(s.u, u + 3 * W), a3);
+          FloatVector c = of(scalars[st * s.pp + o]);
+          int v = st * ep + e0;
+          a0 = c.fma(at(vectors, v), a0);
+          a1 = c.fma(at(vectors, v + W), a1);
+          a2 = c.fma(at(vectors, v + 2 * W), a2);
+          a3 = c.fma(at(vectors, v + 3 * W), a3);
         }
-        int gw = p.gWx + o * ep + e0;
+        int gw = g + o * ep + e0;
         a0.add(at(s.partial, gw)).intoArray(s.partial, gw);
         a1.add(at(s.partial, gw + W)).intoArray(s.partial, gw + W);
         a2.add(at(s.partial, gw + 2 * W)).intoArray(s.partial, gw + 2 * W);
@@ -355,9 +344,9 @@ final class FusedMixerOps {
       for (; e0 < ep; e0 += W) {
         FloatVector acc = FloatVector.zero(F);
         for (int st = 0; st < s.len; st++) {
-          acc = of(s.dProj[st * s.pp + o]).fma(at(s.u, st * ep + e0), acc);
+          acc = of(scalars[st * s.pp + o]).fma(at(vectors, st * ep + e0), acc);
         }
-        int gw = p.gWx + o * ep + e0;
+        int gw = g + o * ep + e0;
         acc.add(at(s.partial, gw)).intoArray(s.partial, gw);
       }
     }
