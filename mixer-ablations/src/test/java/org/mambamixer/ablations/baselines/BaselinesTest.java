@@ -7,14 +7,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mambamixer.ablations.Assembled;
+import org.mambamixer.ablations.ToySeries;
 import org.mambamixer.ablations.cli.Main;
 import org.mambamixer.timeseries.train.ForecastRun;
 import org.mambamixer.timeseries.train.TrainedRun;
@@ -41,13 +40,7 @@ class BaselinesTest {
   @ParameterizedTest
   @ValueSource(strings = {"dlinear", "patchtst", "tsmixer"})
   void eachBaselineTrainsByNameAndReloads(String model, @TempDir Path tmp) throws Exception {
-    Path csv = tmp.resolve("toy.csv");
-    StringBuilder sb = new StringBuilder("date,x,y\n");
-    for (int t = 0; t < 300; t++) {
-      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f,%.3f%n", 1 + t / 24, t % 24,
-          Math.sin(t / 5.0), Math.cos(t / 9.0)));
-    }
-    Files.writeString(csv, sb);
+    Path csv = ToySeries.write(tmp.resolve("toy.csv"), 300, 2);
     Path runDir = tmp.resolve("run");
     StringWriter out = new StringWriter();
     assertThat(Main.run(new String[] {"forecast", "--model", model, "--data", csv.toString(),

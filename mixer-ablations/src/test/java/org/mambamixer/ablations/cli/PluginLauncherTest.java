@@ -13,7 +13,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -22,6 +21,7 @@ import java.util.jar.Manifest;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mambamixer.ablations.ToySeries;
 
 /**
  * The launcher script with {@code MAMBAMIXER_PLUGINS}: a jar (or a class folder) holding a Guice
@@ -118,13 +118,7 @@ class PluginLauncherTest {
         }
       }
     }
-    Path csv = tmp.resolve("toy.csv");
-    StringBuilder sb = new StringBuilder("date,x,y\n");
-    for (int t = 0; t < 120; t++) {
-      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f,%.3f%n", 1 + t / 24, t % 24,
-          Math.sin(t / 5.0), Math.cos(t / 9.0)));
-    }
-    Files.writeString(csv, sb);
+    Path csv = ToySeries.write(tmp.resolve("toy.csv"), 120, 2);
     Path run = tmp.resolve("run");
     Result r = launch(folder.toString(), "forecast", "--data", csv.toString(), "--lookback",
         "16", "--horizon", "4", "--epochs", "1", "--max-batches", "1", "--d-model", "8",

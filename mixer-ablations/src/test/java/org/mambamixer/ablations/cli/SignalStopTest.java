@@ -11,12 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.mambamixer.ablations.ToySeries;
 import org.mambamixer.runtime.train.Checkpoint;
 
 /**
@@ -31,13 +31,7 @@ class SignalStopTest {
   @Timeout(180)
   void aSignalStopsTheRunBetweenTwoBatches(String signal, int exitCode, @TempDir Path tmp)
       throws Exception {
-    Path csv = tmp.resolve("sine.csv");
-    StringBuilder sb = new StringBuilder("date,x\n");
-    for (int t = 0; t < 300; t++) {
-      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f%n", 1 + t / 24, t % 24,
-          Math.sin(t / 5.0)));
-    }
-    Files.writeString(csv, sb);
+    Path csv = ToySeries.write(tmp.resolve("sine.csv"), 300, 1);
     Path runDir = tmp.resolve("run");
     List<String> command = launcher("forecast", "--data", csv.toString(), "--lookback", "32",
         // Patience far beyond the epochs: the run must still be training when the signal comes,

@@ -7,9 +7,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mambamixer.ablations.ToySeries;
 import org.mambamixer.ablations.cli.Main;
 import org.mambamixer.runtime.report.Table;
 
@@ -18,13 +18,7 @@ class StudyRunnerTest {
   @TempDir Path tmp;
 
   private Path study(String name, String levels) throws Exception {
-    Path csv = tmp.resolve("toy.csv");
-    StringBuilder sb = new StringBuilder("date,x,y\n");
-    for (int t = 0; t < 300; t++) {
-      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f,%.3f%n", 1 + t / 24, t % 24,
-          Math.sin(t / 5.0), Math.cos(t / 9.0)));
-    }
-    Files.writeString(csv, sb);
+    Path csv = ToySeries.write(tmp.resolve("toy.csv"), 300, 2);
     Path file = tmp.resolve(name + ".json");
     Files.writeString(file, """
         {"name": "%s", "command": "forecast",

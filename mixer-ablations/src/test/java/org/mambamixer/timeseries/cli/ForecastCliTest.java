@@ -11,6 +11,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.ablations.Assembled;
+import org.mambamixer.ablations.ToySeries;
 import org.mambamixer.ablations.cli.Main;
 import org.mambamixer.runtime.report.Table;
 
@@ -83,13 +84,7 @@ class ForecastCliTest {
 
   @Test
   void resumeWithAConflictingFlagNamesItAndChangesNothing(@TempDir Path tmp) throws Exception {
-    Path csv = tmp.resolve("toy.csv");
-    StringBuilder sb = new StringBuilder("date,x\n");
-    for (int t = 0; t < 300; t++) {
-      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f%n", 1 + t / 24, t % 24,
-          Math.sin(t / 5.0)));
-    }
-    Files.writeString(csv, sb);
+    Path csv = ToySeries.write(tmp.resolve("toy.csv"), 300, 1);
     Path runDir = tmp.resolve("run");
     String[] start = {"forecast", "--data", csv.toString(), "--lookback", "32", "--horizon", "8",
         "--epochs", "2", "--max-batches", "2", "--d-model", "8", "--layers", "1", "--d-state", "4",

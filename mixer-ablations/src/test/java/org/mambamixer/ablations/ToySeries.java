@@ -1,0 +1,32 @@
+package org.mambamixer.ablations;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The hourly toy series the command tests train on, in the ETT CSV layout. */
+public final class ToySeries {
+  private ToySeries() {}
+
+  /**
+   * {@code rows} hourly rows from 2021/3/1 0:00: a date column, x = sin(t / 5) and, with two
+   * variates, y = cos(t / 9).
+   */
+  public static Path write(Path file, int rows, int variates) throws IOException {
+    if (variates < 1 || variates > 2) {
+      throw new IllegalArgumentException("one or two variates, got " + variates);
+    }
+    StringBuilder sb = new StringBuilder(variates == 1 ? "date,x\n" : "date,x,y\n");
+    for (int t = 0; t < rows; t++) {
+      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f", 1 + t / 24, t % 24,
+          Math.sin(t / 5.0)));
+      if (variates == 2) {
+        sb.append(String.format(Locale.ROOT, ",%.3f", Math.cos(t / 9.0)));
+      }
+      sb.append('\n');
+    }
+    Files.writeString(file, sb);
+    return file;
+  }
+}
