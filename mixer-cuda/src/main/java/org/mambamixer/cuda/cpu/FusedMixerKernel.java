@@ -179,7 +179,7 @@ public final class FusedMixerKernel {
     Plan[] plans = plans(d, routes);
     boolean keep = saved != null;
     int per = rowsPerUnit(d.rows());
-    workers.forEach(units(d.rows()), () -> new MixerScratch(d, keep, 0), (s, unit) -> {
+    workers.forEach(units(d.rows()), () -> new MixerScratch(d, false, 0), (s, unit) -> {
       for (int row = unit * per; row < Math.min(d.rows(), (unit + 1) * per); row++) {
         s.load(xz, row);
         s.clearSum();

@@ -70,7 +70,7 @@ final class MixerScratch {
     c = new float[le];
     u = new float[le];
     dt = new float[le];
-    dtSig = backward ? new float[le] : null; // also in a keeping forward
+    dtSig = new float[le]; // a keeping forward writes it too
     proj = new float[len * pp];
     h = new float[n * W];
     g = backward ? new float[le] : null;

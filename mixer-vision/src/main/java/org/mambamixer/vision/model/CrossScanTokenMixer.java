@@ -136,6 +136,8 @@ public final class CrossScanTokenMixer extends AbstractBlock implements TokenMix
     Shape grid = z.getShape(); // (B, H, W, E)
     int h = (int) grid.get(1);
     int w = (int) grid.get(2);
+    // The op reads x and z as one channels-last run: one copy of the grid, instead of each
+    // route's transposed copies of u and z on the routed path.
     NDArray xz = u.transpose(0, 2, 3, 1).concat(z, 3)
         .reshape(grid.get(0), (long) h * w, 2 * grid.get(3)); // (B, L, 2E), tokens row-major
     List<MixerRoute> weights = new ArrayList<>(routes.size());
