@@ -6,13 +6,14 @@ import java.util.Arrays;
 import java.util.Map;
 import org.mambamixer.api.util.OpTimer;
 import org.mambamixer.api.util.OpTimer.Family;
+import org.mambamixer.runtime.train.TrainingListener;
 
 /**
  * What both step profilers do after each training batch: {@code warmup} untimed batches, then
  * {@code steps} batches timed by op family ({@link OpTimer}), then, when a trace file is given, one
  * batch under libtorch's profiler (the engine backward by autograd node).
  */
-final class StepWindow {
+final class StepWindow implements TrainingListener {
   private final int warmup;
   private final int steps;
   private final Path trace;
@@ -35,8 +36,8 @@ final class StepWindow {
     return warmup + steps + (trace != null ? 1 : 0);
   }
 
-  /** Call after training batch {@code index} (0-based) ends. */
-  void afterBatch(int index) {
+  @Override
+  public void onBatchEnd(int epoch, int index, int batches, float loss) {
     int timed = index - warmup;
     if (timed >= 0 && timed < steps) {
       stepNanos[timed] = System.nanoTime() - mark;

@@ -5,6 +5,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,6 +28,7 @@ import org.mambamixer.vision.model.Vim2;
 import org.mambamixer.vision.model.Vim2Config;
 import org.mambamixer.vision.train.Classifier;
 import org.mambamixer.runtime.train.ClassifierConfig;
+import org.mambamixer.runtime.train.Trainer;
 import org.mambamixer.vision.train.ClassifyRun;
 
 /**
@@ -69,12 +72,13 @@ public final class VisionStepProfile {
           + " parameters, batch %d, scan %s (%d threads)%n", mc.name(), mc.widths(),
           mc.inChannels(), mc.imageSize(), mc.imageSize(), params, o.batchSize(), scan.name(),
           Runtime.getRuntime().availableProcessors());
-      try (Classifier clf = new Classifier(model, manager, tc)) {
+      ImageDataset data = ImageDataset.training(train, norm, new Augmentation(2, true),
+          o.batchSize(), 2021);
+      try (Trainer clf = new Trainer(new Classifier(model, tc, data, null), tc, manager,
+          new PrintWriter(Writer.nullWriter()))) {
         Path trace = Files.createTempFile("vim2-step", ".json");
         StepWindow window = new StepWindow(o.warmup(), o.steps(), o.engineSplit() ? trace : null);
-        ImageDataset data = ImageDataset.training(train, norm, new Augmentation(2, true),
-            o.batchSize(), 2021);
-        clf.trainEpoch(data, 0, (b, n, loss) -> window.afterBatch(b));
+        clf.listen(window).train(0, 0, clf.batchesPerEpoch());
         Map<Family, Long> wall = window.wall();
         Map<Family, Long> cpu = window.cpu();
         double meanStepMs = window.meanStepMs();
@@ -94,7 +98,7 @@ public final class VisionStepProfile {
           ImageDataset evalData = ImageDataset.evaluation(eval, norm, o.evalBatchSize());
           OpTimer.start();
           long e0 = System.nanoTime();
-          Accuracy acc = clf.evaluate(evalData);
+          Accuracy acc = Classifier.evaluate(clf.inference(), evalData, mc.classes());
           long evalNanos = System.nanoTime() - e0;
           OpTimer.stop();
           double batches = Math.ceil(eval.size() / (double) o.evalBatchSize());

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,10 @@ import org.mambamixer.vision.model.Vim2;
 import org.mambamixer.vision.model.Vim2Config;
 import org.mambamixer.vision.train.Classifier;
 import org.mambamixer.runtime.train.ClassifierConfig;
+import org.mambamixer.runtime.train.Trainer;
+import org.mambamixer.runtime.train.TrainingListener;
+import org.mambamixer.runtime.train.TrainingPlan;
+import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.vision.train.ClassifyRun;
 
 /**
@@ -32,7 +39,7 @@ import org.mambamixer.vision.train.ClassifyRun;
 class FusedTrainingTest {
 
   @Test
-  void tsm2LossesFollowTheReferencePath() {
+  void tsm2LossesFollowTheReferencePath() throws IOException {
     List<Float> reference = tsm2Losses("reference");
     List<Float> fused = tsm2Losses("fused");
     assertClose(fused, reference);
@@ -55,7 +62,7 @@ class FusedTrainingTest {
     assertThat(expected.stream().distinct().count()).as("distinct losses").isGreaterThan(1);
   }
 
-  private static List<Float> tsm2Losses(String scan) {
+  private static List<Float> tsm2Losses(String scan) throws IOException {
     Variants variants = Assembled.variants();
     WindowSource train = TrainStepProfile.RandomWalk.of(3, 64, 32, 8, 11);
     Tsm2Config c = Tsm2Config.preset("synthetic", 32, 3).withHorizon(8).withPatch(8, 4)
@@ -66,7 +73,9 @@ class FusedTrainingTest {
       Tsm2 model = new Tsm2(c, variants, variants.scan(scan));
       model.initialize(m, DataType.FLOAT32, model.inputShapes(8));
       List<Float> losses = new ArrayList<>();
-      new Forecaster(model, m, tc).trainEpoch(train, 0, (b, n, loss) -> losses.add(loss));
+      try (Trainer t = trainer(new Forecaster(model, tc, train, null), tc, m, losses)) {
+        t.train(0, 0, t.batchesPerEpoch());
+      }
       return losses;
     }
   }
@@ -81,11 +90,24 @@ class FusedTrainingTest {
       Vim2 model = ClassifyRun.build(mc, Vim2Config.VARIANTS, variants, variants.scan(scan));
       model.initialize(m, DataType.FLOAT32, model.inputShape(8));
       List<Float> losses = new ArrayList<>();
-      try (Classifier clf = new Classifier(model, m, tc)) {
-        clf.trainEpoch(ImageDataset.training(images, Normalization.fit(images),
-            new Augmentation(2, true), 8, 2021), 0, (b, n, loss) -> losses.add(loss));
+      Classifier task = new Classifier(model, tc, ImageDataset.training(images,
+          Normalization.fit(images), new Augmentation(2, true), 8, 2021), null);
+      try (Trainer t = trainer(task, tc, m, losses)) {
+        t.train(0, 0, t.batchesPerEpoch());
       }
       return losses;
     }
+  }
+
+  /** A training loop that adds each batch's loss to {@code losses}. */
+  private static Trainer trainer(TrainingTask task, TrainingPlan plan, NDManager m,
+      List<Float> losses) {
+    return new Trainer(task, plan, m, new PrintWriter(Writer.nullWriter()))
+        .listen(new TrainingListener() {
+          @Override
+          public void onBatchEnd(int epoch, int batch, int batches, float loss) {
+            losses.add(loss);
+          }
+        });
   }
 }

@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mambamixer.runtime.train.TrainingListener;
 import org.mambamixer.ablations.Assembled;
 import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
@@ -54,15 +55,25 @@ class ForecastRunTest {
     data = ForecastData.load(csv, MODEL.lookback(), MODEL.horizon(), TRAIN.batchSize(), TRAIN.seed());
   }
 
-  private static ForecastRun.Outcome run(Path dir, boolean resume, Forecaster.BatchListener obs)
+  /** Hears of every training batch; may throw to kill the run there. */
+  private interface Observer {
+    void batch(int index, int batches, float loss);
+  }
+
+  private static ForecastRun.Outcome run(Path dir, boolean resume, Observer obs)
       throws IOException {
     return run(TRAIN, dir, resume, obs);
   }
 
   private static ForecastRun.Outcome run(TrainConfig train, Path dir, boolean resume,
-      Forecaster.BatchListener obs) throws IOException {
+      Observer obs) throws IOException {
     ForecastRun r = new ForecastRun(Assembled.catalog(), VARIANTS.scan("cpu"),
-        new PrintWriter(new ByteArrayOutputStream()), obs);
+        new PrintWriter(new ByteArrayOutputStream()), new TrainingListener() {
+          @Override
+          public void onBatchEnd(int epoch, int batch, int batches, float loss) {
+            obs.batch(batch, batches, loss);
+          }
+        });
     return r.execute(new ForecastRun.Spec("sines", MODEL, train, "sines.csv", 1, "cpu", "test", "",
         "tsm2"), data.train(), data.val(), data.test(), dir, resume);
   }

@@ -17,7 +17,7 @@ import static org.mambamixer.api.util.Tensors.requirePositive;
  */
 public record ClassifierConfig(int epochs, int batchSize, int evalBatchSize, float lr,
     float minLr, int warmupEpochs, float weightDecay, float labelSmoothing, long seed,
-    int maxBatchesPerEpoch, boolean recompute, LrSchedule.Update lrUpdate) {
+    int maxBatchesPerEpoch, boolean recompute, LrSchedule.Update lrUpdate) implements TrainingPlan {
 
   public ClassifierConfig {
     if (lrUpdate == null) {
@@ -55,6 +55,11 @@ public record ClassifierConfig(int epochs, int batchSize, int evalBatchSize, flo
 
   public LrSchedule schedule() {
     return new LrSchedule(lr, minLr, warmupEpochs, epochs, lrUpdate);
+  }
+
+  @Override
+  public float lr(int epoch, int batch, int batches, int decays) {
+    return schedule().at(epoch, batch, batches);
   }
 
   public ClassifierConfig withMaxBatchesPerEpoch(int n) {

@@ -186,13 +186,14 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** The model in inference mode with its current weights. */
-  public NDList infer(NDList inputs) {
-    return task.model().forward(ps, inputs, false);
+  public TrainingTask.Inference inference() {
+    // A store of its own: loading a checkpoint replaces the arrays the training store cached.
+    return TrainingTask.Inference.of(task.model(), manager);
   }
 
   /** The task's validation of the current weights. */
   public Scores validate() throws IOException {
-    return task.validate(this::infer);
+    return task.validate(inference());
   }
 
   /** Saves a checkpoint folder (weights, optimizer state, manifest; {@link Checkpoint}). */
@@ -341,7 +342,7 @@ public final class Trainer implements AutoCloseable {
       l.onValidation(epoch, to, v);
     }
     double trainLoss = s.lossSum() / Math.max(1, s.lossBatches());
-    double lr = plan.lr(epoch, to - s.lossBatches(), batches, s.lrDecays());
+    float lr = plan.lr(epoch, to - s.lossBatches(), batches, s.lrDecays());
     List<Object> row = new ArrayList<>();
     row.add(plan.valInterval() == 0 ? (Object) (epoch + 1)
         : Math.round((epoch + (double) to / batches) * 1000) / 1000.0);
@@ -398,7 +399,7 @@ public final class Trainer implements AutoCloseable {
         Backprop.backward(l);
       }
       phase(Phase.OPTIMIZER);
-      optimizer.step((float) plan.lr(epoch, b, batches, decays));
+      optimizer.step(plan.lr(epoch, b, batches, decays));
     }
     for (TrainingListener l : listeners) {
       l.onBatchEnd(epoch, b, batches, loss);

@@ -22,7 +22,7 @@ public interface TrainingPlan {
   float weightDecay();
 
   /** The rate of batch {@code batch} (of {@code batches}) in {@code epoch} after {@code decays}. */
-  double lr(int epoch, int batch, int batches, int decays);
+  float lr(int epoch, int batch, int batches, int decays);
 
   /** Training batches between validations inside an epoch (0: at epoch ends only). */
   default int valInterval() {

@@ -18,10 +18,28 @@ import org.mambamixer.runtime.report.Charts;
  */
 public interface TrainingTask {
 
-  /** Runs the model being trained in inference mode with its current weights. */
-  @FunctionalInterface
+  /** The model being trained, run in inference mode with its current weights. */
   interface Inference {
+    /** Where the inputs are made. */
+    NDManager manager();
+
     NDList forward(NDList inputs);
+
+    /** {@code model}'s forward with the weights it holds now, outside any training. */
+    static Inference of(Block model, NDManager manager) {
+      ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(manager, false);
+      return new Inference() {
+        @Override
+        public NDManager manager() {
+          return manager;
+        }
+
+        @Override
+        public NDList forward(NDList inputs) {
+          return model.forward(ps, inputs, false);
+        }
+      };
+    }
   }
 
   /**
@@ -69,7 +87,7 @@ public interface TrainingTask {
    */
   Scores validate(Inference model) throws IOException;
 
-  /** Whether {@code score} beats {@code best}; {@code best} is NaN before the first validation. */
+  /** Whether {@code score} beats the best so far, {@code best}. */
   boolean improves(double score, double best);
 
   /** The curves of {@code loss.png}: the training loss and the selecting validation score. */

@@ -10,7 +10,7 @@ import java.util.List;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.ResumeConflicts;
-import org.mambamixer.runtime.cli.RunPlaceOptions;
+import org.mambamixer.runtime.cli.RunDirOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.data.IdxFiles;
@@ -119,7 +119,7 @@ public final class ClassifySequenceCommand implements LauncherCommand {
 
   @Mixin ScanOption scanOption;
 
-  @Mixin RunPlaceOptions runDirs;
+  @Mixin RunDirOptions runDirs;
 
   @Spec CommandSpec spec;
 
@@ -185,9 +185,10 @@ public final class ClassifySequenceCommand implements LauncherCommand {
         permuted, permutationSeed, trainSet.size(), testSet.size(), model, train,
         scanOption.name(), stream,
         LauncherCommand.commandLine(spec));
-    new SequenceRun(variants, variants.scan(scanOption.name()), out).execute(runSpec,
+    new SequenceRun(variants, variants.scan(scanOption.name()), out,
+        SequenceRun.DEFAULT_SAVE_INTERVAL).execute(runSpec,
         new PixelSequences(trainSet, order, norm, length),
-        new PixelSequences(testSet, order, norm, length), dir);
+        new PixelSequences(testSet, order, norm, length), dir, runDirs.resume());
     out.println();
     out.println(Table.parseCsv(Files.readString(dir.resolve("results.csv")), "results.csv")
         .toMarkdown(4));

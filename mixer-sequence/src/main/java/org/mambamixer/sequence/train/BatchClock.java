@@ -2,20 +2,29 @@ package org.mambamixer.sequence.train;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.mambamixer.runtime.train.TrainingListener;
 
 /**
- * Times between consecutive training batches. The median, because the first batches of a JVM pay
- * for class loading and libtorch's warm-up (seconds, against tens of milliseconds later).
+ * The training batches' times of the latest epoch, for a median free of the first batches'
+ * warm-up (JIT, allocator): a listener of the training loop.
  */
-final class BatchClock {
+final class BatchClock implements TrainingListener {
   private final List<Long> nanos = new ArrayList<>();
-  private long last = System.nanoTime();
+  private long start;
 
-  /** Marks the end of a batch. */
-  void tick() {
-    long now = System.nanoTime();
-    nanos.add(now - last);
-    last = now;
+  @Override
+  public void onEpochBegin(int epoch, int epochs, int batches, int from) {
+    nanos.clear();
+  }
+
+  @Override
+  public void onBatchBegin(int epoch, int batch) {
+    start = System.nanoTime();
+  }
+
+  @Override
+  public void onBatchEnd(int epoch, int batch, int batches, float loss) {
+    nanos.add(System.nanoTime() - start);
   }
 
   /** The median batch time in milliseconds; NaN before the first batch. */

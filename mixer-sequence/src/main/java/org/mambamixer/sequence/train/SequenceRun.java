@@ -7,47 +7,38 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.ReferenceScan;
 import org.mambamixer.api.scan.SelectiveScan;
-import org.mambamixer.runtime.report.AtomicFiles;
-import org.mambamixer.runtime.report.Charts;
-import org.mambamixer.runtime.report.MetricsLog;
-import org.mambamixer.runtime.report.ProcessMemory;
-import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.runtime.train.Stop;
+import org.mambamixer.runtime.train.Trainer;
+import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
 import org.mambamixer.sequence.model.SequenceConfig;
 import org.mambamixer.sequence.stream.RecurrentClassifier;
 
 /**
- * One training run of a sequence classifier with its run directory:
+ * One training run of a sequence classifier: the training loop ({@link Trainer}) writes the run
+ * directory's config.json, metrics.csv (per epoch: lr, train loss, seconds), batch_loss.csv,
+ * checkpoints, state.json and loss.png, and resumes bit for bit; this class adds the one test
+ * evaluation of the last weights:
  *
  * <pre>
- *   config.json        data, order (permutation seed), model, variants, scan, training, command
- *   metrics.csv        per epoch: lr (of its first batch), train loss, median training batch
- *                      time (free of the first batches' warm-up), test top-1 / top-5 (full
- *                      forward), seconds
- *   checkpoint/last    weights and optimizer state after the last epoch
- *   results.csv        test accuracy, and with --stream the streamed accuracy, the largest
- *                      |logit| difference stream vs forward and the time per token of each
- *   loss.png           training loss and test top-1 per epoch
+ *   results.csv        test accuracy, the median training batch time of the last epoch, and with
+ *                      --stream the streamed accuracy, the largest |logit| difference stream vs
+ *                      forward and the time per token of each
  * </pre>
  */
 public final class SequenceRun {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
-  private static final List<String> METRIC_COLUMNS =
-      List.of("epoch", "lr", "train_loss", "median_batch_ms", "test_top1", "test_top5", "seconds");
 
   /**
    * What to run.
@@ -81,14 +72,20 @@ public final class SequenceRun {
       double forwardMsPerToken, double streamMsPerToken, double medianBatchMs, int epochs,
       double seconds, long peakRssMb, long parameters) {}
 
+  /** Batches between two resume points inside an epoch (one every few minutes on two cores). */
+  public static final int DEFAULT_SAVE_INTERVAL = 100;
+
   private final Variants variants;
   private final SelectiveScan scan;
   private final PrintWriter log;
+  private final int saveInterval;
 
-  public SequenceRun(Variants variants, SelectiveScan scan, PrintWriter log) {
+  /** @param saveInterval batches between resume points inside an epoch (0: epoch ends only) */
+  public SequenceRun(Variants variants, SelectiveScan scan, PrintWriter log, int saveInterval) {
     this.variants = variants;
     this.scan = scan;
     this.log = log;
+    this.saveInterval = saveInterval;
   }
 
   /**
@@ -105,14 +102,12 @@ public final class SequenceRun {
     }
   }
 
-  /** Trains, evaluates and writes every file of the run directory. */
-  public Outcome execute(Spec spec, PixelSequences train, PixelSequences test, Path runDir)
-      throws IOException {
-    if (Files.exists(runDir.resolve("config.json"))) {
-      throw new IOException(runDir + " already holds a run; choose another --run-dir");
-    }
-    Files.createDirectories(runDir);
-    AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
+  /**
+   * Trains (or, with {@code resume}, continues the run in {@code runDir}), evaluates the last
+   * weights on test once and writes every file of the run directory.
+   */
+  public Outcome execute(Spec spec, PixelSequences train, PixelSequences test, Path runDir,
+      boolean resume) throws IOException {
     ClassifierConfig tc = spec.train();
     // A signal now stops the run at a batch boundary, not the JVM under a running op.
     try (Stop.Training training = Stop.training();
@@ -120,82 +115,59 @@ public final class SequenceRun {
       manager.getEngine().setRandomSeed((int) tc.seed());
       SequenceClassifier model = new SequenceClassifier(spec.model(), variants, scan);
       model.initialize(manager, DataType.FLOAT32, model.inputShape(tc.batchSize()));
-      long params = model.getParameters().stream()
-          .mapToLong(p -> p.getValue().getArray().size()).sum();
-      log.printf(Locale.ROOT, "%s%s: L = %d tokens of %d pixels; %d train / %d test images;"
-          + " %,d parameters; token mixer %s, channel mixer %s; scan backend %s%n",
-          spec.dataset(), spec.permuted() ? " (permuted)" : "", spec.model().length(),
-          spec.model().perToken(), train.size(), test.size(), params,
-          spec.model().variants().tokenMixer(), spec.model().variants().channelMixer(),
-          scan.name());
-      try (SequenceTrainer trainer = new SequenceTrainer(model, manager, tc)) {
-        return train(spec, trainer, params, train, test, runDir, manager);
+      BatchClock clock = new BatchClock();
+      try (Trainer trainer = new Trainer(new SequenceTask(model, tc, train), tc, manager, log)
+          .saveInterval(saveInterval).listen(clock)) {
+        log.printf(Locale.ROOT, "%s%s: L = %d tokens of %d pixels; %d train / %d test images;"
+            + " %,d parameters; token mixer %s, channel mixer %s; scan backend %s%n",
+            spec.dataset(), spec.permuted() ? " (permuted)" : "", spec.model().length(),
+            spec.model().perToken(), train.size(), test.size(), trainer.parameters(),
+            spec.model().variants().tokenMixer(), spec.model().variants().channelMixer(),
+            scan.name());
+        Trainer.Summary s = trainer.fit(runDir, resume, configJson(spec));
+        TrainingTask.Inference inference = trainer.inference();
+        Accuracy acc = SequenceTask.evaluate(inference, test, tc.evalBatchSize());
+        log.printf(Locale.ROOT, "test top-1 %.4f  top-5 %.4f%n", acc.top1(), acc.top5());
+        Outcome out = stream(spec, model, manager, inference, test, acc,
+            clock.medianMs(), s);
+        writeResults(runDir, spec, out);
+        return out;
       }
     }
   }
 
-  private Outcome train(Spec spec, SequenceTrainer trainer, long params, PixelSequences train,
-      PixelSequences test, Path runDir, NDManager manager) throws IOException {
-    ClassifierConfig tc = spec.train();
-    MetricsLog metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
-    Progress progress = new Progress(log, System::nanoTime, Duration.ofSeconds(2), 0.1);
-    double total = 0;
-    double batchMs = Double.NaN;
-    Accuracy acc = null;
-    for (int epoch = 0; epoch < tc.epochs(); epoch++) {
-      long t0 = System.nanoTime();
-      progress.startEpoch(epoch + 1, tc.epochs(), trainer.batchesPerEpoch(train.size()));
-      BatchClock clock = new BatchClock();
-      double loss = trainer.trainEpoch(train, epoch, (b, n, l) -> {
-        clock.tick();
-        progress.batch(b + 1, l);
-      });
-      batchMs = clock.medianMs();
-      acc = trainer.evaluate(test);
-      double secs = (System.nanoTime() - t0) / 1e9;
-      total += secs;
-      trainer.save(runDir.resolve("checkpoint/last"), epoch + 1);
-      metrics.append(epoch + 1, tc.schedule().at(epoch, 0, trainer.batchesPerEpoch(train.size())),
-          loss, batchMs, acc.top1(), acc.top5(), secs);
-      log.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  test top-1 %.4f  top-5 %.4f  %.0fs%n",
-          epoch + 1, tc.epochs(), loss, acc.top1(), acc.top5(), secs);
-    }
+  /** The outcome, with the streamed evaluation measured when the spec asks for it. */
+  private Outcome stream(Spec spec, SequenceClassifier model, NDManager manager,
+      TrainingTask.Inference inference, PixelSequences test, Accuracy acc, double batchMs,
+      Trainer.Summary s) {
     double streamTop1 = Double.NaN;
     double diff = Double.NaN;
     double forwardMs = Double.NaN;
     double streamMs = Double.NaN;
     if (spec.stream()) {
-      int n = Math.min(tc.evalBatchSize(), test.size());
-      int[] first = new int[n];
-      for (int i = 0; i < n; i++) {
-        first[i] = i;
-      }
-      float[] x = test.batch(first);
+      int n = Math.min(spec.train().evalBatchSize(), test.size());
+      int[] first = SequenceTask.range(0, n);
       long tokens = (long) n * test.length();
       long f0 = System.nanoTime();
-      float[] full = trainer.forwardLogits(x, n);
+      float[] full = SequenceTask.forwardLogits(inference, test, first);
       forwardMs = (System.nanoTime() - f0) / 1e6 / tokens;
-      try (RecurrentClassifier stream = new RecurrentClassifier(trainer.model(), manager)) {
+      try (RecurrentClassifier stream = new RecurrentClassifier(model, manager)) {
         long s0 = System.nanoTime();
-        float[] streamed = trainer.streamedLogits(stream, x, n);
+        float[] streamed = SequenceTask.streamedLogits(stream, manager, test, first);
         streamMs = (System.nanoTime() - s0) / 1e6 / tokens;
         diff = 0;
         for (int i = 0; i < full.length; i++) {
           diff = Math.max(diff, Math.abs(full[i] - streamed[i]));
         }
+        streamTop1 = SequenceTask.evaluateStreamed(stream, manager, test,
+            spec.train().evalBatchSize()).top1();
       }
-      streamTop1 = trainer.evaluateStreamed(test).top1();
       log.printf(Locale.ROOT, "stream: test top-1 %.4f (full forward %.4f); max |logit diff| %.2e;"
           + " %.4f ms per token streamed vs %.4f ms per token in the full forward%n", streamTop1,
           acc.top1(), diff, streamMs, forwardMs);
     }
-    Outcome out = new Outcome(acc.top1(), acc.top5(), streamTop1, diff, forwardMs, streamMs,
-        batchMs, tc.epochs(), total, ProcessMemory.peakRssMb(), params);
-    writeResults(runDir, spec, out);
-    Charts.write(runDir.resolve("loss.png"), Charts.trainingCurves(metrics.table(),
-        new Charts.Curve("train", "train_loss", "cross-entropy (label-smoothed)"),
-        new Charts.Curve("test top-1", "test_top1", "top-1")));
-    return out;
+    return new Outcome(acc.top1(), acc.top5(), streamTop1, diff, forwardMs, streamMs, batchMs,
+        s.epochs(), s.seconds(), s.peakRssMb(), s.parameters());
   }
 
   private static void writeResults(Path dir, Spec spec, Outcome o) throws IOException {
@@ -229,4 +201,20 @@ public final class SequenceRun {
     return GSON.toJson(RunConfig.withProvenance(o, spec.commandLine()));
   }
 
+  /** The settings of a run, from its config.json. */
+  public static Spec readSpec(Path configJson) throws IOException {
+    JsonObject o = RunConfig.read(configJson, "classify-sequence", "dataset", "data", "model",
+        "train");
+    try {
+      return new Spec(o.get("dataset").getAsString(), o.get("data").getAsString(),
+          o.get("permuted").getAsBoolean(), o.get("permutation_seed").getAsLong(),
+          o.get("train_images").getAsInt(), o.get("test_images").getAsInt(),
+          GSON.fromJson(o.get("model"), SequenceConfig.class),
+          GSON.fromJson(o.get("train"), ClassifierConfig.class), o.get("scan").getAsString(),
+          o.get("stream").getAsBoolean(), RunConfig.string(o, "command", ""));
+    } catch (RuntimeException e) {
+      throw new IOException(configJson + " does not hold a valid classify-sequence config: "
+          + e.getMessage(), e);
+    }
+  }
 }

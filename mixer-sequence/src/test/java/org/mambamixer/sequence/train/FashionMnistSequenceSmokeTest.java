@@ -3,6 +3,8 @@ package org.mambamixer.sequence.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
+import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Assumptions;
@@ -13,6 +15,8 @@ import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.data.Normalization;
 import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.ClassifierConfig;
+import org.mambamixer.runtime.train.Trainer;
+import org.mambamixer.sequence.stream.RecurrentClassifier;
 import org.mambamixer.sequence.data.PixelOrder;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
@@ -45,10 +49,12 @@ class FashionMnistSequenceSmokeTest {
     ClassifierConfig cfg = new ClassifierConfig(1, 32, 100, 1e-2f, 1e-3f, 0, 0.05f, 0.1f, 5, 0);
     try (NDManager m = NDManager.newBaseManager()) {
       SequenceClassifier model = TestModels.build(c, m, 32);
-      try (SequenceTrainer trainer = new SequenceTrainer(model, m, cfg)) {
-        double loss = trainer.trainEpoch(train, 0, (b, n, l) -> { });
-        Accuracy full = trainer.evaluate(test);
-        Accuracy streamed = trainer.evaluateStreamed(test);
+      try (Trainer trainer = new Trainer(new SequenceTask(model, cfg, train), cfg, m,
+          new PrintWriter(Writer.nullWriter()));
+          RecurrentClassifier stream = new RecurrentClassifier(model, m)) {
+        double loss = trainer.train(0, 0, trainer.batchesPerEpoch());
+        Accuracy full = SequenceTask.evaluate(trainer.inference(), test, 100);
+        Accuracy streamed = SequenceTask.evaluateStreamed(stream, m, test, 100);
         System.out.printf("fashion-mnist sequence smoke: loss %.4f, top-1 %.4f, streamed %.4f%n",
             loss, full.top1(), streamed.top1());
         // Measured: 55.0 % top-1 after 50 batches (chance: 10 %); the bound leaves room for

@@ -5,55 +5,39 @@ import ai.djl.ndarray.types.DataType;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import com.google.gson.annotations.SerializedName;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.knowm.xchart.XYChart;
 import org.mambamixer.api.scan.SelectiveScan;
-import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.runtime.report.Charts;
-import org.mambamixer.runtime.report.MetricsLog;
-import org.mambamixer.runtime.report.ProcessMemory;
-import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Stop;
+import org.mambamixer.runtime.train.Trainer;
+import org.mambamixer.runtime.train.TrainingListener;
+import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.ForecastCatalog;
 import org.mambamixer.timeseries.model.ForecastModel;
 import org.mambamixer.timeseries.model.Tsm2Config;
 
 /**
- * One training run of TSM2 with its run directory:
+ * One training run of TSM2: the training loop ({@link Trainer}) writes the run directory's
+ * config.json, metrics.csv, batch_loss.csv, checkpoints, state.json and loss.png, and resumes
+ * bit for bit; this class adds the test of the best checkpoint:
  *
  * <pre>
- *   config.json        model, training and data settings, backend, seed
- *   metrics.csv        one row per validation (each epoch, or every valInterval batches):
- *                      lr, train and validation MSE/MAE, seconds
- *   checkpoint/last    weights and optimizer state at the last validation (for --resume)
- *   checkpoint/best    weights and optimizer state of the best validation (what the test uses)
- *   checkpoint/best-at-resume   checkpoint/best as of the last validation (for --resume)
- *   state.json         progress of the run (epoch and batch of the last validation, best epoch,
- *                      validations without improvement, learning-rate decays)
  *   results.csv        dataset,lookback,horizon,mse,mae,epochs,seconds (+ details)
  *   horizon_mse.csv    test MSE of every horizon step
- *   loss.png           training and validation curves; forecast.png: four test windows
+ *   forecast.png       four test windows
  * </pre>
- *
- * Every file is written atomically. Every validation is a resume point: a killed run continues
- * from its last validation (inside an epoch when validation runs every valInterval batches) and
- * gives the same numbers as an uninterrupted one (seeded shuffles and dropout masks, saved
- * optimizer moments).
  */
 public final class ForecastRun {
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
-  private static final List<String> METRIC_COLUMNS =
-      List.of("epoch", "lr", "train_mse", "val_mse", "val_mae", "seconds");
 
   /**
    * What to run.
@@ -76,55 +60,25 @@ public final class ForecastRun {
       double valMse, int epochs, int bestEpoch, double seconds, double secondsPerEpoch,
       long peakRssMb, long parameters, Path runDir) {}
 
-  /**
-   * @param epochsDone finished epochs
-   * @param batchesDone batches of the next epoch already trained (a validation inside it; 0 at an
-   *     epoch's start)
-   * @param badChecks validations since the best one (named for the epochs it once counted)
-   * @param lrDecays plateaus so far: the learning rate is the schedule's x plateauDecay^lrDecays
-   */
-  private record State(int epochsDone, int batchesDone, int bestEpoch, double bestVal,
-      @SerializedName("badEpochs") int badChecks, double seconds, int lrDecays) {
-
-    /** Epochs trained in part or in full. */
-    int epochsBegun() {
-      return epochsDone + (batchesDone > 0 ? 1 : 0);
-    }
-  }
-
   private final ForecastCatalog catalog;
   private final SelectiveScan scan;
   private final PrintWriter log;
-  private final Forecaster.BatchListener observer;
+  private final List<TrainingListener> listeners;
 
-  public ForecastRun(ForecastCatalog catalog, SelectiveScan scan, PrintWriter log) {
-    this(catalog, scan, log, (b, n, loss) -> { });
-  }
-
-  /** With an observer of every training batch (after the progress line). */
+  /** With listeners of the training loop (progress lines come from the loop itself). */
   public ForecastRun(ForecastCatalog catalog, SelectiveScan scan, PrintWriter log,
-      Forecaster.BatchListener observer) {
+      TrainingListener... listeners) {
     this.catalog = catalog;
     this.scan = scan;
     this.log = log;
-    this.observer = observer;
+    this.listeners = List.of(listeners);
   }
 
   /** Trains with early stopping, restores the best epoch, evaluates on test, writes everything. */
   public Outcome execute(Spec spec, WindowSource train, WindowSource val, WindowSource test,
       Path runDir, boolean resume) throws IOException {
-    Files.createDirectories(runDir.resolve("checkpoint"));
     Tsm2Config mc = spec.model();
     TrainConfig tc = spec.train();
-    Path statePath = runDir.resolve("state.json");
-    if (!resume && Files.exists(statePath)) {
-      throw new IOException(runDir + " already holds a run; pass --resume to continue it or"
-          + " choose another --run-dir");
-    }
-    if (!resume || !Files.exists(runDir.resolve("config.json"))) {
-      // Written once, before training: a resumed run keeps the config it was started with.
-      AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
-    }
     // A signal now stops the run at a batch boundary, not the JVM under a running op.
     try (Stop.Training training = Stop.training();
         NDManager manager = NDManager.newBaseManager()) {
@@ -132,128 +86,26 @@ public final class ForecastRun {
       ForecastModel model =
           catalog.model(spec.architecture()).create(mc, catalog.variants(), scan);
       model.initialize(manager, DataType.FLOAT32, model.inputShapes(tc.batchSize()));
-      long params = model.getParameters().stream()
-          .mapToLong(p -> p.getValue().getArray().size()).sum();
-      try (Forecaster f = new Forecaster(model, manager, tc)) {
-        return train(spec, f, model, params, train, val, test, runDir, resume);
+      try (Trainer trainer = new Trainer(new Forecaster(model, tc, train, val), tc, manager, log)) {
+        listeners.forEach(trainer::listen);
+        log.printf(Locale.ROOT, "%s: lookback %d, horizon %d, %d variates; %d train / %d val / %d"
+            + " test windows; %,d parameters; scan backend %s%n", spec.dataset(), mc.lookback(),
+            mc.horizon(), mc.variates(), train.windows(), val.windows(), test.windows(),
+            trainer.parameters(), scan.name());
+        Trainer.Summary s = trainer.fit(runDir, resume, configJson(spec));
+        Metrics t = Forecaster.evaluate(trainer.inference(), test, tc.evalBatchSize());
+        Outcome out = new Outcome(spec.dataset(), mc.lookback(), mc.horizon(), t.mse(), t.mae(),
+            s.bestScore(), s.epochs(), s.bestEpoch(), s.seconds(), s.secondsPerEpoch(),
+            s.peakRssMb(), s.parameters(), runDir);
+        writeResults(runDir, List.of(out));
+        writeStepMse(runDir, t);
+        plotForecasts(runDir, trainer.inference(), test, mc);
+        log.printf(Locale.ROOT, "%s H=%d: test MSE %.4f  MAE %.4f  (best epoch %d of %d, %.0fs)%n",
+            spec.dataset(), mc.horizon(), t.mse(), t.mae(), out.bestEpoch(), out.epochs(),
+            out.seconds());
+        return out;
       }
     }
-  }
-
-  private Outcome train(Spec spec, Forecaster f, ForecastModel model, long params, WindowSource train,
-      WindowSource val, WindowSource test, Path runDir, boolean resume) throws IOException {
-    Tsm2Config mc = spec.model();
-    TrainConfig tc = spec.train();
-    Path statePath = runDir.resolve("state.json");
-    State state = new State(0, 0, -1, Double.POSITIVE_INFINITY, 0, 0, 0);
-    MetricsLog metrics;
-    if (resume && Files.exists(statePath)) {
-      state = GSON.fromJson(Files.readString(statePath), State.class);
-      f.load(runDir.resolve("checkpoint/last"), true);
-      metrics = MetricsLog.open(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
-      // One row per validation up to the resume point; an epoch that stopped early has fewer.
-      int rows = state.epochsDone() * tc.validationsPerEpoch(f.batchesPerEpoch(train.windows()))
-          + (tc.valInterval() > 0 ? state.batchesDone() / tc.valInterval() : 0);
-      metrics.truncate(Math.min(metrics.table().rowCount(), rows));
-      log.printf(Locale.ROOT, "resuming %s after epoch %d%s (best val MSE %.4f at epoch %d)%n",
-          runDir, state.epochsDone(), state.batchesDone() > 0
-              ? String.format(Locale.ROOT, " and %d batches", state.batchesDone()) : "",
-          state.bestVal(), state.bestEpoch() + 1);
-    } else {
-      metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
-    }
-    log.printf(Locale.ROOT, "%s: lookback %d, horizon %d, %d variates; %d train / %d val / %d"
-        + " test windows; %,d parameters; scan backend %s%n", spec.dataset(), mc.lookback(),
-        mc.horizon(), mc.variates(), train.windows(), val.windows(), test.windows(), params, scan.name());
-    Progress progress = new Progress(log, System::nanoTime, java.time.Duration.ofSeconds(2), 0.1);
-    Path best = runDir.resolve("checkpoint/best");
-    // The best checkpoint as of the last resume point: what a resumed run must start from, as the
-    // killed run may have replaced checkpoint/best after it.
-    Path bestAtResume = runDir.resolve("checkpoint/best-at-resume");
-    if (resume && Files.isDirectory(bestAtResume)) {
-      copyCheckpoint(bestAtResume, best);
-    }
-    int batches = f.batchesPerEpoch(train.windows());
-    int epoch = state.epochsDone();
-    int from = state.batchesDone();
-    boolean spent = false; // plateau decays took the rate below --stop-lr
-    while (epoch < tc.epochs() && state.badChecks() < tc.patience() && !spent) {
-      progress.startEpoch(epoch + 1, tc.epochs(), batches);
-      // Validation after every valInterval batches and at the end of the epoch; each is a resume
-      // point.
-      while (from < batches && state.badChecks() < tc.patience()) {
-        if (tc.lrSpent(epoch, state.lrDecays())) {
-          spent = true;
-          log.printf(Locale.ROOT, "stopped: %d plateau decays took the learning rate to %.3g,"
-              + " below --stop-lr %.3g%n", state.lrDecays(), tc.lrAt(epoch, state.lrDecays()),
-              tc.stopLr());
-          break;
-        }
-        long t0 = System.nanoTime();
-        int to = tc.valInterval() == 0 ? batches : Math.min(batches, from + tc.valInterval());
-        float lr = (float) tc.lrAt(epoch, state.lrDecays());
-        double trainMse = f.trainBatches(train, epoch, from, to, lr, (b, n, loss) -> {
-          progress.batch(b + 1, loss);
-          observer.batch(b, n, loss);
-        });
-        Metrics v = f.evaluate(val);
-        double secs = (System.nanoTime() - t0) / 1e9;
-        boolean better = tc.improves(v.mse(), state.bestVal());
-        if (better) {
-          f.save(best, epoch + 1);
-        }
-        double at = epoch + (double) to / batches; // epochs trained, as a continuous axis
-        metrics.append(tc.valInterval() == 0 ? (Object) (epoch + 1) : Math.round(at * 1000) / 1000.0,
-            lr, trainMse, v.mse(), v.mae(), secs);
-        boolean decay = !better && tc.plateauDecay() > 0 && state.badChecks() + 1 < tc.patience();
-        boolean epochEnd = to == batches;
-        state = new State(epochEnd ? epoch + 1 : epoch, epochEnd ? 0 : to,
-            better ? epoch : state.bestEpoch(), better ? v.mse() : state.bestVal(),
-            better ? 0 : state.badChecks() + 1, state.seconds() + secs,
-            state.lrDecays() + (decay ? 1 : 0));
-        String where = to == batches ? "" : String.format(Locale.ROOT, " batch %d/%d", to, batches);
-        log.printf(Locale.ROOT, "epoch %d/%d%s  train MSE %.4f  val MSE %.4f  val MAE %.4f  %.0fs%s%n",
-            epoch + 1, tc.epochs(), where, trainMse, v.mse(), v.mae(), secs, better ? "  (best)"
-                : decay ? String.format(Locale.ROOT, "  (back to the best, lr x %.3g)",
-                    Math.pow(tc.plateauDecay(), state.lrDecays())) : "");
-        if (decay) {
-          f.load(best, true);
-        }
-        f.save(runDir.resolve("checkpoint/last"), epoch + 1);
-        if (better) {
-          copyCheckpoint(best, bestAtResume);
-        }
-        AtomicFiles.writeString(statePath, GSON.toJson(state));
-        from = to;
-      }
-      epoch++;
-      from = 0;
-    }
-    f.load(runDir.resolve("checkpoint/best"), false);
-    Metrics t = f.evaluate(test);
-    Outcome out = new Outcome(spec.dataset(), mc.lookback(), mc.horizon(), t.mse(), t.mae(),
-        state.bestVal(), state.epochsBegun(), state.bestEpoch() + 1, state.seconds(),
-        state.seconds() / Math.max(1, state.epochsBegun()), ProcessMemory.peakRssMb(), params, runDir);
-    writeResults(runDir, List.of(out));
-    writeStepMse(runDir, t);
-    Charts.write(runDir.resolve("loss.png"), Charts.trainingCurves(metrics.table(),
-        new Charts.Curve("train", "train_mse", "MSE (normalised)"),
-        new Charts.Curve("validation", "val_mse", "MSE (normalised)")));
-    plotForecasts(runDir, f, test, mc);
-    log.printf(Locale.ROOT, "%s H=%d: test MSE %.4f  MAE %.4f  (best epoch %d of %d, %.0fs)%n",
-        spec.dataset(), mc.horizon(), t.mse(), t.mae(), out.bestEpoch(), out.epochs(),
-        out.seconds());
-    return out;
-  }
-
-  private static void copyCheckpoint(Path from, Path to) throws IOException {
-    AtomicFiles.writeDirectory(to, fresh -> {
-      try (var files = Files.list(from)) {
-        for (Path file : (Iterable<Path>) files::iterator) {
-          Files.copy(file, fresh.resolve(file.getFileName()));
-        }
-      }
-    });
   }
 
   /** The results table of the format (plus details), written atomically. */
@@ -279,7 +131,8 @@ public final class ForecastRun {
   }
 
   /** Four test windows spread over the split, last variate (OT in ETT): history, truth, forecast. */
-  private static void plotForecasts(Path dir, Forecaster f, WindowSource test, Tsm2Config mc)
+  private static void plotForecasts(Path dir, TrainingTask.Inference f, WindowSource test,
+      Tsm2Config mc)
       throws IOException {
     int t = test.lookback();
     int h = test.horizon();
@@ -291,7 +144,7 @@ public final class ForecastRun {
       float[] x = new float[t * m];
       float[] y = new float[h * m];
       test.fill(i, x, 0, y, 0);
-      float[] p = f.predict(x, 1, t, m);
+      float[] p = Forecaster.predict(f, x, 1, t, m);
       double[] histX = new double[shown];
       double[] hist = new double[shown];
       for (int s = 0; s < shown; s++) {

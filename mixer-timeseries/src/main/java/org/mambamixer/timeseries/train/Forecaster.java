@@ -1,194 +1,156 @@
 package org.mambamixer.timeseries.train;
 
-import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
-import java.io.IOException;
-import java.nio.file.Path;
+import ai.djl.nn.Block;
+import ai.djl.training.dataset.Batch;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
 import java.util.Random;
-import org.mambamixer.api.scan.Backprop;
-import org.mambamixer.api.scan.Recompute;
-import org.mambamixer.api.util.OpTimer;
-import org.mambamixer.runtime.train.AdamW;
-import org.mambamixer.runtime.train.Checkpoint;
-import org.mambamixer.runtime.train.Stop;
+import org.mambamixer.runtime.report.Charts;
+import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.ForecastModel;
 
 /**
- * Trains and evaluates one TSM2 model: MSE loss, AdamW, a shuffle seeded per epoch and dropout
- * seeded per batch (so a run resumed at any batch replays the same shuffles and masks),
- * evaluation in inference mode over every window.
+ * Forecasting as a {@link TrainingTask}: MSE on the normalised scale, a shuffle of the training
+ * windows seeded per epoch, validation by MSE (with a minimum relative improvement) and MAE over
+ * every validation window in order.
  */
-public final class Forecaster implements AutoCloseable {
-
-  /** Called after each training batch. */
-  @FunctionalInterface
-  public interface BatchListener {
-    void batch(int index, int batches, float loss);
-  }
-
+public final class Forecaster implements TrainingTask {
   private final ForecastModel model;
-  private final NDManager manager;
   private final TrainConfig config;
-  private final AdamW optimizer;
-  private final Model djl;
-  private ParameterStore ps;
+  private final WindowSource train;
+  private final WindowSource val;
 
-  /** {@code model} must already be initialised on {@code manager}. */
-  public Forecaster(ForecastModel model, NDManager manager, TrainConfig config) {
+  /** {@code model} must already be initialised; {@code val} may be null (no validation). */
+  public Forecaster(ForecastModel model, TrainConfig config, WindowSource train,
+      WindowSource val) {
     this.model = model;
-    this.manager = manager;
     this.config = config;
-    this.optimizer = new AdamW(model.getParameters(), config.weightDecay());
-    this.djl = Model.newInstance("tsm2");
-    djl.setBlock(model);
-    this.ps = new ParameterStore(manager, false);
+    this.train = train;
+    this.val = val;
   }
 
-  public ForecastModel model() {
+  @Override
+  public Block model() {
     return model;
   }
 
-  /** Batches one epoch will run over {@code windows} (respecting the per-epoch cap). */
-  public int batchesPerEpoch(int windows) {
-    int all = (windows + config.batchSize() - 1) / config.batchSize();
-    return config.maxBatchesPerEpoch() > 0 ? Math.min(all, config.maxBatchesPerEpoch()) : all;
+  @Override
+  public String name() {
+    return "tsm2";
   }
 
-  /**
-   * One epoch over a seeded shuffle of {@code train}.
-   *
-   * @return the mean training loss (MSE on the normalised scale)
-   */
-  public double trainEpoch(WindowSource train, int epoch, BatchListener listener) {
-    return trainBatches(train, epoch, 0, batchesPerEpoch(train.windows()),
-        config.schedule().at(epoch), listener);
+  @Override
+  public int trainSize() {
+    return train.windows();
   }
 
-  /**
-   * Batches {@code [from, to)} of epoch {@code epoch}'s seeded shuffle: consecutive calls that
-   * cover an epoch train exactly as one {@link #trainEpoch} (validation may run between them).
-   *
-   * @param lr the learning rate of these batches (the schedule's, or less after a plateau)
-   * @return the mean training loss over these batches
-   */
-  public double trainBatches(WindowSource train, int epoch, int from, int to, float lr,
-      BatchListener listener) {
-    long epochSeed = config.seed() * 1_000_003L + epoch;
-    int[] order = shuffled(train.windows(), new Random(epochSeed));
-    int batches = batchesPerEpoch(train.windows());
+  @Override
+  public Iterator<Batch> batches(NDManager manager, int epoch, int from) {
+    int[] order = shuffled(train.windows(), new Random(config.seed() * 1_000_003L + epoch));
     int t = train.lookback();
     int h = train.horizon();
     int m = train.variates();
-    double sum = 0;
-    for (int b = from; b < to; b++) {
-      Stop.check(epoch, b);
-      int first = b * config.batchSize();
-      int n = Math.min(config.batchSize(), train.windows() - first);
-      float loss;
-      // Dropout masks are a function of (seed, epoch, batch) alone, not of the batches before, so
-      // a run can resume at any batch and draw the masks an uninterrupted run would have drawn.
-      manager.getEngine().setRandomSeed((int) (epochSeed * 65_537L + b));
-      try (NDScope scope = new NDScope()) {
-        scope.suppressNotUsedWarning();
-        NDArray x;
-        NDArray y;
-        try (OpTimer.Section s = OpTimer.section(OpTimer.Family.DATA)) {
-          float[] xs = new float[n * t * m];
-          float[] ys = new float[n * h * m];
-          for (int i = 0; i < n; i++) {
-            train.fill(order[first + i], xs, i * t * m, ys, i * h * m);
-          }
-          x = manager.create(xs, new Shape(n, t, m));
-          y = manager.create(ys, new Shape(n, h, m));
-        }
-        try (Recompute.Mode r = Recompute.enable(config.recompute());
-            GradientCollector gc = manager.getEngine().newGradientCollector()) {
-          Backprop.discard();
-          NDArray pred = model.forward(ps, new NDList(x), true).singletonOrThrow();
-          NDArray l;
-          try (OpTimer.Section s = OpTimer.section(OpTimer.Family.LOSS)) {
-            l = pred.sub(y).square().mean();
-            loss = l.getFloat();
-          }
-          if (!Float.isFinite(loss)) {
-            throw new IllegalStateException("training diverged: loss " + loss + " at epoch "
-                + (epoch + 1) + ", batch " + (b + 1) + "; lower the learning rate");
-          }
-          Backprop.backward(l);
-        }
-        try (OpTimer.Section s = OpTimer.section(OpTimer.Family.OPTIMIZER)) {
-          optimizer.step(lr);
-        }
+    return new Iterator<>() {
+      int b = from;
+
+      @Override
+      public boolean hasNext() {
+        return b * config.batchSize() < train.windows();
       }
-      sum += loss;
-      if (listener != null) {
-        listener.batch(b, batches, loss);
+
+      @Override
+      public Batch next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        int first = b++ * config.batchSize();
+        int n = Math.min(config.batchSize(), train.windows() - first);
+        float[] xs = new float[n * t * m];
+        float[] ys = new float[n * h * m];
+        for (int i = 0; i < n; i++) {
+          train.fill(order[first + i], xs, i * t * m, ys, i * h * m);
+        }
+        NDManager batch = manager.newSubManager();
+        return new Batch(batch, new NDList(batch.create(xs, new Shape(n, t, m))),
+            new NDList(batch.create(ys, new Shape(n, h, m))), n, null, null, b, 0);
       }
+    };
+  }
+
+  @Override
+  public NDArray loss(NDList outputs, NDList labels) {
+    return outputs.singletonOrThrow().sub(labels.singletonOrThrow()).square().mean();
+  }
+
+  @Override
+  public String lossColumn() {
+    return "train_mse";
+  }
+
+  @Override
+  public String lossName() {
+    return "train MSE";
+  }
+
+  @Override
+  public List<String> validationColumns() {
+    return List.of("val_mse", "val_mae");
+  }
+
+  @Override
+  public Scores validate(Inference inference) {
+    if (val == null) {
+      return null;
     }
-    return sum / (to - from);
+    Metrics v = evaluate(inference, val, config.evalBatchSize());
+    return new Scores(v.mse(), List.of(v.mse(), v.mae()),
+        String.format(Locale.ROOT, "val MSE %.4f  val MAE %.4f", v.mse(), v.mae()));
+  }
+
+  @Override
+  public boolean improves(double score, double best) {
+    return config.improves(score, best);
+  }
+
+  @Override
+  public List<Charts.Curve> curves() {
+    return List.of(new Charts.Curve("train", "train_mse", "MSE (normalised)"),
+        new Charts.Curve("validation", "val_mse", "MSE (normalised)"));
   }
 
   /** MSE/MAE over every window of {@code data}, in order; the last partial batch is kept. */
-  public Metrics evaluate(WindowSource data) {
+  public static Metrics evaluate(Inference model, WindowSource data, int batchSize) {
     Metrics metrics = new Metrics(data.horizon(), data.variates());
     int t = data.lookback();
     int h = data.horizon();
     int m = data.variates();
-    for (int from = 0; from < data.windows(); from += config.evalBatchSize()) {
-      int n = Math.min(config.evalBatchSize(), data.windows() - from);
+    for (int from = 0; from < data.windows(); from += batchSize) {
+      int n = Math.min(batchSize, data.windows() - from);
       float[] xs = new float[n * t * m];
       float[] ys = new float[n * h * m];
       for (int i = 0; i < n; i++) {
         data.fill(from + i, xs, i * t * m, ys, i * h * m);
       }
-      metrics.add(predict(xs, n, t, m), ys);
+      metrics.add(predict(model, xs, n, t, m), ys);
     }
     return metrics;
   }
 
   /** Forecasts {@code n} histories {@code x (n, T, M)}; returns (n, H, M). */
-  public float[] predict(float[] x, int n, int t, int m) {
+  public static float[] predict(Inference model, float[] x, int n, int t, int m) {
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray in = manager.create(x, new Shape(n, t, m));
-      return model.forward(ps, new NDList(in), false).singletonOrThrow().toFloatArray();
+      NDArray in = model.manager().create(x, new Shape(n, t, m));
+      return model.forward(new NDList(in)).singletonOrThrow().toFloatArray();
     }
-  }
-
-  /**
-   * Saves a checkpoint folder (DJL weights, optimizer state, manifest; see {@link Checkpoint}),
-   * atomically.
-   */
-  public void save(Path dir, int epoch) throws IOException {
-    Checkpoint.save(dir, djl, epoch, optimizer);
-  }
-
-  /**
-   * Restores a checkpoint folder after checking its manifest; {@code withOptimizer} false loads
-   * the weights only (what evaluation and prediction need).
-   */
-  public void load(Path dir, boolean withOptimizer) throws IOException {
-    Checkpoint.load(dir, djl, withOptimizer ? optimizer : null, manager);
-    // A parameter store caches each parameter's array on first use; loading replaced (and freed)
-    // those arrays, so the cache must go with them.
-    ps = new ParameterStore(manager, false);
-  }
-
-  /** The trained model as a DJL {@link Model} (its block is the TSM2 being trained). */
-  public Model djlModel() {
-    return djl;
-  }
-
-  @Override
-  public void close() {
-    djl.close();
   }
 
   private static int[] shuffled(int n, Random rnd) {

@@ -3,6 +3,7 @@ package org.mambamixer.timeseries.train;
 import static org.mambamixer.api.util.Tensors.requirePositive;
 
 import org.mambamixer.runtime.train.LrSchedule;
+import org.mambamixer.runtime.train.TrainingPlan;
 
 /**
  * How TSM2 is trained (D11).
@@ -42,7 +43,7 @@ import org.mambamixer.runtime.train.LrSchedule;
 public record TrainConfig(
     int epochs, int batchSize, int evalBatchSize, float lr, float minLr, int warmupEpochs,
     float weightDecay, int patience, int maxBatchesPerEpoch, long seed, int valInterval,
-    float plateauDecay, boolean recompute, float minDelta, float stopLr) {
+    float plateauDecay, boolean recompute, float minDelta, float stopLr) implements TrainingPlan {
 
   public TrainConfig {
     requirePositive("epochs", epochs);
@@ -173,7 +174,14 @@ public record TrainConfig(
     return schedule().at(epoch) * Math.pow(plateauDecay, decays);
   }
 
+  /** The rate of a whole epoch: TSM2's schedule moves once per epoch. */
+  @Override
+  public float lr(int epoch, int batch, int batches, int decays) {
+    return (float) lrAt(epoch, decays);
+  }
+
   /** Whether plateau decays have taken the rate below {@link #stopLr}: the run is over. */
+  @Override
   public boolean lrSpent(int epoch, int decays) {
     return stopLr > 0 && decays > 0 && lrAt(epoch, decays) < stopLr;
   }

@@ -31,14 +31,13 @@ public final class TrainedRun implements AutoCloseable {
   private final ForecastRun.Spec spec;
   private final Scaler scaler;
   private final NDManager manager;
-  private final Forecaster forecaster;
+  private final Model model;
 
-  private TrainedRun(ForecastRun.Spec spec, Scaler scaler, NDManager manager,
-      Forecaster forecaster) {
+  private TrainedRun(ForecastRun.Spec spec, Scaler scaler, NDManager manager, Model model) {
     this.spec = spec;
     this.scaler = scaler;
     this.manager = manager;
-    this.forecaster = forecaster;
+    this.model = model;
   }
 
   /**
@@ -70,18 +69,16 @@ public final class TrainedRun implements AutoCloseable {
     }
     Tsm2Config mc = spec.model();
     NDManager manager = NDManager.newBaseManager();
-    Forecaster forecaster = null;
+    Model djl = Model.newInstance("tsm2");
     try {
       ForecastModel model = catalog.model(spec.architecture())
           .create(mc, catalog.variants(), catalog.variants().scan(scan));
       model.initialize(manager, DataType.FLOAT32, model.inputShapes(1));
-      forecaster = new Forecaster(model, manager, spec.train());
-      forecaster.load(dir.resolve("checkpoint/best"), false);
-      return new TrainedRun(spec, scaler, manager, forecaster);
+      djl.setBlock(model);
+      Checkpoint.load(dir.resolve("checkpoint/best"), djl, null, manager);
+      return new TrainedRun(spec, scaler, manager, djl);
     } catch (IOException | RuntimeException e) {
-      if (forecaster != null) {
-        forecaster.close();
-      }
+      djl.close();
       manager.close();
       throw e;
     }
@@ -109,7 +106,7 @@ public final class TrainedRun implements AutoCloseable {
 
   /** The DJL model; its block is the trained TSM2. */
   public Model model() {
-    return forecaster.djlModel();
+    return model;
   }
 
   /** A predictor from raw histories {@code (T, M)} to raw forecasts {@code (H, M)}. */
@@ -119,7 +116,7 @@ public final class TrainedRun implements AutoCloseable {
 
   @Override
   public void close() {
-    forecaster.close();
+    model.close();
     manager.close();
   }
 }

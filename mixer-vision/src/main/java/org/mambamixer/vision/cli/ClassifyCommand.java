@@ -244,8 +244,7 @@ public final class ClassifyCommand implements LauncherCommand {
     ClassifyRun.Spec run = before != null ? before : newSpec(source, preset, splits, dir, update);
     Holdout held = Holdout.of(splits.train(), run.valSize(), run.train().seed());
     Path parent = runDirs.runDirOrNew(source.label() + "-" + run.preset());
-    ClassifyRun runner = new ClassifyRun(variants, variants.scan(run.scan()), out,
-        (b, n, loss) -> { }, saveInterval);
+    ClassifyRun runner = new ClassifyRun(variants, variants.scan(run.scan()), out, saveInterval);
     ClassifyRun.Outcome outcome = runner.execute(run, new ClassifyRun.Data(held.train(),
         held.val(), splits.test(), source.normalization(splits), source.augmentation()), parent,
         runDirs.resume());

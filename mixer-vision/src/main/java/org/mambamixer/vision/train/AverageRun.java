@@ -1,5 +1,6 @@
 package org.mambamixer.vision.train;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.TranslateException;
@@ -21,7 +22,9 @@ import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Accuracy;
+import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.runtime.train.ClassifierConfig;
+import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.model.Vim2;
 
@@ -125,32 +128,36 @@ public final class AverageRun {
       model.initialize(manager, DataType.FLOAT32, model.inputShape(tc.batchSize()));
       long params = model.getParameters().stream()
           .mapToLong(p -> p.getValue().getArray().size()).sum();
-      try (Classifier clf = new Classifier(model, manager, tc)) {
+      try (Model djl = Model.newInstance("vim2")) {
+        djl.setBlock(model);
         List<Path> checkpoints = new ArrayList<>();
         for (Source s : sources) {
           checkpoints.add(s.weights().verified());
         }
-        clf.loadAverage(checkpoints);
+        Checkpoint.loadAverage(checkpoints, djl, manager);
+        TrainingTask.Inference clf = TrainingTask.Inference.of(model, manager);
+        int classes = first.model().classes();
         log.printf(Locale.ROOT, "averaged the weights of %d runs (%,d parameters)%n",
             sources.size(), params);
         Accuracy val = null;
         if (data.val() != null) {
           log.printf(Locale.ROOT, "validation: %d images...%n", data.val().size());
           log.flush();
-          val = clf.evaluate(ImageDataset.evaluation(data.val(), data.norm(),
-              tc.evalBatchSize()));
+          val = Classifier.evaluate(clf, ImageDataset.evaluation(data.val(), data.norm(),
+              tc.evalBatchSize()), classes);
         }
         log.printf(Locale.ROOT, "test: %d images...%n", data.test().size());
         log.flush();
-        Accuracy test = clf.evaluate(
-            ImageDataset.evaluation(data.test(), data.norm(), tc.evalBatchSize()));
+        Accuracy test = Classifier.evaluate(clf,
+            ImageDataset.evaluation(data.test(), data.norm(), tc.evalBatchSize()), classes);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Outcome out = new Outcome(test.top1(), test.top5(),
             val == null ? Double.NaN : val.top1(), params, runDir);
         // Written once everything is measured, results.csv (the mark of a finished average)
         // last: a failed average leaves no directory that looks like a finished one.
         Files.createDirectories(runDir);
-        clf.saveWeights(runDir.resolve("checkpoint").resolve("best"));
+        // The weights alone: no optimizer state belongs to an average.
+        Checkpoint.save(runDir.resolve("checkpoint").resolve("best"), djl, 0, null);
         ConfusionChart.writeCsv(runDir.resolve("confusion.csv"), data.test().classes(),
             test.confusion());
         ConfusionChart.writePng(runDir.resolve("confusion.png"), first.dataset() + " test, "

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.mambamixer.api.block.MixerChoice;
@@ -21,17 +19,14 @@ import org.mambamixer.api.mixer.TokenMixer;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.data.Normalization;
-import org.mambamixer.runtime.report.AtomicFiles;
-import org.mambamixer.runtime.report.Charts;
-import org.mambamixer.runtime.report.MetricsLog;
-import org.mambamixer.runtime.report.ProcessMemory;
-import org.mambamixer.runtime.report.Progress;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.runtime.train.Stop;
+import org.mambamixer.runtime.train.Trainer;
+import org.mambamixer.runtime.train.TrainingListener;
 import org.mambamixer.vision.data.Augmentation;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.model.CrossScanTokenMixer;
@@ -41,35 +36,23 @@ import org.mambamixer.vision.model.Vim2Backbone;
 import org.mambamixer.vision.model.Vim2Config;
 
 /**
- * One training run of a ViM2 classifier with its run directory, laid out like a forecast run's:
+ * One training run of a ViM2 classifier: the training loop ({@link Trainer}) writes the run
+ * directory's config.json, metrics.csv, batch_loss.csv, checkpoints, state.json and loss.png and
+ * resumes bit for bit (resume points every {@code saveInterval} batches besides the epoch ends:
+ * an epoch of a real dataset takes an hour or more on two cores); this class adds the test of the
+ * best checkpoint:
  *
  * <pre>
- *   config.json        preset name, full model config, variants by name, training config, data,
- *                      scan backend, command line, initial weights (if any)
- *   metrics.csv        one row per epoch: lr (of its first batch), train loss, validation
- *                      top-1/top-5, seconds
- *   batch_loss.csv     the training loss of every batch
- *   checkpoint/last    weights and optimizer state at the last resume point (--resume): the end
- *                      of an epoch, or every saveInterval batches inside it
- *   checkpoint/best    weights of the best validation top-1 epoch (what the test uses)
- *   state.json         progress of the run (epochs and batches done, best epoch, seconds)
  *   results.csv        dataset,model,params,epochs,top1,top5,seconds (+ details); results.md
  *   confusion.csv      test confusion counts, true class by row; confusion.png its heat map
- *   loss.png           training loss and validation top-1 per epoch
  * </pre>
  *
- * Every file is written atomically. Shuffles and augmentation are seeded per epoch and the
- * optimizer's moments are saved, so a killed run resumed from its last resume point gives the
- * numbers of an uninterrupted one. An epoch of a real dataset takes an hour or more on two cores,
- * so resume points inside the epoch are what lets a run span sessions.
+ * Without a validation split every epoch counts as the best: the last one is tested.
  */
 public final class ClassifyRun {
   // A resume point inside the first epoch comes before any validation: bestVal is -Infinity.
   private static final Gson GSON = new GsonBuilder().setPrettyPrinting()
       .serializeSpecialFloatingPointValues().create();
-  private static final List<String> METRIC_COLUMNS =
-      List.of("epoch", "lr", "train_loss", "val_top1", "val_top5", "seconds");
-  private static final List<String> BATCH_COLUMNS = List.of("epoch", "batch", "loss");
 
   /**
    * What to run.
@@ -161,44 +144,31 @@ public final class ClassifyRun {
   /** Batches between two resume points inside an epoch (one every few minutes on two cores). */
   public static final int DEFAULT_SAVE_INTERVAL = 100;
 
-  /**
-   * @param epochsDone finished epochs
-   * @param bestVal the best validation top-1
-   * @param seconds training and validation time of the finished epochs
-   * @param batches training batches of the finished epochs
-   * @param trainSeconds training time of those batches
-   * @param batchesDone batches of the next epoch already trained (a resume point inside it)
-   * @param epochLoss the sum of those batches' losses, added in batch order
-   * @param epochSeconds their training time
-   */
-  private record State(int epochsDone, int bestEpoch, double bestVal, double seconds,
-      long batches, double trainSeconds, int batchesDone, double epochLoss, double epochSeconds) {}
-
   private final Variants variants;
   private final SelectiveScan scan;
   private final PrintWriter log;
-  private final Classifier.BatchListener observer;
   private final int saveInterval;
+  private final List<TrainingListener> listeners;
 
   public ClassifyRun(Variants variants, SelectiveScan scan, PrintWriter log) {
-    this(variants, scan, log, (b, n, loss) -> { }, DEFAULT_SAVE_INTERVAL);
+    this(variants, scan, log, DEFAULT_SAVE_INTERVAL);
   }
 
   /**
-   * With an observer of every training batch (after the progress line).
+   * With listeners of the training loop.
    *
    * @param saveInterval batches between resume points inside an epoch (0: at epoch ends only)
    */
-  public ClassifyRun(Variants variants, SelectiveScan scan, PrintWriter log,
-      Classifier.BatchListener observer, int saveInterval) {
+  public ClassifyRun(Variants variants, SelectiveScan scan, PrintWriter log, int saveInterval,
+      TrainingListener... listeners) {
     if (saveInterval < 0) {
       throw new IllegalArgumentException("saveInterval must be >= 0, got " + saveInterval);
     }
     this.variants = variants;
     this.scan = scan;
     this.log = log;
-    this.observer = observer;
     this.saveInterval = saveInterval;
+    this.listeners = List.of(listeners);
   }
 
   /** The classifier that {@code spec} names, built from the registered variants. */
@@ -228,16 +198,6 @@ public final class ClassifyRun {
   /** Trains, restores the best epoch, evaluates on test and writes every file of the run. */
   public Outcome execute(Spec spec, Data data, Path runDir, boolean resume)
       throws IOException, TranslateException {
-    Files.createDirectories(runDir.resolve("checkpoint"));
-    Path statePath = runDir.resolve("state.json");
-    if (!resume && Files.exists(statePath)) {
-      throw new IOException(runDir + " already holds a run; pass --resume to continue it or"
-          + " choose another --run-dir");
-    }
-    if (!resume || !Files.exists(runDir.resolve("config.json"))) {
-      // Written once, before training: a resumed run keeps the config it was started with.
-      AtomicFiles.writeString(runDir.resolve("config.json"), configJson(spec));
-    }
     ClassifierConfig tc = spec.train();
     // A signal now stops the run at a batch boundary, not the JVM under a running op.
     try (Stop.Training training = Stop.training();
@@ -245,128 +205,43 @@ public final class ClassifyRun {
       manager.getEngine().setRandomSeed((int) tc.seed());
       Vim2 model = build(spec);
       model.initialize(manager, DataType.FLOAT32, model.inputShape(tc.batchSize()));
-      long params = model.getParameters().stream()
-          .mapToLong(p -> p.getValue().getArray().size()).sum();
-      try (Classifier clf = new Classifier(model, manager, tc)) {
-        return train(spec, clf, params, data, runDir, resume);
-      }
-    }
-  }
-
-  private Outcome train(Spec spec, Classifier clf, long params, Data data, Path runDir,
-      boolean resume) throws IOException, TranslateException {
-    ClassifierConfig tc = spec.train();
-    Path statePath = runDir.resolve("state.json");
-    ImageDataset train = ImageDataset.training(data.train(), data.norm(), data.augment(),
-        tc.batchSize(), tc.seed());
-    ImageDataset val = data.val() == null ? null
-        : ImageDataset.evaluation(data.val(), data.norm(), tc.evalBatchSize());
-    int batches = clf.batchesPerEpoch(data.train().size());
-    State state = new State(0, -1, Double.NEGATIVE_INFINITY, 0, 0, 0, 0, 0, 0);
-    MetricsLog metrics;
-    MetricsLog batchLog;
-    if (resume && Files.exists(statePath)) {
-      state = GSON.fromJson(Files.readString(statePath), State.class);
-      clf.load(runDir.resolve("checkpoint/last"), true);
-      metrics = MetricsLog.open(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
-      metrics.truncate(state.epochsDone());
-      batchLog = MetricsLog.open(runDir.resolve("batch_loss.csv"), BATCH_COLUMNS);
-      batchLog.truncate(state.epochsDone() * batches + state.batchesDone());
-      log.printf(Locale.ROOT, "resuming %s after epoch %d%s (%s)%n", runDir, state.epochsDone(),
-          state.batchesDone() > 0
-              ? String.format(Locale.ROOT, " and %d batches", state.batchesDone()) : "",
-          state.bestEpoch() < 0 ? "no epoch validated yet" : String.format(Locale.ROOT,
-              "best validation top-1 %.4f at epoch %d", state.bestVal(), state.bestEpoch() + 1));
-    } else {
-      if (spec.init() != null) {
-        clf.load(spec.init().verified(), false); // weights only: a fresh optimizer and schedule
-        log.printf(Locale.ROOT, "starting from the weights of %s%n", spec.init().checkpoint());
-      }
-      metrics = MetricsLog.create(runDir.resolve("metrics.csv"), METRIC_COLUMNS);
-      batchLog = MetricsLog.create(runDir.resolve("batch_loss.csv"), BATCH_COLUMNS);
-    }
-    Vim2Config mc = spec.model();
-    log.printf(Locale.ROOT, "%s: %d train / %s validation / %d test images of %d x %d x %d, %d"
-        + " classes; %s (%s) with %,d parameters; scan backend %s%n", spec.dataset(),
-        data.train().size(), data.val() == null ? "no" : Integer.toString(data.val().size()),
-        data.test().size(), mc.inChannels(), mc.imageSize(), mc.imageSize(), mc.classes(),
-        spec.preset(), variantsLine(spec.variants()), params, scan.name());
-    Progress progress = new Progress(log, System::nanoTime, Duration.ofSeconds(2), 0.1);
-    Path last = runDir.resolve("checkpoint/last");
-    for (int epoch = state.epochsDone(); epoch < tc.epochs(); epoch++) {
-      progress.startEpoch(epoch + 1, tc.epochs(), batches);
-      // Training in segments of saveInterval batches, each ending in a resume point; the loss sum
-      // is carried batch by batch, so it is the same however the epoch was cut.
-      double[] lossSum = {state.epochLoss()};
-      double trainSecs = state.epochSeconds();
-      int from = state.batchesDone();
-      while (from < batches) {
-        int to = saveInterval == 0 ? batches : Math.min(batches, from + saveInterval);
+      Classifier task = new Classifier(model, tc, ImageDataset.training(data.train(), data.norm(),
+          data.augment(), tc.batchSize(), tc.seed()), data.val() == null ? null
+              : ImageDataset.evaluation(data.val(), data.norm(), tc.evalBatchSize()));
+      try (Trainer trainer = new Trainer(task, tc, manager, log).saveInterval(saveInterval)) {
+        listeners.forEach(trainer::listen);
+        Vim2Config mc = spec.model();
+        log.printf(Locale.ROOT, "%s: %d train / %s validation / %d test images of %d x %d x %d,"
+            + " %d classes; %s (%s) with %,d parameters; scan backend %s%n", spec.dataset(),
+            data.train().size(), data.val() == null ? "no" : Integer.toString(data.val().size()),
+            data.test().size(), mc.inChannels(), mc.imageSize(), mc.imageSize(), mc.classes(),
+            spec.preset(), variantsLine(spec.variants()), trainer.parameters(), scan.name());
+        if (spec.init() != null && !(resume && Files.exists(runDir.resolve("state.json")))) {
+          trainer.load(spec.init().verified(), false); // weights only: a fresh optimizer
+          log.printf(Locale.ROOT, "starting from the weights of %s%n", spec.init().checkpoint());
+        }
+        Trainer.Summary s = trainer.fit(runDir, resume, configJson(spec));
         long t0 = System.nanoTime();
-        List<Float> losses = new ArrayList<>();
-        clf.trainBatches(train, epoch, from, to, (b, n, loss) -> {
-          losses.add(loss);
-          lossSum[0] += loss;
-          progress.batch(b + 1, loss);
-          observer.batch(b, n, loss);
-        });
-        trainSecs += (System.nanoTime() - t0) / 1e9;
-        for (int b = 0; b < losses.size(); b++) {
-          batchLog.append(epoch + 1, from + b + 1, losses.get(b));
-        }
-        if (to < batches) {
-          clf.save(last, epoch + 1);
-          state = new State(state.epochsDone(), state.bestEpoch(), state.bestVal(),
-              state.seconds(), state.batches(), state.trainSeconds(), to, lossSum[0], trainSecs);
-          AtomicFiles.writeString(statePath, GSON.toJson(state));
-        }
-        from = to;
+        Accuracy t = Classifier.evaluate(trainer.inference(), ImageDataset.evaluation(data.test(),
+            data.norm(), tc.evalBatchSize()), mc.classes());
+        log.printf(Locale.ROOT, "test evaluation of %d images: %.0fs%n", t.count(),
+            (System.nanoTime() - t0) / 1e9);
+        Outcome out = new Outcome(spec.dataset(), spec.preset(), s.parameters(), s.epochs(),
+            t.top1(), t.top5(), s.seconds(), data.val() == null ? Double.NaN : s.bestScore(),
+            s.bestEpoch(), s.secondsPerEpoch(), s.secondsPerBatch(), s.peakRssMb(),
+            t.confusion(), runDir);
+        writeResults(runDir, List.of(out));
+        ConfusionChart.writeCsv(runDir.resolve("confusion.csv"), data.test().classes(),
+            out.confusion());
+        ConfusionChart.writePng(runDir.resolve("confusion.png"), spec.dataset() + " test, "
+            + spec.preset() + String.format(Locale.ROOT, ", top-1 %.4f", t.top1()),
+            data.test().classes(), out.confusion());
+        log.printf(Locale.ROOT, "%s %s: test top-1 %.4f  top-5 %.4f  (best epoch %d of %d,"
+            + " %.0fs)%n", spec.dataset(), spec.preset(), t.top1(), t.top5(), out.bestEpoch(),
+            out.epochs(), out.seconds());
+        return out;
       }
-      double trainLoss = lossSum[0] / Math.max(1, batches);
-      long v0 = System.nanoTime();
-      Accuracy v = val == null ? null : clf.evaluate(val);
-      double secs = trainSecs + (System.nanoTime() - v0) / 1e9;
-      // Without a validation set every epoch counts as the best: the last one is tested.
-      double score = v == null ? 0 : v.top1();
-      boolean better = v == null || score > state.bestVal();
-      if (better) {
-        clf.save(runDir.resolve("checkpoint/best"), epoch + 1);
-      }
-      clf.save(last, epoch + 1);
-      metrics.append(epoch + 1, tc.schedule().at(epoch, 0, batches), trainLoss,
-          v == null ? "" : v.top1(), v == null ? "" : v.top5(), secs);
-      state = new State(epoch + 1, better ? epoch : state.bestEpoch(),
-          better ? score : state.bestVal(), state.seconds() + secs,
-          state.batches() + batches, state.trainSeconds() + trainSecs, 0, 0, 0);
-      AtomicFiles.writeString(statePath, GSON.toJson(state));
-      log.printf(Locale.ROOT, "epoch %d/%d  train loss %.4f  %s  %.0fs (%.2fs per batch)%s%n",
-          epoch + 1, tc.epochs(), trainLoss, v == null ? "no validation"
-              : String.format(Locale.ROOT, "val top-1 %.4f  top-5 %.4f", v.top1(), v.top5()),
-          secs, trainSecs / Math.max(1, batches), better && v != null ? "  (best)" : "");
     }
-    clf.load(runDir.resolve("checkpoint/best"), false);
-    long t0 = System.nanoTime();
-    Accuracy t = clf.evaluate(ImageDataset.evaluation(data.test(), data.norm(),
-        tc.evalBatchSize()));
-    log.printf(Locale.ROOT, "test evaluation of %d images: %.0fs%n", t.count(),
-        (System.nanoTime() - t0) / 1e9);
-    int done = state.epochsDone();
-    Outcome out = new Outcome(spec.dataset(), spec.preset(), params, done, t.top1(), t.top5(),
-        state.seconds(), val == null ? Double.NaN : state.bestVal(), state.bestEpoch() + 1,
-        state.seconds() / Math.max(1, done), state.trainSeconds() / Math.max(1, state.batches()),
-        ProcessMemory.peakRssMb(), t.confusion(), runDir);
-    writeResults(runDir, List.of(out));
-    ConfusionChart.writeCsv(runDir.resolve("confusion.csv"), data.test().classes(),
-        out.confusion());
-    ConfusionChart.writePng(runDir.resolve("confusion.png"), spec.dataset() + " test, "
-        + spec.preset() + String.format(Locale.ROOT, ", top-1 %.4f", t.top1()),
-        data.test().classes(), out.confusion());
-    Charts.write(runDir.resolve("loss.png"), Charts.trainingCurves(metrics.table(),
-        new Charts.Curve("train", "train_loss", "cross-entropy (label-smoothed)"),
-        new Charts.Curve("validation top-1", "val_top1", "top-1")));
-    log.printf(Locale.ROOT, "%s %s: test top-1 %.4f  top-5 %.4f  (best epoch %d of %d, %.0fs)%n",
-        spec.dataset(), spec.preset(), t.top1(), t.top5(), out.bestEpoch(), done, out.seconds());
-    return out;
   }
 
   /** The results table: the columns first, then details. */

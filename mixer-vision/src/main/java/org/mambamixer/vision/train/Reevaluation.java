@@ -1,5 +1,6 @@
 package org.mambamixer.vision.train;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.TranslateException;
@@ -14,8 +15,9 @@ import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.data.Normalization;
+import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.runtime.report.Table;
-import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.model.Vim2;
 
@@ -56,17 +58,18 @@ public final class Reevaluation {
     try (NDManager manager = NDManager.newBaseManager()) {
       Vim2 model = ClassifyRun.build(origin.model(), origin.variants(), variants, scan);
       model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
-      // The optimizer settings are never used: nothing trains.
-      try (Classifier clf = new Classifier(model, manager,
-          ClassifierConfig.defaults(1, evalBatchSize, origin.seed()))) {
-        clf.load(checkpoint, false);
+      try (Model djl = Model.newInstance("vim2")) {
+        djl.setBlock(model);
+        Checkpoint.load(checkpoint, djl, null, manager);
+        TrainingTask.Inference clf = TrainingTask.Inference.of(model, manager);
         for (Map.Entry<String, ImageSet> e : splits.entrySet()) {
           log.printf(Locale.ROOT, "%s: %d images%s...%n", e.getKey(), e.getValue().size(),
               flip ? ", each also mirrored" : "");
           log.flush();
           long t0 = System.nanoTime();
-          Classifier.Views v = clf.evaluate(
-              ImageDataset.evaluation(e.getValue(), norm, evalBatchSize), flip);
+          Classifier.Views v = Classifier.evaluate(clf,
+              ImageDataset.evaluation(e.getValue(), norm, evalBatchSize),
+              origin.model().classes(), flip);
           rows.add(new Row(e.getKey(), e.getValue().size(), v.single().top1(),
               v.single().top5(), flip ? v.flipAveraged().top1() : Double.NaN,
               flip ? v.flipAveraged().top5() : Double.NaN, (System.nanoTime() - t0) / 1e9));

@@ -19,6 +19,7 @@ import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.mambamixer.runtime.train.TrainingListener;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.report.Charts;
@@ -456,7 +457,7 @@ class ClassifyCommandTest {
     Launcher missing = new Launcher();
     assertThat(missing.run("evaluate-classifier", run.toString(), "--checkpoint", "epoch3",
         "--scan", "reference")).isEqualTo(2);
-    assertThat(missing.err.toString()).contains("--checkpoint epoch3").contains("holds best, last");
+    assertThat(missing.err.toString()).contains("--checkpoint epoch3").contains("holds best, best-at-resume, last");
     Launcher notRun = new Launcher();
     assertThat(notRun.run("evaluate-classifier", tmp.toString(), "--scan", "reference"))
         .isEqualTo(2);
@@ -490,11 +491,14 @@ class ClassifyCommandTest {
   private static ClassifyRun killedAt(Variants variants, int call) {
     int[] calls = {0};
     return new ClassifyRun(variants, variants.scan("reference"),
-        new PrintWriter(new StringWriter()), (b, n, loss) -> {
-          if (++calls[0] == call) {
-            throw new IllegalStateException("killed");
+        new PrintWriter(new StringWriter()), 1, new TrainingListener() {
+          @Override
+          public void onBatchEnd(int epoch, int batch, int batches, float loss) {
+            if (++calls[0] == call) {
+              throw new IllegalStateException("killed");
+            }
           }
-        }, 1);
+        });
   }
 
   @Test

@@ -5,14 +5,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.api.scan.ReferenceScan;
 import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.data.Normalization;
 import org.mambamixer.runtime.train.ClassifierConfig;
+import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Stop;
+import org.mambamixer.runtime.train.Trainer;
+import org.mambamixer.runtime.train.TrainingListener;
+import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.vision.data.Augmentation;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.model.CrossScanRoute;
@@ -39,7 +47,8 @@ class ClassifierTest {
     return new ImageSet("stripes", p, labels, 8, 8, 1, List.of("horizontal", "vertical"), 0);
   }
 
-  private static List<Classifier.Epoch> run(long seed) throws Exception {
+  /** Five epochs through the training loop, validated on a second set: metrics.csv. */
+  private static Table run(long seed, Path dir) throws Exception {
     Vim2Config c = new Vim2Config("test", 8, 1, 2, 2, List.of(8), List.of(1), List.of(1), 2, 4,
         CrossScanRoute.ALL, 2, 4);
     ClassifierConfig cfg = new ClassifierConfig(5, 16, 64, 1e-2f, 1e-4f, 1, 0.05f, 0.1f, seed, 0);
@@ -47,25 +56,25 @@ class ClassifierTest {
       m.getEngine().setRandomSeed((int) seed);
       Vim2 model = new Vim2(c, new ReferenceScan());
       model.initialize(m, DataType.FLOAT32, model.inputShape(16));
-      Classifier clf = new Classifier(model, m, cfg);
       Normalization norm = new Normalization(new float[] {0.5f}, new float[] {0.25f});
-      return clf.fit(ImageDataset.training(stripes(64, 1), norm, new Augmentation(1, true), 16,
-          seed), ImageDataset.evaluation(stripes(64, 2), norm, 64));
+      Classifier task = new Classifier(model, cfg, ImageDataset.training(stripes(64, 1), norm,
+          new Augmentation(1, true), 16, seed), ImageDataset.evaluation(stripes(64, 2), norm, 64));
+      try (Trainer t = new Trainer(task, cfg, m, new PrintWriter(Writer.nullWriter()))) {
+        return t.fit(dir, false, "{}").metrics();
+      }
     }
   }
 
   @Test
-  void learnsASeparableTaskAndRepeatsWithTheSeed() throws Exception {
-    List<Classifier.Epoch> a = run(5);
-    List<Classifier.Epoch> b = run(5);
-    assertThat(a.get(4).top1()).isGreaterThan(0.9);
-    assertThat(a.get(4).top5()).isEqualTo(1.0); // two classes
-    assertThat(a.get(4).trainLoss()).isLessThan(a.get(0).trainLoss());
-    assertThat(a.get(0).lr()).isEqualTo(5e-3f); // warm-up epoch: half the peak
-    for (int e = 0; e < 5; e++) {
-      assertThat(b.get(e).trainLoss()).isEqualTo(a.get(e).trainLoss());
-      assertThat(b.get(e).top1()).isEqualTo(a.get(e).top1());
-    }
+  void learnsASeparableTaskAndRepeatsWithTheSeed(@TempDir Path tmp) throws Exception {
+    Table a = run(5, tmp.resolve("a"));
+    Table b = run(5, tmp.resolve("b"));
+    assertThat(a.doubles("val_top1")[4]).isGreaterThan(0.9);
+    assertThat(a.doubles("val_top5")[4]).isEqualTo(1.0); // two classes
+    assertThat(a.doubles("train_loss")[4]).isLessThan(a.doubles("train_loss")[0]);
+    assertThat(a.doubles("lr")[0]).isEqualTo(5e-3); // warm-up epoch: half the peak
+    assertThat(b.doubles("train_loss")).isEqualTo(a.doubles("train_loss"));
+    assertThat(b.doubles("val_top1")).isEqualTo(a.doubles("val_top1"));
   }
 
   /** A stop request (what SIGINT sets) during batch 2 ends the training before batch 3. */
@@ -79,14 +88,20 @@ class ClassifierTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Vim2 model = new Vim2(c, new ReferenceScan());
       model.initialize(m, DataType.FLOAT32, model.inputShape(16));
-      Classifier clf = new Classifier(model, m, cfg);
-      assertThatThrownBy(() -> clf.trainEpoch(ImageDataset.training(stripes(64, 1), norm,
-          new Augmentation(1, true), 16, 3), 0, (b, n, loss) -> {
-            trained.add(b);
-            if (b == 1) {
-              Stop.request("SIGINT", 130);
-            }
-          })).isInstanceOfSatisfying(Stop.Stopped.class,
+      Trainer clf = new Trainer(new Classifier(model, cfg, ImageDataset.training(stripes(64, 1),
+          norm, new Augmentation(1, true), 16, 3), null), cfg, m,
+          new PrintWriter(Writer.nullWriter()));
+      clf.listen(new TrainingListener() {
+        @Override
+        public void onBatchEnd(int epoch, int b, int batches, float loss) {
+          trained.add(b);
+          if (b == 1) {
+            Stop.request("SIGINT", 130);
+          }
+        }
+      });
+      assertThatThrownBy(() -> clf.train(0, 0, clf.batchesPerEpoch()))
+          .isInstanceOfSatisfying(Stop.Stopped.class,
               s -> assertThat(s.exitCode()).isEqualTo(130))
           .hasMessageStartingWith("stopped by SIGINT before batch 3 of epoch 1");
     } finally {
@@ -125,15 +140,18 @@ class ClassifierTest {
       m.getEngine().setRandomSeed(3);
       Vim2 model = new Vim2(c, new ReferenceScan());
       model.initialize(m, DataType.FLOAT32, model.inputShape(16));
-      Classifier clf = new Classifier(model, m, cfg);
-      Classifier.Views asGiven = clf.evaluate(ImageDataset.evaluation(images, norm, 16), true);
+      TrainingTask.Inference clf = TrainingTask.Inference.of(model, m);
+      Classifier.Views asGiven =
+          Classifier.evaluate(clf, ImageDataset.evaluation(images, norm, 16), 2, true);
       Classifier.Views mirrored =
-          clf.evaluate(ImageDataset.evaluation(mirror(images), norm, 16), true);
+          Classifier.evaluate(clf, ImageDataset.evaluation(mirror(images), norm, 16), 2, true);
       assertThat(mirrored.flipAveraged().confusion())
           .isDeepEqualTo(asGiven.flipAveraged().confusion());
       assertThat(asGiven.single().confusion())
-          .isDeepEqualTo(clf.evaluate(ImageDataset.evaluation(images, norm, 16)).confusion());
-      assertThat(clf.evaluate(ImageDataset.evaluation(images, norm, 16), false).flipAveraged())
+          .isDeepEqualTo(Classifier.evaluate(clf, ImageDataset.evaluation(images, norm, 16), 2)
+              .confusion());
+      assertThat(Classifier.evaluate(clf, ImageDataset.evaluation(images, norm, 16), 2, false)
+          .flipAveraged())
           .isNull();
     }
   }
