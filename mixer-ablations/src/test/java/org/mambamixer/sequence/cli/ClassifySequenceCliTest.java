@@ -1,6 +1,7 @@
 package org.mambamixer.sequence.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -13,7 +14,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.ablations.Assembled;
 import org.mambamixer.ablations.cli.Main;
+import org.mambamixer.api.inject.Variants;
+import org.mambamixer.runtime.data.IdxFiles;
+import org.mambamixer.runtime.data.Normalization;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.TrainingListener;
+import org.mambamixer.sequence.data.PixelOrder;
+import org.mambamixer.sequence.data.PixelSequences;
+import org.mambamixer.sequence.model.SequenceConfig;
+import org.mambamixer.sequence.train.SequenceRun;
 
 /**
  * classify-sequence through the launcher (found by ServiceLoader like any module's command): a
@@ -100,6 +109,99 @@ class ClassifySequenceCliTest {
         .isEqualTo(2);
     assertThat(err.toString()).contains("no module registers the modality 'audio'")
         .contains("known: image, sequence");
+  }
+
+  private String[] tiny(Path images, Path runDir, int epochs) {
+    return new String[] {"classify-sequence", "--dataset",
+        "fashion-mnist", "--data-dir", images.toString(), "--length", "196", "--epochs", "" + epochs,
+        "--batch-size", "8", "--d-model", "8", "--layers", "1", "--d-state", "4", "--scan",
+        "cpu", "--lr-update", "batch", "--save-interval", "2", "--run-dir",
+        runDir.toString()};
+  }
+
+  /**
+   * A run killed in its second epoch and resumed with {@code --resume --run-dir} alone (the
+   * settings come from its config.json) ends with the uninterrupted run's numbers, bit for bit.
+   */
+  @Test
+  void aKilledRunResumesBitForBit(@TempDir Path tmp) throws Exception {
+    writeSplit(tmp.resolve("images/fashion-mnist"), "train", 40);
+    writeSplit(tmp.resolve("images/fashion-mnist"), "t10k", 20);
+    Path straight = tmp.resolve("straight");
+    assertThat(run(tiny(tmp.resolve("images"), straight, 2))).as(err.toString()).isZero();
+
+    Path killed = tmp.resolve("killed");
+    SequenceRun.Spec spec = SequenceRun.readSpec(straight.resolve("config.json"));
+    Path dir = tmp.resolve("images/fashion-mnist");
+    PixelOrder order = PixelOrder.sequential(784);
+    PixelSequences train = new PixelSequences(IdxFiles.readSplit(dir, "train",
+        IdxFiles.FASHION_MNIST), order, Normalization.FASHION_MNIST, 196);
+    PixelSequences test = new PixelSequences(IdxFiles.readSplit(dir, "t10k",
+        IdxFiles.FASHION_MNIST), order, Normalization.FASHION_MNIST, 196);
+    int[] batches = {0};
+    TrainingListener killer = new TrainingListener() {
+      @Override
+      public void onBatchEnd(int epoch, int batch, int of, float loss) {
+        if (++batches[0] == 8) { // epoch 2, batch 3: after a resume point inside it
+          throw new IllegalStateException("killed");
+        }
+      }
+    };
+    Variants variants = Assembled.variants();
+    assertThatThrownBy(() -> new SequenceRun(variants, variants.scan("cpu"),
+        new PrintWriter(new StringWriter()), 2, killer).execute(spec, train, test, killed, false))
+        .hasMessage("killed");
+    assertThat(Files.readString(killed.resolve("state.json"))).contains("\"batchesDone\": 2");
+
+    assertThat(run("classify-sequence", "--resume", "--run-dir", killed.toString()))
+        .as(err.toString()).isZero();
+    assertThat(out.toString()).contains("resuming " + killed + " after epoch 1 and 2 batches");
+    for (String file : new String[] {"metrics.csv", "batch_loss.csv"}) {
+      Table a = Table.readCsv(straight.resolve(file));
+      Table b = Table.readCsv(killed.resolve(file));
+      assertThat(b.rowCount()).as(file).isEqualTo(a.rowCount());
+      String loss = file.equals("metrics.csv") ? "train_loss" : "loss";
+      assertThat(b.doubles(loss)).as(file).isEqualTo(a.doubles(loss));
+    }
+    Table a = Table.readCsv(straight.resolve("results.csv"));
+    Table b = Table.readCsv(killed.resolve("results.csv"));
+    assertThat(b.get(0, "top1")).isEqualTo(a.get(0, "top1"));
+    assertThat(b.get(0, "top5")).isEqualTo(a.get(0, "top5"));
+  }
+
+  /**
+   * --config reruns a run's settings with the typed flags over them; beside --resume a flag that
+   * disagrees with the run is a usage error naming it, and the run is left as it was.
+   */
+  @Test
+  void configAndResumeFollowTheOnePrecedenceRule(@TempDir Path tmp) throws Exception {
+    writeSplit(tmp.resolve("images/fashion-mnist"), "train", 24);
+    writeSplit(tmp.resolve("images/fashion-mnist"), "t10k", 8);
+    Path first = tmp.resolve("first");
+    assertThat(run(tiny(tmp.resolve("images"), first, 1))).as(err.toString())
+        .isZero();
+    Path again = tmp.resolve("again");
+    assertThat(run("classify-sequence", "--config", first.resolve("config.json").toString(),
+        "--d-state", "2", "--run-dir", again.toString())).as(err.toString()).isZero();
+    SequenceRun.Spec a = SequenceRun.readSpec(first.resolve("config.json"));
+    SequenceRun.Spec b = SequenceRun.readSpec(again.resolve("config.json"));
+    SequenceConfig m = a.model();
+    assertThat(b.model()).isEqualTo(new SequenceConfig(m.length(), m.perToken(), m.classes(),
+        m.dModel(), m.layers(), 2, m.expand(), m.dConv(), m.variants()));
+    assertThat(b.train()).isEqualTo(a.train());
+    assertThat(b.data()).isEqualTo(a.data());
+    assertThat(b.commandLine()).contains("--config");
+
+    String before = Files.readString(first.resolve("state.json"));
+    assertThat(run("classify-sequence", "--resume", "--run-dir", first.toString(), "--d-model",
+        "16", "--epochs", "1", "--lr", "2e-3")).isEqualTo(2);
+    String message = err.toString().lines().findFirst().orElseThrow();
+    assertThat(message).contains("--d-model 16 (the run has 8)").doesNotContain("--epochs")
+        .doesNotContain("--lr ");
+    assertThat(Files.readString(first.resolve("state.json"))).isEqualTo(before);
+    assertThat(run("classify-sequence", "--resume", "--config",
+        first.resolve("config.json").toString(), "--run-dir", first.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("give one of them");
   }
 
   @Test

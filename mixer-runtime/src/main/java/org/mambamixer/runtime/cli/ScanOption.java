@@ -12,4 +12,9 @@ public final class ScanOption {
   public String name() {
     return scan;
   }
+
+  /** The switch as a run's config.json records it. */
+  public Setting setting() {
+    return Setting.of("--scan", "scan", scan);
+  }
 }

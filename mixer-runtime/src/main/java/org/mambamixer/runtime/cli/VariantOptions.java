@@ -1,5 +1,6 @@
 package org.mambamixer.runtime.cli;
 
+import java.util.List;
 import org.mambamixer.api.block.MixerChoice;
 import picocli.CommandLine.Option;
 
@@ -40,6 +41,13 @@ public final class VariantOptions {
       c = c.withNorm(norm);
     }
     return c;
+  }
+
+  /** The four switches as a config.json records them, at {@code path} (a {@code MixerChoice}). */
+  public List<Setting> settings(String path) {
+    return List.of(Setting.of("--token-mixer", path + ".tokenMixer", tokenMixer),
+        Setting.of("--channel-mixer", path + ".channelMixer", channelMixer),
+        Setting.of("--skip", path + ".skip", skip), Setting.of("--norm", path + ".norm", norm));
   }
 
   /** Whether any variant was chosen on the command line. */

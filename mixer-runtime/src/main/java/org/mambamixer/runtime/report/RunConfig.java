@@ -53,4 +53,29 @@ public final class RunConfig {
   public static String string(JsonObject o, String key, String fallback) {
     return o.has(key) ? o.get(key).getAsString() : fallback;
   }
+
+  /**
+   * Checks that {@code o} holds every {@code key}.
+   *
+   * @throws IllegalArgumentException naming the first missing key
+   */
+  public static void require(JsonObject o, String... keys) {
+    for (String key : keys) {
+      if (!o.has(key)) {
+        throw new IllegalArgumentException("it has no '" + key + "'");
+      }
+    }
+  }
+
+  /**
+   * Why a config could not be turned into settings: the innermost cause's message, so a record's
+   * own check ("epochs must be positive, got 0") is shown instead of the JSON reader's wrapper.
+   */
+  public static String reason(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage() != null ? t.getMessage() : t.toString();
+  }
 }

@@ -1,16 +1,20 @@
 package org.mambamixer.sequence.cli;
 
+import com.google.gson.JsonObject;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.ResumeConflicts;
-import org.mambamixer.runtime.cli.RunDirOptions;
+import org.mambamixer.runtime.cli.Precedence;
+import org.mambamixer.runtime.cli.Setting;
+import org.mambamixer.runtime.cli.TrainingOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.data.IdxFiles;
@@ -42,6 +46,7 @@ import picocli.CommandLine.Spec;
 public final class ClassifySequenceCommand implements LauncherCommand {
   static final List<Integer> LENGTHS = List.of(196, 392, 784);
   private static final int MNIST_TEST_TRAIN = 8000;
+  private static final String NAME = "classify-sequence";
 
   @Option(names = "--dataset", paramLabel = "NAME", defaultValue = "fashion-mnist",
       description = "fashion-mnist (train / test splits) or mnist-test (MNIST's test split only:"
@@ -64,22 +69,6 @@ public final class ClassifySequenceCommand implements LauncherCommand {
       description = "tokens per image: 784 (one pixel each), 392 (2) or 196 (4 consecutive pixels)"
           + "; default ${DEFAULT-VALUE}")
   int length;
-
-  @Option(names = "--epochs", paramLabel = "N", defaultValue = "1",
-      description = "epochs (default ${DEFAULT-VALUE})")
-  int epochs;
-
-  @Option(names = "--max-batches", paramLabel = "N", defaultValue = "0",
-      description = "training batches per epoch, 0 = all (default ${DEFAULT-VALUE})")
-  int maxBatches;
-
-  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32",
-      description = "training batch size (default ${DEFAULT-VALUE})")
-  int batchSize;
-
-  @Option(names = "--lr", paramLabel = "RATE", defaultValue = "2e-3",
-      description = "peak learning rate (default ${DEFAULT-VALUE})")
-  float lr;
 
   @Option(names = "--lr-update", paramLabel = "WHEN", defaultValue = "epoch",
       description = "epoch: one rate per epoch; batch: a new rate every batch (default"
@@ -106,10 +95,6 @@ public final class ClassifySequenceCommand implements LauncherCommand {
       description = "SSM state size (default ${DEFAULT-VALUE})")
   int dState;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "2021",
-      description = "seed of parameters and shuffling (default ${DEFAULT-VALUE})")
-  long seed;
-
   @Option(names = "--stream",
       description = "also classify the test images through the recurrent step, one token at a"
           + " time, and report its accuracy, its largest logit difference and time per token")
@@ -119,11 +104,13 @@ public final class ClassifySequenceCommand implements LauncherCommand {
 
   @Mixin ScanOption scanOption;
 
-  @Mixin RunDirOptions runDirs;
+  @Mixin TrainingOptions training;
 
   @Spec CommandSpec spec;
 
   private final Variants variants;
+  private ImageSet[] loaded;
+  private String loadedKey;
 
   @Inject
   public ClassifySequenceCommand(Variants variants) {
@@ -133,19 +120,18 @@ public final class ClassifySequenceCommand implements LauncherCommand {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
+    training.check(spec);
     if (!List.of("fashion-mnist", "mnist-test").contains(dataset)) {
       throw usage("--dataset must be fashion-mnist or mnist-test, got '" + dataset + "'");
     }
     if (!LENGTHS.contains(length)) {
       throw usage("--length must be one of " + LENGTHS + ", got " + length);
     }
-    requirePositive("--epochs", epochs);
-    requirePositive("--batch-size", batchSize);
     requirePositive("--d-model", dModel);
     requirePositive("--layers", layers);
     requirePositive("--d-state", dState);
-    if (maxBatches < 0 || trainImages < 0 || testImages < 0) {
-      throw usage("--max-batches, --train-images and --test-images must be >= 0");
+    if (trainImages < 0 || testImages < 0) {
+      throw usage("--train-images and --test-images must be >= 0");
     }
     LrSchedule.Update update;
     try {
@@ -153,42 +139,33 @@ public final class ClassifySequenceCommand implements LauncherCommand {
     } catch (IllegalArgumentException e) {
       throw usage("--lr-update: " + e.getMessage());
     }
-    SequenceConfig model;
-    ClassifierConfig train;
     try {
-      model = new SequenceConfig(length, 784 / length, 10, dModel, layers, dState, 2, 4,
-          variantOptions.over(SequenceConfig.DEFAULT_VARIANTS));
-      variants.check(model.variants());
+      variants.check(variantOptions.over(SequenceConfig.DEFAULT_VARIANTS));
       variants.checkScan(scanOption.name());
-      train = new ClassifierConfig(epochs, batchSize, 250, lr, lr / 100,
-          Math.min(1, epochs - 1), 0.05f, 0.1f, seed, maxBatches, false, update);
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    if (stream) {
-      try {
-        SequenceRun.requireStreamable(model, variants);
-      } catch (UnsupportedOperationException e) {
-        throw usage("--stream needs a causal token mixer: " + e.getMessage());
-      }
+    if (stream) { // before any data is read
+      requireStreamable(new SequenceConfig(length, 784 / length, 10, dModel, layers, dState, 2, 4,
+          variantOptions.over(SequenceConfig.DEFAULT_VARIANTS)));
     }
-    ImageSet[] splits = load();
-    ImageSet trainSet = head(splits[0], trainImages);
-    ImageSet testSet = head(splits[1], testImages);
-    PixelOrder order = permuted ? PixelOrder.permuted(784, permutationSeed)
+    SequenceRun.Spec run = settle(update);
+    if (run.stream()) {
+      requireStreamable(run.model());
+    }
+    ImageSet[] splits = load(run.dataset(), Path.of(run.data()));
+    ImageSet trainSet = head(splits[0], run.trainImages());
+    ImageSet testSet = head(splits[1], run.testImages());
+    PixelOrder order = run.permuted() ? PixelOrder.permuted(784, run.permutationSeed())
         : PixelOrder.sequential(784);
-    Normalization norm = dataset.equals("mnist-test") ? Normalization.MNIST
+    Normalization norm = run.dataset().equals("mnist-test") ? Normalization.MNIST
         : Normalization.FASHION_MNIST;
-    Path dir = runDirs.runDirOrNew("sequence-" + dataset + (permuted ? "-permuted" : "") + "-L"
-        + length);
-    SequenceRun.Spec runSpec = new SequenceRun.Spec(dataset, ResumeConflicts.place(dataDir),
-        permuted, permutationSeed, trainSet.size(), testSet.size(), model, train,
-        scanOption.name(), stream,
-        LauncherCommand.commandLine(spec));
-    new SequenceRun(variants, variants.scan(scanOption.name()), out,
-        SequenceRun.DEFAULT_SAVE_INTERVAL).execute(runSpec,
-        new PixelSequences(trainSet, order, norm, length),
-        new PixelSequences(testSet, order, norm, length), dir, runDirs.resume());
+    int tokens = run.model().length();
+    Path dir = training.runDirs().runDirOrNew("sequence-" + run.dataset()
+        + (run.permuted() ? "-permuted" : "") + "-L" + tokens);
+    new SequenceRun(variants, variants.scan(run.scan()), out, training.saveInterval())
+        .execute(run, new PixelSequences(trainSet, order, norm, tokens),
+            new PixelSequences(testSet, order, norm, tokens), dir, training.resume());
     out.println();
     out.println(Table.parseCsv(Files.readString(dir.resolve("results.csv")), "results.csv")
         .toMarkdown(4));
@@ -196,8 +173,79 @@ public final class ClassifySequenceCommand implements LauncherCommand {
     return 0;
   }
 
-  /** Train and test images of the chosen dataset. */
-  private ImageSet[] load() throws IOException {
+  /** The run's settings: the resumed run's, or --config's, or the defaults, flags over them. */
+  private SequenceRun.Spec settle(LrSchedule.Update update) throws IOException {
+    JsonObject settled = Precedence.settle(spec, training.resumedConfig(NAME),
+        training.config(NAME), () -> SequenceRun.configJson(fresh(update)), settings(update));
+    try {
+      SequenceRun.Spec s = SequenceRun.spec(settled);
+      // A resumed run keeps the command line that started it; any other records this one.
+      return training.resume() ? s : s.withCommandLine(LauncherCommand.commandLine(spec));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  /** A new run from the flags and the command's defaults. */
+  private SequenceRun.Spec fresh(LrSchedule.Update update) throws IOException {
+    try {
+      SequenceConfig model = new SequenceConfig(length, 784 / length, 10, dModel, layers, dState,
+          2, 4, variantOptions.over(SequenceConfig.DEFAULT_VARIANTS));
+      int epochs = training.epochs(1);
+      float lr = training.lr(2e-3f);
+      ClassifierConfig train = new ClassifierConfig(epochs, training.batchSize(32),
+          training.evalBatchSize(250), lr, lr / 100, Math.min(1, epochs - 1),
+          training.weightDecay(0.05f), 0.1f, training.seed(), training.maxBatches(0),
+          training.recompute(false), update);
+      ImageSet[] splits = load(dataset, dataDir);
+      return new SequenceRun.Spec(dataset, ResumeConflicts.place(dataDir), permuted,
+          permutationSeed, head(splits[0], trainImages).size(),
+          head(splits[1], testImages).size(), model, train, scanOption.name(), stream,
+          LauncherCommand.commandLine(spec));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private void requireStreamable(SequenceConfig model) {
+    try {
+      SequenceRun.requireStreamable(model, variants);
+    } catch (UnsupportedOperationException e) {
+      throw usage("--stream needs a causal token mixer: " + e.getMessage());
+    }
+  }
+
+  /** Every flag a run's config.json records, and where. */
+  private List<Setting> settings(LrSchedule.Update update) {
+    List<Setting> s = new ArrayList<>(training.settings());
+    s.addAll(List.of(Setting.of("--dataset", "dataset", dataset),
+        Setting.place("--data-dir", "data", dataDir),
+        Setting.of("--permuted", "permuted", permuted),
+        Setting.of("--permutation-seed", "permutation_seed", permutationSeed),
+        Setting.of("--length", "model.length", length).and("model.perToken", 784 / length),
+        Setting.of("--lr-update", "train.lrUpdate", update),
+        Setting.of("--train-images", "train_images", trainImages),
+        Setting.of("--test-images", "test_images", testImages),
+        Setting.of("--d-model", "model.dModel", dModel),
+        Setting.of("--layers", "model.layers", layers),
+        Setting.of("--d-state", "model.dState", dState),
+        Setting.of("--stream", "stream", stream),
+        scanOption.setting()));
+    s.addAll(variantOptions.settings("model.variants"));
+    return s;
+  }
+
+  /** Train and test images of {@code dataset} under {@code dataDir}, read once. */
+  private ImageSet[] load(String dataset, Path dataDir) throws IOException {
+    String key = dataset + "@" + ResumeConflicts.place(dataDir);
+    if (!key.equals(loadedKey)) {
+      loaded = read(dataset, dataDir);
+      loadedKey = key;
+    }
+    return loaded;
+  }
+
+  private static ImageSet[] read(String dataset, Path dataDir) throws IOException {
     if (dataset.equals("fashion-mnist")) {
       Path d = dataDir.resolve("fashion-mnist");
       return new ImageSet[] {IdxFiles.readSplit(d, "train", IdxFiles.FASHION_MNIST),

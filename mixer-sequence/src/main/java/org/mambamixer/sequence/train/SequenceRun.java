@@ -19,6 +19,7 @@ import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.runtime.train.Trainer;
+import org.mambamixer.runtime.train.TrainingListener;
 import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.sequence.data.PixelSequences;
 import org.mambamixer.sequence.model.SequenceClassifier;
@@ -57,7 +58,14 @@ public final class SequenceRun {
    */
   public record Spec(String dataset, String data, boolean permuted, long permutationSeed,
       int trainImages, int testImages, SequenceConfig model, ClassifierConfig train,
-      String scan, boolean stream, String commandLine) {}
+      String scan, boolean stream, String commandLine) {
+
+    /** The same run recorded as started by {@code line}. */
+    public Spec withCommandLine(String line) {
+      return new Spec(dataset, data, permuted, permutationSeed, trainImages, testImages, model,
+          train, scan, stream, line);
+    }
+  }
 
   /**
    * What a run measured. Stream fields are NaN without {@code --stream}.
@@ -72,20 +80,24 @@ public final class SequenceRun {
       double forwardMsPerToken, double streamMsPerToken, double medianBatchMs, int epochs,
       double seconds, long peakRssMb, long parameters) {}
 
-  /** Batches between two resume points inside an epoch (one every few minutes on two cores). */
-  public static final int DEFAULT_SAVE_INTERVAL = 100;
-
   private final Variants variants;
   private final SelectiveScan scan;
   private final PrintWriter log;
   private final int saveInterval;
+  private final List<TrainingListener> listeners;
 
-  /** @param saveInterval batches between resume points inside an epoch (0: epoch ends only) */
-  public SequenceRun(Variants variants, SelectiveScan scan, PrintWriter log, int saveInterval) {
+  /**
+   * With listeners of the training loop.
+   *
+   * @param saveInterval batches between resume points inside an epoch (0: epoch ends only)
+   */
+  public SequenceRun(Variants variants, SelectiveScan scan, PrintWriter log, int saveInterval,
+      TrainingListener... listeners) {
     this.variants = variants;
     this.scan = scan;
     this.log = log;
     this.saveInterval = saveInterval;
+    this.listeners = List.of(listeners);
   }
 
   /**
@@ -118,13 +130,14 @@ public final class SequenceRun {
       BatchClock clock = new BatchClock();
       try (Trainer trainer = new Trainer(new SequenceTask(model, tc, train), tc, manager, log)
           .saveInterval(saveInterval).listen(clock)) {
+        listeners.forEach(trainer::listen);
         log.printf(Locale.ROOT, "%s%s: L = %d tokens of %d pixels; %d train / %d test images;"
             + " %,d parameters; token mixer %s, channel mixer %s; scan backend %s%n",
             spec.dataset(), spec.permuted() ? " (permuted)" : "", spec.model().length(),
             spec.model().perToken(), train.size(), test.size(), trainer.parameters(),
             spec.model().variants().tokenMixer(), spec.model().variants().channelMixer(),
             scan.name());
-        Trainer.Summary s = trainer.fit(runDir, resume, configJson(spec));
+        Trainer.Summary s = trainer.fit(runDir, resume, GSON.toJson(configJson(spec)));
         TrainingTask.Inference inference = trainer.inference();
         Accuracy acc = SequenceTask.evaluate(inference, test, tc.evalBatchSize());
         log.printf(Locale.ROOT, "test top-1 %.4f  top-5 %.4f%n", acc.top1(), acc.top5());
@@ -184,7 +197,8 @@ public final class SequenceRun {
     table.writeMarkdown(dir.resolve("results.md"), 4);
   }
 
-  private static String configJson(Spec spec) {
+  /** The run's config.json. */
+  public static JsonObject configJson(Spec spec) {
     JsonObject o = new JsonObject();
     o.addProperty("modality", "sequence");
     o.addProperty("dataset", spec.dataset());
@@ -198,14 +212,29 @@ public final class SequenceRun {
     o.addProperty("scan", spec.scan());
     o.addProperty("stream", spec.stream());
     o.add("train", GSON.toJsonTree(spec.train()));
-    return GSON.toJson(RunConfig.withProvenance(o, spec.commandLine()));
+    return RunConfig.withProvenance(o, spec.commandLine());
   }
 
   /** The settings of a run, from its config.json. */
   public static Spec readSpec(Path configJson) throws IOException {
-    JsonObject o = RunConfig.read(configJson, "classify-sequence", "dataset", "data", "model",
-        "train");
     try {
+      return spec(RunConfig.read(configJson, "classify-sequence", "dataset", "data", "model",
+          "train"));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(configJson + " does not hold a valid classify-sequence config: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The settings a config.json holds.
+   *
+   * @throws IllegalArgumentException naming what is missing or invalid
+   */
+  public static Spec spec(JsonObject o) {
+    try {
+      RunConfig.require(o, "dataset", "data", "permuted", "permutation_seed", "train_images",
+          "test_images", "model", "train", "scan", "stream");
       return new Spec(o.get("dataset").getAsString(), o.get("data").getAsString(),
           o.get("permuted").getAsBoolean(), o.get("permutation_seed").getAsLong(),
           o.get("train_images").getAsInt(), o.get("test_images").getAsInt(),
@@ -213,8 +242,8 @@ public final class SequenceRun {
           GSON.fromJson(o.get("train"), ClassifierConfig.class), o.get("scan").getAsString(),
           o.get("stream").getAsBoolean(), RunConfig.string(o, "command", ""));
     } catch (RuntimeException e) {
-      throw new IOException(configJson + " does not hold a valid classify-sequence config: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException("not a valid classify-sequence config: "
+          + RunConfig.reason(e), e);
     }
   }
 }
