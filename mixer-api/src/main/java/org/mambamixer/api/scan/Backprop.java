@@ -11,7 +11,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.mambamixer.api.util.OpTimer;
 import org.mambamixer.api.util.Scalars;
 
 /**
@@ -228,11 +227,7 @@ public final class Backprop {
       engineBackward(loss, !groups.isEmpty());
       while (!groups.isEmpty()) {
         List<DeferredGradient> group = groups.pollLast();
-        NDArray surrogate;
-        try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_BACKWARD)) {
-          surrogate = surrogate(group);
-        }
-        engineBackward(surrogate, !groups.isEmpty());
+        engineBackward(surrogate(group), !groups.isEmpty());
       }
     } finally {
       tape.clear();
@@ -273,8 +268,7 @@ public final class Backprop {
 
   private static void engineBackward(NDArray target, boolean keepGraph) {
     PtNDArray t = (PtNDArray) target;
-    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.ENGINE_BACKWARD);
-        NDArray ones = target.onesLike()) {
+    try (NDArray ones = target.onesLike()) {
       JniUtils.backward(t, (PtNDArray) ones, keepGraph, false);
     }
   }

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.Recompute;
-import org.mambamixer.api.util.OpTimer;
 import org.mambamixer.runtime.train.AdamW;
 import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.runtime.train.Stop;
@@ -97,35 +96,26 @@ public final class Forecaster implements AutoCloseable {
       manager.getEngine().setRandomSeed((int) (epochSeed * 65_537L + b));
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
-        NDArray x;
-        NDArray y;
-        try (OpTimer.Section s = OpTimer.section(OpTimer.Family.DATA)) {
-          float[] xs = new float[n * t * m];
-          float[] ys = new float[n * h * m];
-          for (int i = 0; i < n; i++) {
-            train.fill(order[first + i], xs, i * t * m, ys, i * h * m);
-          }
-          x = manager.create(xs, new Shape(n, t, m));
-          y = manager.create(ys, new Shape(n, h, m));
+        float[] xs = new float[n * t * m];
+        float[] ys = new float[n * h * m];
+        for (int i = 0; i < n; i++) {
+          train.fill(order[first + i], xs, i * t * m, ys, i * h * m);
         }
+        NDArray x = manager.create(xs, new Shape(n, t, m));
+        NDArray y = manager.create(ys, new Shape(n, h, m));
         try (Recompute.Mode r = Recompute.enable(config.recompute());
             GradientCollector gc = manager.getEngine().newGradientCollector()) {
           Backprop.discard();
           NDArray pred = model.forward(ps, new NDList(x), true).singletonOrThrow();
-          NDArray l;
-          try (OpTimer.Section s = OpTimer.section(OpTimer.Family.LOSS)) {
-            l = pred.sub(y).square().mean();
-            loss = l.getFloat();
-          }
+          NDArray l = pred.sub(y).square().mean();
+          loss = l.getFloat();
           if (!Float.isFinite(loss)) {
             throw new IllegalStateException("training diverged: loss " + loss + " at epoch "
                 + (epoch + 1) + ", batch " + (b + 1) + "; lower the learning rate");
           }
           Backprop.backward(l);
         }
-        try (OpTimer.Section s = OpTimer.section(OpTimer.Family.OPTIMIZER)) {
-          optimizer.step(lr);
-        }
+        optimizer.step(lr);
       }
       sum += loss;
       if (listener != null) {
