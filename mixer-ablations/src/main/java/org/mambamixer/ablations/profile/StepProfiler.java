@@ -151,7 +151,8 @@ public final class StepProfiler implements TrainingListener {
       if (total > 0) {
         families.forEach((f, us) -> rows.add(row(name, f, wall * us / total, cpu * us / total)));
       } else {
-        rows.add(row(name, "engine ops and loop code", wall, cpu));
+        rows.add(row(name, name.equals(OUTSIDE) ? "outside the loop's phases"
+            : "engine ops and loop code", wall, cpu));
       }
     }
     return rows;
@@ -161,12 +162,15 @@ public final class StepProfiler implements TrainingListener {
     return new Row(part, family, wallNanos / 1e6 / steps, cpuNanos / 1e6 / steps);
   }
 
-  /** The trace regions that share out a part's engine time. */
-  private static List<Region> regions(String part) {
+  /**
+   * The trace regions that share out a part's engine time: the whole trace for the step of a loop
+   * that reports no phases; none for the moments outside them of one that does.
+   */
+  private List<Region> regions(String part) {
     return switch (part) {
       case "forward" -> List.of(Region.FORWARD);
       case "backward" -> List.of(Region.BACKWARD);
-      case OUTSIDE -> List.of(Region.values());
+      case OUTSIDE -> parts.size() == 1 ? List.of(Region.values()) : List.of();
       default -> List.of();
     };
   }
