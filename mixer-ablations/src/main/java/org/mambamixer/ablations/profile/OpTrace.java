@@ -108,7 +108,7 @@ public final class OpTrace {
       case "mul", "add", "sub", "rsub", "div", "neg", "exp", "log", "pow", "square", "sqrt",
           "rsqrt", "reciprocal", "abs", "sigmoid", "silu", "relu", "gelu", "tanh", "softplus",
           "clamp", "where", "maximum", "minimum", "sum", "mean", "max", "min", "amax", "argmax",
-          "dropout", "native_dropout", "bernoulli", "eq", "ne", "lt", "gt", "softmax",
+          "dropout", "native_dropout", "bernoulli", "eq", "ne", "lt", "gt", "one_hot", "softmax",
           "log_softmax", "_log_softmax", "nll_loss", "nll_loss_nd", "nll_loss_forward",
           "cross_entropy_loss" -> "elementwise and reductions";
       default -> "other: " + op;
