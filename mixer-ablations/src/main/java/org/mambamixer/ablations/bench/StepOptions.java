@@ -16,7 +16,7 @@ public final class StepOptions {
   int evalBatches;
 
   @Option(names = "--no-engine-split",
-      description = "skip the extra step under libtorch's profiler (backward by autograd node)")
+      description = "skip the extra step under libtorch's profiler (op families of the rest)")
   boolean noEngineSplit;
 
   @Option(names = "--recompute",

@@ -1,8 +1,5 @@
 package org.mambamixer.api.block;
 
-import static org.mambamixer.api.util.OpTimer.Family.NORM;
-import static org.mambamixer.api.util.OpTimer.time;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -36,9 +33,9 @@ public final class FeatureLayerNorm extends AbstractBlock {
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow(); // (..., D)
-    return time(NORM, () -> LayerNorm.layerNorm(x, new Shape(features),
+    return LayerNorm.layerNorm(x, new Shape(features),
         ps.getValue(gamma, x.getDevice(), training), ps.getValue(beta, x.getDevice(), training),
-        eps));
+        eps);
   }
 
   @Override

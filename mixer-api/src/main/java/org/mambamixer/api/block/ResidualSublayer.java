@@ -1,8 +1,5 @@
 package org.mambamixer.api.block;
 
-import static org.mambamixer.api.util.OpTimer.Family.ELEMENTWISE;
-import static org.mambamixer.api.util.OpTimer.time;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -49,7 +46,7 @@ public final class ResidualSublayer extends AbstractBlock {
   private NDArray apply(ParameterStore ps, NDArray x, boolean training) {
     NDArray h = norm.forward(ps, new NDList(x), training).singletonOrThrow();
     NDArray y = mixer.forward(ps, new NDList(h), training).singletonOrThrow();
-    return residual ? time(ELEMENTWISE, () -> x.add(y)) : y;
+    return residual ? x.add(y) : y;
   }
 
   @Override

@@ -1,10 +1,5 @@
 package org.mambamixer.api.mixer;
 
-import static org.mambamixer.api.util.OpTimer.Family.ELEMENTWISE;
-import static org.mambamixer.api.util.OpTimer.Family.LINEAR;
-import static org.mambamixer.api.util.OpTimer.Family.RESHAPE;
-import static org.mambamixer.api.util.OpTimer.time;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -86,38 +81,34 @@ public class SelectiveMixer extends AbstractBlock {
     int rank = shape.dimension();
     checkInput(shape);
     // Put the sequence axis next to the features and fold every other axis into the batch.
-    NDArray moved = time(RESHAPE, () -> input.swapAxes(axis, rank - 2)); // (..., S, D)
+    NDArray moved = input.swapAxes(axis, rank - 2); // (..., S, D)
     Shape movedShape = moved.getShape();
     long seq = shape.get(axis);
-    NDArray x3 = time(RESHAPE, () -> moved.reshape(-1, seq, config.dModel())); // (Bt, S, D)
-    NDArray xz = time(LINEAR,
-        () -> inProj.forward(ps, new NDList(x3), training).singletonOrThrow()); // (Bt, S, 2E)
+    NDArray x3 = moved.reshape(-1, seq, config.dModel()); // (Bt, S, D)
+    NDArray xz = inProj.forward(ps, new NDList(x3), training).singletonOrThrow(); // (Bt, S, 2E)
     Optional<FusedMixer> fused = scan.fusedMixer();
     NDArray yT = fused.isPresent() // (Bt, S, E)
         ? fused.get().forward(xz, routes.stream()
             .map(r -> r.weights(ps, input.getDevice(), training, null)).toList())
         : routed(ps, xz, training);
-    NDArray out = time(LINEAR, () -> outProj.forward(ps, new NDList(yT), training)
-        .singletonOrThrow()); // (Bt, S, D)
-    return new NDList(time(RESHAPE, () -> out.reshape(movedShape).swapAxes(axis, rank - 2)));
+    NDArray out = outProj.forward(ps, new NDList(yT), training).singletonOrThrow(); // (Bt, S, D)
+    return new NDList(out.reshape(movedShape).swapAxes(axis, rank - 2));
   }
 
   /** The gated sum of the routes' S6, one route at a time: y (Bt, S, E) from xz (Bt, S, 2E). */
   private NDArray routed(ParameterStore ps, NDArray xz, boolean training) {
-    NDList halves = time(RESHAPE, () -> xz.split(2, 2)); // 2 x (Bt, S, E)
+    NDList halves = xz.split(2, 2); // 2 x (Bt, S, E)
     NDArray x = halves.get(0);
-    NDArray zT = time(RESHAPE, () -> halves.get(1).transpose(0, 2, 1)); // (Bt, E, S)
+    NDArray zT = halves.get(1).transpose(0, 2, 1); // (Bt, E, S)
     NDArray y = null;
     try (Backprop.Siblings s = Backprop.siblings()) { // no route reads another's output
       for (S6 route : routes) {
         s.next();
         NDArray yr = route.forward(ps, new NDList(x, zT), training).singletonOrThrow(); // (Bt, E, S)
-        NDArray sum = y;
-        y = y == null ? yr : time(ELEMENTWISE, () -> sum.add(yr));
+        y = y == null ? yr : y.add(yr);
       }
     }
-    NDArray ySum = y;
-    return time(RESHAPE, () -> ySum.transpose(0, 2, 1));
+    return y.transpose(0, 2, 1);
   }
 
   private void checkInput(Shape shape) {

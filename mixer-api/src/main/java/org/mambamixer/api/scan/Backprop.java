@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.function.Supplier;
-import org.mambamixer.api.util.OpTimer;
+import java.util.function.UnaryOperator;
 import org.mambamixer.api.util.Scalars;
 
 /**
@@ -43,6 +43,7 @@ public final class Backprop {
     final Deque<List<DeferredGradient>> groups = new ArrayDeque<>();
     List<List<DeferredGradient>> open;
     int level;
+    UnaryOperator<DeferredGradient> decorator;
 
     void clear() {
       groups.clear();
@@ -69,6 +70,9 @@ public final class Backprop {
   /** Records a node; backends call this only when {@link #isRecording()}. */
   public static void record(DeferredGradient node) {
     Tape t = TAPE.get();
+    if (t.decorator != null) {
+      node = t.decorator.apply(node);
+    }
     if (t.open != null) {
       if (t.open.size() == t.level) {
         t.open.add(new ArrayList<>());
@@ -76,6 +80,23 @@ public final class Backprop {
       t.open.get(t.level++).add(node);
     } else {
       t.groups.addLast(new ArrayList<>(List.of(node)));
+    }
+  }
+
+  /**
+   * Runs {@code f}, putting every node recorded meanwhile on the tape as {@code
+   * decorator.apply(node)}: how a decorator of a backend (the step profiler's clock) sees the
+   * backward of the calls it wraps, without the backend or the model knowing. Nested calls apply
+   * the innermost decorator.
+   */
+  public static <T> T decorating(UnaryOperator<DeferredGradient> decorator, Supplier<T> f) {
+    Tape t = TAPE.get();
+    UnaryOperator<DeferredGradient> outer = t.decorator;
+    t.decorator = decorator;
+    try {
+      return f.get();
+    } finally {
+      t.decorator = outer;
     }
   }
 
@@ -206,11 +227,7 @@ public final class Backprop {
       engineBackward(loss, !groups.isEmpty());
       while (!groups.isEmpty()) {
         List<DeferredGradient> group = groups.pollLast();
-        NDArray surrogate;
-        try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_BACKWARD)) {
-          surrogate = surrogate(group);
-        }
-        engineBackward(surrogate, !groups.isEmpty());
+        engineBackward(surrogate(group), !groups.isEmpty());
       }
     } finally {
       tape.clear();
@@ -251,8 +268,7 @@ public final class Backprop {
 
   private static void engineBackward(NDArray target, boolean keepGraph) {
     PtNDArray t = (PtNDArray) target;
-    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.ENGINE_BACKWARD);
-        NDArray ones = target.onesLike()) {
+    try (NDArray ones = target.onesLike()) {
       JniUtils.backward(t, (PtNDArray) ones, keepGraph, false);
     }
   }

@@ -10,7 +10,6 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import java.util.ArrayList;
 import java.util.List;
-import org.mambamixer.api.util.OpTimer;
 
 /**
  * The weighted averaging of earlier features (spec §4, D8), registered as {@code learned}:
@@ -81,19 +80,17 @@ public class WeightedAverage extends AbstractSkip {
 
   private NDArray combine(ParameterStore ps, Parameter p, List<NDArray> first,
       List<NDArray> second, boolean training) {
-    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.WEIGHTED_AVERAGE)) {
-      NDArray w = weightsFrom(ps.getValue(p, first.get(0).getDevice(), training)); // (n)
-      NDList scalars = w.split(w.getShape().get(0)); // n x (1)
-      NDArray acc = null;
-      int i = 0;
-      for (List<NDArray> history : List.of(first, second)) {
-        for (NDArray y : history) {
-          NDArray term = y.mul(scalars.get(i++));
-          acc = acc == null ? term : acc.add(term);
-        }
+    NDArray w = weightsFrom(ps.getValue(p, first.get(0).getDevice(), training)); // (n)
+    NDList scalars = w.split(w.getShape().get(0)); // n x (1)
+    NDArray acc = null;
+    int i = 0;
+    for (List<NDArray> history : List.of(first, second)) {
+      for (NDArray y : history) {
+        NDArray term = y.mul(scalars.get(i++));
+        acc = acc == null ? term : acc.add(term);
       }
-      return acc;
     }
+    return acc;
   }
 
   /** {@code learned} in the skip registry. */

@@ -1,11 +1,5 @@
 package org.mambamixer.api.ssm;
 
-import static org.mambamixer.api.util.OpTimer.Family.CONV;
-import static org.mambamixer.api.util.OpTimer.Family.ELEMENTWISE;
-import static org.mambamixer.api.util.OpTimer.Family.LINEAR;
-import static org.mambamixer.api.util.OpTimer.Family.RESHAPE;
-import static org.mambamixer.api.util.OpTimer.time;
-
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -115,26 +109,22 @@ public final class S6 extends AbstractBlock {
     NDArray u = x; // (Bt, L, E)
     if (conv != null) {
       // Which form is cheaper depends on whether a backward follows (docs/benchmarks.md).
-      NDArray c = time(CONV, () -> !Backprop.isRecording() ? groupedConv(ps, x, training)
+      NDArray c = !Backprop.isRecording() ? groupedConv(ps, x, training)
           : x.getShape().get(1) <= TOEPLITZ_MAX_LEN ? toeplitzConv(ps, x, training)
-          : shiftedConv(ps, x, training)); // (Bt, L, E)
-      u = time(ELEMENTWISE, () -> c.mul(Activation.sigmoid(c))); // SiLU
+          : shiftedConv(ps, x, training); // (Bt, L, E)
+      u = c.mul(Activation.sigmoid(c)); // SiLU
     }
-    NDArray uL = u;
-    NDArray proj = time(LINEAR,
-        () -> xProj.forward(ps, new NDList(uL), training).singletonOrThrow()); // (Bt, L, R + 2N)
-    NDArray uT = time(RESHAPE, () -> uL.transpose(0, 2, 1)); // (Bt, E, L)
+    NDArray proj = xProj.forward(ps, new NDList(u), training).singletonOrThrow(); // (Bt, L, R + 2N)
+    NDArray uT = u.transpose(0, 2, 1); // (Bt, E, L)
     int r = config.dtRank();
     int n = config.dState();
-    NDList parts = time(RESHAPE, () -> proj.split(new long[] {r, r + n}, 2));
+    NDList parts = proj.split(new long[] {r, r + n}, 2);
     NDArray dtLow = parts.get(0); // (Bt, L, R)
-    NDArray bT = time(RESHAPE, () -> parts.get(1).transpose(0, 2, 1)); // (Bt, N, L)
-    NDArray cT = time(RESHAPE, () -> parts.get(2).transpose(0, 2, 1)); // (Bt, N, L)
+    NDArray bT = parts.get(1).transpose(0, 2, 1); // (Bt, N, L)
+    NDArray cT = parts.get(2).transpose(0, 2, 1); // (Bt, N, L)
     NDArray w = ps.getValue(dtWeight, x.getDevice(), training); // (E, R)
-    NDArray delta = time(LINEAR,
-        () -> dtLow.matMul(w.transpose()).transpose(0, 2, 1)); // (Bt, E, L)
-    NDArray a = time(ELEMENTWISE,
-        () -> ps.getValue(aLog, x.getDevice(), training).exp().neg()); // (E, N)
+    NDArray delta = dtLow.matMul(w.transpose()).transpose(0, 2, 1); // (Bt, E, L)
+    NDArray a = ps.getValue(aLog, x.getDevice(), training).exp().neg(); // (E, N)
     NDArray d = ps.getValue(dSkip, x.getDevice(), training); // (E)
     NDArray bias = ps.getValue(dtBias, x.getDevice(), training); // (E)
     ScanInputs in = new ScanInputs(uT, delta, a, bT, cT, d, zT, bias, true, null, route.reverse());

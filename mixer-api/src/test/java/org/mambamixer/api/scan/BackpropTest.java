@@ -32,6 +32,40 @@ class BackpropTest {
     }
   }
 
+  @Test
+  void aDecoratorSeesTheBackwardOfTheNodesRecordedInsideItsCallOnly() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray p = m.create(new float[] {0.5f, -1f}, new Shape(2));
+      p.setRequiresGradient(true);
+      int[] backwards = new int[1];
+      try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+        NDArray x = p.exp();
+        NDArray y = Backprop.decorating(node -> new DeferredGradient() {
+          @Override
+          public NDList outputs() {
+            return node.outputs();
+          }
+
+          @Override
+          public NDList inputs() {
+            return node.inputs();
+          }
+
+          @Override
+          public NDList backward(NDList g) {
+            backwards[0]++;
+            return node.backward(g);
+          }
+        }, () -> times(times(x, 3f), 2f)); // two nodes inside the call
+        NDArray out = times(y, 5f); // one outside
+        Backprop.backward(out.sum()); // d/dp = 30 exp(p), unchanged by the decorator
+      }
+      assertThat(backwards[0]).isEqualTo(2);
+      float[] grad = p.getGradient().toFloatArray();
+      assertThat(grad[0]).isCloseTo((float) (30 * Math.exp(0.5)), within(1e-3f * grad[0]));
+    }
+  }
+
   /** A deferred "times k" of {@code x}, computed off the graph and recorded on the tape. */
   private static NDArray times(NDArray x, float k) {
     NDArray out = x.getManager().create(x.toFloatArray(), x.getShape()).mul(k);

@@ -15,7 +15,6 @@ import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.DeferredGradient;
 import org.mambamixer.api.scan.FusedMixer;
 import org.mambamixer.api.scan.MixerRoute;
-import org.mambamixer.api.util.OpTimer;
 import org.mambamixer.cuda.cpu.FusedMixerKernel;
 
 /**
@@ -36,12 +35,6 @@ public final class FusedMixerOp implements FusedMixer {
 
   @Override
   public NDArray forward(NDArray xz, List<MixerRoute> routes) {
-    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_FORWARD)) {
-      return forwardTimed(xz, routes);
-    }
-  }
-
-  private NDArray forwardTimed(NDArray xz, List<MixerRoute> routes) {
     FusedMixerKernel.Dims d = dims(xz, routes);
     NDArray flat = contiguous(xz); // (Bt * L * 2E), a view of xz when it is contiguous
     List<FusedMixerKernel.Route> weights = new ArrayList<>(routes.size());
@@ -55,13 +48,10 @@ public final class FusedMixerOp implements FusedMixer {
     }
     NDManager m = xz.getManager();
     NDArray out = m.create(new Shape(d.rows(), d.len(), d.dInner()), DataType.FLOAT32);
-    OpTimer.countScan((long) d.rows() * d.len() * d.dInner() * d.dState() * routes.size());
     boolean recording = Backprop.isRecording();
     FusedMixerKernel.Saved saved =
         recording ? new FusedMixerKernel.Saved(d, routes.size(), spare::take) : null;
-    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.SCAN_FORWARD)) {
-      kernel.forward(d, weights, buffer(flat), buffer(out), saved);
-    }
+    kernel.forward(d, weights, buffer(flat), buffer(out), saved);
     if (recording) {
       out.setRequiresGradient(true);
       Backprop.record(new Node(kernel, d, weights, saved, spare, flat, out, inputs));
@@ -166,10 +156,8 @@ public final class FusedMixerOp implements FusedMixer {
       NDManager m = out.getManager();
       NDArray g = contiguous(outputGradients.get(0));
       NDArray dxz = m.create(inputs.get(0).getShape(), DataType.FLOAT32);
-      List<FusedMixerKernel.RouteGrads> grads;
-      try (OpTimer.Section s = OpTimer.section(OpTimer.Family.SCAN_BACKWARD)) {
-        grads = kernel.backward(d, weights, buffer(xz), buffer(g), buffer(dxz), saved);
-      }
+      List<FusedMixerKernel.RouteGrads> grads =
+          kernel.backward(d, weights, buffer(xz), buffer(g), buffer(dxz), saved);
       spare.give(saved);
       NDList result = new NDList(inputs.size());
       result.add(dxz);

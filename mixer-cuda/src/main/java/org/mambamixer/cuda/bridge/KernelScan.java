@@ -10,7 +10,6 @@ import org.mambamixer.api.scan.DeferredGradient;
 import org.mambamixer.api.scan.ScanInputs;
 import org.mambamixer.api.scan.ScanOutputs;
 import org.mambamixer.api.scan.SelectiveScan;
-import org.mambamixer.api.util.OpTimer;
 import org.mambamixer.cuda.ScanKernel;
 import org.mambamixer.cuda.ScanProblem;
 
@@ -35,12 +34,6 @@ public final class KernelScan implements SelectiveScan {
 
   @Override
   public ScanOutputs scan(ScanInputs in) {
-    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_FORWARD)) {
-      return scanTimed(in);
-    }
-  }
-
-  private ScanOutputs scanTimed(ScanInputs in) {
     in.validateShapes(); // values are checked on the float copies, by ScanProblem
     int b = (int) in.batch();
     int d = (int) in.channels();
@@ -49,11 +42,7 @@ public final class KernelScan implements SelectiveScan {
     ScanProblem p = new ScanProblem(b, d, l, n, floats(in.u()), floats(in.delta()), floats(in.A()),
         floats(in.B()), floats(in.C()), floats(in.dSkip()), floats(in.z()), floats(in.deltaBias()),
         in.deltaSoftplus(), floats(in.initialState()), in.reverse());
-    OpTimer.countScan((long) b * d * l * n);
-    ScanKernel.Forward fwd;
-    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.SCAN_FORWARD)) {
-      fwd = kernel.forward(p);
-    }
+    ScanKernel.Forward fwd = kernel.forward(p);
     NDManager m = in.u().getManager();
     NDArray out = tensor(m, fwd.out(), new Shape(b, d, l));
     // Order of the gradients a ScanKernel.Gradients holds.
@@ -109,10 +98,7 @@ public final class KernelScan implements SelectiveScan {
     public NDList backward(NDList outputGradients) {
       NDArray g = outputGradients.get(0);
       float[] dout = floats(g);
-      ScanKernel.Gradients gr;
-      try (OpTimer.Section s = OpTimer.section(OpTimer.Family.SCAN_BACKWARD)) {
-        gr = kernel.backward(problem, saved, dout);
-      }
+      ScanKernel.Gradients gr = kernel.backward(problem, saved, dout);
       NDManager m = out.getManager();
       float[][] flat = {gr.du(), gr.ddelta(), gr.dA(), gr.dB(), gr.dC(), gr.dD(), gr.dz(),
           gr.dDeltaBias(), gr.dh0()};

@@ -1,9 +1,5 @@
 package org.mambamixer.timeseries.model;
 
-import static org.mambamixer.api.util.OpTimer.Family.LINEAR;
-import static org.mambamixer.api.util.OpTimer.Family.RESHAPE;
-import static org.mambamixer.api.util.OpTimer.time;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -65,9 +61,9 @@ public final class PatchEmbedding extends AbstractBlock {
     NDArray x = inputs.singletonOrThrow(); // (B, T, M)
     long b = x.getShape().get(0);
     long m = x.getShape().get(2);
-    NDArray p = time(RESHAPE, () -> x.transpose(0, 2, 1).matMul(selection) // (B, M, Np * P)
-        .reshape(b, m, patches, patchLen));
-    return time(LINEAR, () -> embed.forward(ps, new NDList(p), training)); // (B, M, Np, D)
+    NDArray p = x.transpose(0, 2, 1).matMul(selection) // (B, M, Np * P)
+        .reshape(b, m, patches, patchLen);
+    return embed.forward(ps, new NDList(p), training); // (B, M, Np, D)
   }
 
   @Override

@@ -1,10 +1,5 @@
 package org.mambamixer.timeseries.model;
 
-import static org.mambamixer.api.util.OpTimer.Family.ELEMENTWISE;
-import static org.mambamixer.api.util.OpTimer.Family.LINEAR;
-import static org.mambamixer.api.util.OpTimer.Family.RESHAPE;
-import static org.mambamixer.api.util.OpTimer.time;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -41,13 +36,10 @@ public final class TemporalHead extends AbstractBlock {
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     Shape s = x.getShape();
-    NDArray flat = time(RESHAPE,
-        () -> x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3))); // (B, M, Np * D)
-    NDArray dropped = time(ELEMENTWISE,
-        () -> dropout.forward(ps, new NDList(flat), training).singletonOrThrow());
-    NDArray y = time(LINEAR,
-        () -> proj.forward(ps, new NDList(dropped), training).singletonOrThrow()); // (B, M, H)
-    return new NDList(time(RESHAPE, () -> y.transpose(0, 2, 1)));
+    NDArray flat = x.reshape(s.get(0), s.get(1), s.get(2) * s.get(3)); // (B, M, Np * D)
+    NDArray dropped = dropout.forward(ps, new NDList(flat), training).singletonOrThrow();
+    NDArray y = proj.forward(ps, new NDList(dropped), training).singletonOrThrow(); // (B, M, H)
+    return new NDList(y.transpose(0, 2, 1));
   }
 
   @Override

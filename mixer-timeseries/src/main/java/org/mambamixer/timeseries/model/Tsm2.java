@@ -1,10 +1,5 @@
 package org.mambamixer.timeseries.model;
 
-import static org.mambamixer.api.util.OpTimer.Family.ELEMENTWISE;
-import static org.mambamixer.api.util.OpTimer.Family.NORM;
-import static org.mambamixer.api.util.OpTimer.Family.REVIN;
-import static org.mambamixer.api.util.OpTimer.time;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -78,8 +73,7 @@ public final class Tsm2 extends AbstractBlock implements ForecastModel {
     NDArray mean = null;
     NDArray std = null;
     if (revin != null) {
-      NDArray xIn = x;
-      NDList r = time(REVIN, () -> revin.forward(ps, new NDList(xIn), training));
+      NDList r = revin.forward(ps, new NDList(x), training);
       x = r.get(0);
       mean = r.get(1);
       std = r.get(2);
@@ -91,18 +85,12 @@ public final class Tsm2 extends AbstractBlock implements ForecastModel {
       x = NDArrays.concat(parts, 1); // (B, T', M)
     }
     NDArray h = embed.forward(ps, new NDList(x), training).singletonOrThrow(); // (B, M, Np, D)
-    NDArray embedded = h;
-    h = time(ELEMENTWISE,
-        () -> dropout.forward(ps, new NDList(embedded), training).singletonOrThrow());
+    h = dropout.forward(ps, new NDList(h), training).singletonOrThrow();
     h = backbone.forward(ps, new NDList(h), training).singletonOrThrow();
-    NDArray mixed = h;
-    h = time(NORM, () -> norm.forward(ps, new NDList(mixed), training).singletonOrThrow());
+    h = norm.forward(ps, new NDList(h), training).singletonOrThrow();
     NDArray y = head.forward(ps, new NDList(h), training).singletonOrThrow(); // (B, H, M)
     if (revin != null) {
-      NDArray yn = y;
-      NDArray mu = mean;
-      NDArray sigma = std;
-      y = time(REVIN, () -> revin.denormalize(ps, yn, mu, sigma, training));
+      y = revin.denormalize(ps, y, mean, std, training);
     }
     return new NDList(y);
   }
