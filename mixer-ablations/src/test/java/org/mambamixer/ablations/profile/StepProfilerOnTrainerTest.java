@@ -147,8 +147,8 @@ class StepProfilerOnTrainerTest {
     }
 
     @Override
-    public double lr(int epoch, int batch, int batches, int decays) {
-      return 1e-3;
+    public float lr(int epoch, int batch, int batches, int decays) {
+      return 1e-3f;
     }
   }
 }
