@@ -73,19 +73,21 @@ public final class Precedence {
   private static void rejectConflicts(CommandSpec spec, JsonObject resumed, List<Setting> typed) {
     ResumeConflicts bad = new ResumeConflicts(spec);
     for (Setting s : typed) {
-      for (Setting.Field f : s.fields()) {
-        if (!s.compared().isEmpty() && !s.compared().contains(f.path())) {
-          continue;
-        }
-        JsonElement stored = at(resumed, f.path());
-        boolean agrees = s.place()
-            ? stored != null && ResumeConflicts.samePlace((Path) s.raw(), Path.of(stored.getAsString()))
-            : same(f.value(), stored);
-        if (!agrees) {
-          bad.add(s.flag() + " " + shown(s.raw()) + " (the run has "
-              + shown(stored, s.raw()) + ")");
-          break; // one line per flag
-        }
+      JsonObject mine = overlay(new JsonObject(), List.of(s));
+      List<String> paths = !s.compared().isEmpty() ? s.compared()
+          : s.fields().stream().map(Setting.Field::path).toList();
+      List<String> theirs = new ArrayList<>();
+      boolean agrees = true;
+      for (String path : paths) {
+        JsonElement stored = at(resumed, path);
+        theirs.add(paths.size() > 1 ? path + " " + shown(stored, null) : shown(stored, s.raw()));
+        agrees &= s.place()
+            ? stored != null && ResumeConflicts.samePlace((Path) s.raw(),
+                Path.of(stored.getAsString()))
+            : same(at(mine, path), stored);
+      }
+      if (!agrees) {
+        bad.add(s.flag() + " " + s.raw() + " (the run has " + String.join(", ", theirs) + ")");
       }
     }
     bad.throwIfAny();
@@ -116,11 +118,10 @@ public final class Precedence {
     return a.equals(b);
   }
 
-  private static String shown(Object raw) {
-    return String.valueOf(raw);
-  }
-
-  /** A recorded value as the flag's own type prints it ("epoch", "5.0E-4", "[32, 64]"). */
+  /**
+   * A recorded value as the flag's own type prints it ("epoch", "5.0E-4", "[32, 64]"), or as
+   * config.json holds it where {@code raw} is null.
+   */
   private static String shown(JsonElement stored, Object raw) {
     if (stored == null || stored.isJsonNull()) {
       return "none";

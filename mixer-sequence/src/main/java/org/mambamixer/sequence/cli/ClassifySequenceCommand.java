@@ -175,7 +175,12 @@ public final class ClassifySequenceCommand implements LauncherCommand {
 
   /** The run's settings: the resumed run's, or --config's, or the defaults, flags over them. */
   private SequenceRun.Spec settle(LrSchedule.Update update) throws IOException {
-    JsonObject settled = Precedence.settle(spec, training.resumedConfig(NAME),
+    JsonObject resumed = training.resumedConfig(NAME);
+    if (resumed != null) { // as this version reads it: fields it lacks hold their defaults
+      resumed = SequenceRun.configJson(SequenceRun.readSpec(
+          training.runDirs().runDir().resolve("config.json")));
+    }
+    JsonObject settled = Precedence.settle(spec, resumed,
         training.config(NAME), () -> SequenceRun.configJson(fresh(update)), settings(update));
     try {
       SequenceRun.Spec s = SequenceRun.spec(settled);

@@ -1,6 +1,7 @@
 package org.mambamixer.timeseries.cli;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonObject;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -9,12 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.ResumeConflicts;
-import org.mambamixer.runtime.cli.RunDirOptions;
+import org.mambamixer.runtime.cli.Precedence;
+import org.mambamixer.runtime.cli.Setting;
+import org.mambamixer.runtime.cli.TrainingOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.report.AtomicFiles;
@@ -44,7 +46,10 @@ import picocli.CommandLine.Spec;
  * the test split and writes a run directory per horizon plus a combined results table.
  */
 @Command(name = "forecast", mixinStandardHelpOptions = true,
-    description = "train and evaluate TSM2 on a forecasting dataset (prints test MSE/MAE)")
+    description = "train and evaluate TSM2 on a forecasting dataset (prints test MSE/MAE)",
+    footer = "Defaults: the --budget's epochs, batches and schedule; --batch-size 32,"
+        + " --eval-batch-size 256 (wide data wants fewer: weather's 21 variates peak at 8.4 GB at"
+        + " 256, 3.6 GB at 64), --lr 1e-3, --weight-decay 0.05.")
 public final class ForecastCommand implements LauncherCommand {
 
   /** Where the series comes from: a dataset name looked up in the data directory, or a file. */
@@ -60,11 +65,6 @@ public final class ForecastCommand implements LauncherCommand {
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   Source source;
-
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "rerun a run from its config.json: every setting from the file, flags given"
-          + " beside it override (and are recorded in the new run's config)")
-  Path configFile;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
       description = "where datasets are looked up (else $MAMBAMIXER_DATA, else ~/.mambamixer/data)")
@@ -85,35 +85,9 @@ public final class ForecastCommand implements LauncherCommand {
           + " validation stops improving (by at least 1e-4 of the best), patience 4")
   Budget budget;
 
-  @Option(names = "--epochs", paramLabel = "N", description = "maximum epochs (overrides the budget)")
-  Integer epochs;
-
-  @Option(names = "--max-batches", paramLabel = "N",
-      description = "training batches per epoch, 0 = all (overrides the budget)")
-  Integer maxBatches;
-
-  @Option(names = "--batch-size", paramLabel = "N", description = "training batch size (default 32)")
-  Integer batchSize;
-
-  @Option(names = "--lr", paramLabel = "RATE", description = "peak learning rate (default 1e-3)")
-  Float lr;
-
-  @Option(names = "--weight-decay", paramLabel = "WD", description = "AdamW weight decay (default 0.05)")
-  Float weightDecay;
-
   @Option(names = "--patience", paramLabel = "N",
       description = "early-stopping patience in validations (default 3)")
   Integer patience;
-
-  @Option(names = "--eval-batch-size", paramLabel = "N",
-      description = "windows per validation and test batch (default 256); wide data wants fewer:"
-          + " weather's 21 variates peak at 8.4 GB at 256, 3.6 GB at 64")
-  Integer evalBatchSize;
-
-  @Option(names = "--recompute",
-      description = "recompute each sublayer's activations in the backward instead of keeping"
-          + " them: peak memory of one sublayer, about a third more compute")
-  Boolean recompute;
 
   @Option(names = "--val-interval", paramLabel = "N",
       description = "also validate every N training batches inside an epoch (0: at its end only;"
@@ -135,10 +109,6 @@ public final class ForecastCommand implements LauncherCommand {
           + " default); 1e-5 saved about two fifths of the full budget's epochs for at most"
           + " 0.34 %% of validation MSE (docs/results-tsm2.md)")
   Float stopLr;
-
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "2021",
-      description = "seed of parameters, dropout and shuffling (default ${DEFAULT-VALUE})")
-  long seed;
 
   @Option(names = "--d-model", paramLabel = "D", description = "patch embedding width (preset per dataset)")
   Integer dModel;
@@ -175,7 +145,7 @@ public final class ForecastCommand implements LauncherCommand {
 
   @Mixin ScanOption scanOption;
 
-  @Mixin RunDirOptions runDirs;
+  @Mixin TrainingOptions training;
 
   @Spec CommandSpec spec;
 
@@ -184,6 +154,7 @@ public final class ForecastCommand implements LauncherCommand {
   /** The run directory's record of the horizons it was started with. */
   private static final String HORIZONS = "horizons.json";
   private static final Gson GSON = new Gson();
+  private static final String NAME = "forecast";
 
   private final ForecastCatalog catalog;
   private final Variants variants;
@@ -197,9 +168,7 @@ public final class ForecastCommand implements LauncherCommand {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    if (runDirs.resume() && runDirs.runDir() == null) {
-      throw usage("--resume needs the --run-dir of the run to continue");
-    }
+    training.check(spec);
     for (int h : horizons) {
       requirePositive("--horizon", h);
     }
@@ -212,66 +181,60 @@ public final class ForecastCommand implements LauncherCommand {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    if (runDirs.resume() && configFile != null) {
-      throw usage("--resume continues a run with its own config; --config starts a new one from"
-          + " another run's: give one of them");
-    }
-    ForecastRun.Spec base = configFile != null ? ForecastRun.readSpec(configFile) : null;
-    if (source == null && base == null && !runDirs.resume()) {
+    JsonObject config = training.config(NAME);
+    if (source == null && config == null && !training.resume()) {
       throw usage("give --dataset NAME or --data CSV (or --config FILE of an earlier run)");
     }
-    ForecastRun.Spec stored = runDirs.resume() ? storedSpec(runDirs.runDir()) : null;
-    SeriesDefaults auto = source != null && base == null && stored == null
+    JsonObject resumed = training.resume() ? storedConfig(training.runDirs().runDir()) : null;
+    SeriesDefaults auto = source != null && config == null && resumed == null
         ? seriesDefaults(out) : null;
     int newLookback = auto != null ? auto.lookback() : lookback;
-    Path parent = runDirs.runDirOrNew(runName(base) + "-L" + newLookback);
-    if (stored != null) {
-      rejectConflicts(stored);
-    } else if (runDirs.resume() && source == null) {
+    Path parent = training.runDirs().runDirOrNew(runName(config) + "-L" + newLookback);
+    if (training.resume() && resumed == null && source == null) {
       throw usage("--resume found no run in " + parent + " to continue; give --dataset or --data"
           + " to start it there");
     }
-    if (base != null && !given("--horizon")) {
-      horizons = List.of(base.model().horizon());
+    if (config != null && !given("--horizon")) {
+      horizons = List.of(config.getAsJsonObject("model").get("horizon").getAsInt());
     }
-    TrainConfig train = stored != null ? stored.train()
-        : trainConfig(base != null && !given("--budget") ? base.train()
-            : auto != null && !given("--budget") ? auto.train(budgetConfig()) : budgetConfig());
-    Path csv = stored != null ? Path.of(stored.data()) : source != null && source.data != null
-        ? source.data : source != null ? DataLocator.fromEnvironment(dataDir).locate(source.dataset)
-        : Path.of(base.data());
-    String scanName = stored != null ? stored.scan()
-        : base != null && !given("--scan") ? base.scan() : scanOption.name();
-    int t = stored != null ? stored.model().lookback()
-        : base != null && !given("--lookback") ? base.model().lookback() : newLookback;
-    SelectiveScan scan = variants.scan(scanName);
+    JsonObject settled = Precedence.settle(spec, resumed, config,
+        () -> ForecastRun.configJson(fresh(auto, newLookback)), settings());
+    ForecastRun.Spec base;
+    try {
+      base = ForecastRun.spec(settled);
+      variants.check(base.model().variants());
+      if (resumed == null) {
+        // A typed --epochs leaves no more warm-up than it has epochs, as the budgets do.
+        base = base.withTrain(base.train().withEpochs(base.train().epochs()))
+            .withCommandLine(LauncherCommand.commandLine(spec));
+      }
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    Path csv = Path.of(base.data());
+    TrainConfig train = base.train();
+    SelectiveScan scan = variants.scan(base.scan());
     ForecastRun runner = new ForecastRun(catalog, scan, out);
-    String architecture = stored != null ? stored.architecture()
-        : base != null && !given("--model") ? base.architecture() : modelName;
     recordHorizons(parent);
     List<ForecastRun.Outcome> outcomes = new ArrayList<>();
     for (int h : horizons) {
-      ForecastData data = ForecastData.load(csv, t, h, train.batchSize(), train.seed());
+      ForecastData data = ForecastData.load(csv, base.model().lookback(), h, train.batchSize(),
+          train.seed());
       String dataset = data.series().name();
-      Tsm2Config model = stored != null ? stored.model().withHorizon(h)
-          : modelConfig(base != null ? base.model().withLookback(t) : generic(auto,
-              Tsm2Config.preset(dataset, t, data.series().variates())
-                  .withVariants(catalog.model(architecture).variants()))).withHorizon(h);
+      Tsm2Config model = base.model().withHorizon(h);
       NaiveForecast.Result naive = NaiveForecast.evaluate(data.test());
       out.printf(Locale.ROOT, "%s H=%d: repeat-last-value baseline on test: MSE %.4f  MAE %.4f%n",
           dataset, h, naive.mse(), naive.mae());
       Path dir = parent.resolve("H" + h);
       Files.createDirectories(dir);
-      if (!runDirs.resume() || !Files.exists(dir.resolve("scaler.json"))) {
+      if (!training.resume() || !Files.exists(dir.resolve("scaler.json"))) {
         AtomicFiles.writeString(dir.resolve("scaler.json"),
             GSON.toJson(data.scaler()));
       }
-      int every = stored != null ? stored.valEvery()
-          : base != null && !given("--val-every") ? base.valEvery() : valEvery;
-      outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train,
-          ResumeConflicts.place(csv), every, scanName, LauncherCommand.commandLine(spec),
-          Checkpoint.sha256(csv), architecture),
-          data.train(), data.val().every(every), data.test(), dir, runDirs.resume()));
+      outcomes.add(runner.execute(new ForecastRun.Spec(dataset, model, train, base.data(),
+          base.valEvery(), base.scan(), base.commandLine(), Checkpoint.sha256(csv),
+          base.architecture()), data.train(), data.val().every(base.valEvery()), data.test(), dir,
+          training.resume()));
       ForecastRun.writeResults(parent, outcomes);
     }
     out.println();
@@ -298,7 +261,7 @@ public final class ForecastCommand implements LauncherCommand {
     try {
       d = SeriesDefaults.choose(series.name(), trainRows, series.variates(),
           given("--lookback") ? lookback : null, longest,
-          batchSize != null ? batchSize : budgetConfig().batchSize());
+          training.batchSize(budgetConfig().batchSize()));
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -312,80 +275,54 @@ public final class ForecastCommand implements LauncherCommand {
 
   private TrainConfig budgetConfig() {
     TrainConfig t = budget == Budget.quick ? TrainConfig.quick() : TrainConfig.full();
-    return t.withSeed(seed);
+    return t.withSeed(training.seed());
   }
 
-  /** {@code base} with every training flag that was given applied over it. */
-  private TrainConfig trainConfig(TrainConfig base) {
-    TrainConfig t = given("--seed") ? base.withSeed(seed) : base;
-    try {
-      if (epochs != null) {
-        t = t.withEpochs(epochs);
-      }
-      if (maxBatches != null) {
-        t = t.withMaxBatches(maxBatches);
-      }
-      if (batchSize != null) {
-        t = t.withBatch(batchSize);
-      }
-      if (lr != null) {
-        t = t.withLr(lr);
-      }
-      if (weightDecay != null) {
-        t = t.withWeightDecay(weightDecay);
-      }
-      if (patience != null) {
-        t = t.withPatience(patience);
-      }
-      if (recompute != null) {
-        t = t.withRecompute(recompute);
-      }
-      if (evalBatchSize != null) {
-        t = t.withEvalBatch(evalBatchSize);
-      }
-      if (valInterval != null) {
-        t = t.withValInterval(valInterval);
-      }
-      if (plateauDecay != null) {
-        t = t.withPlateauDecay(plateauDecay);
-      }
-      if (minDelta != null) {
-        t = t.withMinDelta(minDelta);
-      }
-      if (stopLr != null) {
-        t = t.withStopLr(stopLr);
-      }
-      return t;
-    } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage());
-    }
+  /** A new run from the dataset's preset (or the series' defaults) and the budget. */
+  private ForecastRun.Spec fresh(SeriesDefaults auto, int t) throws IOException {
+    Path csv = source.data != null ? source.data
+        : DataLocator.fromEnvironment(dataDir).locate(source.dataset);
+    Series series = SeriesCsv.read(csv);
+    Tsm2Config preset = Tsm2Config.preset(series.name(), t, series.variates())
+        .withVariants(catalog.model(modelName).variants());
+    return new ForecastRun.Spec(series.name(), generic(auto, preset).withHorizon(horizons.get(0)),
+        auto != null ? auto.train(budgetConfig()) : budgetConfig(), ResumeConflicts.place(csv),
+        valEvery, scanOption.name(), LauncherCommand.commandLine(spec), Checkpoint.sha256(csv),
+        modelName);
   }
 
-  /** {@code base} (a preset, or an earlier run's model) with every model flag given over it. */
-  private Tsm2Config modelConfig(Tsm2Config base) {
-    try {
-      Tsm2Config c = base;
-      if (dModel != null || layers != null) {
-        c = c.withModel(dModel != null ? dModel : c.dModel(), layers != null ? layers : c.layers());
-      }
-      if (patch != null || stride != null) {
-        c = c.withPatch(patch != null ? patch : c.patchLen(), stride != null ? stride : c.stride());
-      }
-      if (dState != null) {
-        c = c.withDState(dState);
-      }
-      if (dropout != null) {
-        c = c.withDropout(dropout);
-      }
-      if (given("--no-revin")) {
-        c = c.withRevin(!noRevin);
-      }
-      c = c.withVariants(variantOptions.over(c.variants()));
-      variants.check(c.variants());
-      return c;
-    } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage());
-    }
+  /**
+   * Every flag a run's config.json records, and where; the budget first, so the flags that
+   * override a budget's settings come after it.
+   */
+  private List<Setting> settings() throws IOException {
+    List<Setting> s = new ArrayList<>();
+    s.add(Setting.of("--budget", "train", given("--budget") ? budgetConfig() : null)
+        .comparing("train.epochs", "train.maxBatchesPerEpoch"));
+    s.addAll(training.settings());
+    s.addAll(List.of(
+        source == null || source.data == null
+            ? Setting.place("--dataset", "data", source == null || source.dataset == null ? null
+                : DataLocator.fromEnvironment(dataDir).locate(source.dataset))
+            : Setting.place("--data", "data", source.data),
+        Setting.of("--lookback", "model.lookback", lookback),
+        Setting.of("--val-every", "val_every", valEvery),
+        Setting.of("--model", "architecture", modelName),
+        scanOption.setting(),
+        Setting.of("--patience", "train.patience", patience),
+        Setting.of("--val-interval", "train.valInterval", valInterval),
+        Setting.of("--plateau-decay", "train.plateauDecay", plateauDecay),
+        Setting.of("--min-delta", "train.minDelta", minDelta),
+        Setting.of("--stop-lr", "train.stopLr", stopLr),
+        Setting.of("--d-model", "model.dModel", dModel),
+        Setting.of("--layers", "model.layers", layers),
+        Setting.of("--d-state", "model.dState", dState),
+        Setting.of("--patch", "model.patchLen", patch),
+        Setting.of("--stride", "model.stride", stride),
+        Setting.of("--dropout", "model.dropout", dropout),
+        Setting.of("--no-revin", "model.revin", noRevin ? false : null)));
+    s.addAll(variantOptions.settings("model.variants"));
+    return s;
   }
 
   private void requirePositive(String flag, int value) {
@@ -400,7 +337,7 @@ public final class ForecastCommand implements LauncherCommand {
    * {@code --horizon}, the run's own horizons are resumed: those it recorded when it started, as
    * a run killed in its first horizon has no folder for the others yet.
    */
-  private ForecastRun.Spec storedSpec(Path parent) throws IOException {
+  private JsonObject storedConfig(Path parent) throws IOException {
     if (!Files.isDirectory(parent)) {
       return null;
     }
@@ -421,7 +358,9 @@ public final class ForecastCommand implements LauncherCommand {
       horizons = own; // a run from before horizons.json
     }
     int h = own.contains(horizons.get(0)) ? horizons.get(0) : own.get(0);
-    return ForecastRun.readSpec(parent.resolve("H" + h).resolve("config.json"));
+    // As this version reads it: fields it lacks hold their defaults.
+    return ForecastRun.configJson(ForecastRun.readSpec(parent.resolve("H" + h)
+        .resolve("config.json")));
   }
 
   /** The horizons in {@code parent/horizons.json}, or none where the run has not written it. */
@@ -444,7 +383,7 @@ public final class ForecastCommand implements LauncherCommand {
   private void recordHorizons(Path parent) throws IOException {
     for (int h : horizons) {
       Path dir = parent.resolve("H" + h);
-      if (!runDirs.resume() && Files.exists(dir.resolve("state.json"))) {
+      if (!training.resume() && Files.exists(dir.resolve("state.json"))) {
         // ForecastRun refuses it too, but only once the record below would have changed.
         throw new IOException(dir + " already holds a run; pass --resume to continue it or"
             + " choose another --run-dir");
@@ -456,65 +395,13 @@ public final class ForecastCommand implements LauncherCommand {
     AtomicFiles.writeString(parent.resolve(HORIZONS), GSON.toJson(all));
   }
 
-  /**
-   * A flag given beside {@code --resume} must agree with the run's own config: the run continues
-   * with its settings, so a different value is an error that names the flag, and nothing in the
-   * run directory has been touched yet.
-   */
-  private void rejectConflicts(ForecastRun.Spec s) {
-    Tsm2Config m = s.model();
-    TrainConfig t = s.train();
-    ResumeConflicts bad = new ResumeConflicts(spec);
-    bad.check("--lookback", lookback, m.lookback());
-    bad.check("--seed", seed, t.seed());
-    bad.check("--val-every", valEvery, s.valEvery());
-    bad.check("--scan", scanOption.name(), s.scan());
-    bad.check("--model", modelName, s.architecture());
-    bad.check("--epochs", epochs, t.epochs());
-    bad.check("--max-batches", maxBatches, t.maxBatchesPerEpoch());
-    bad.check("--batch-size", batchSize, t.batchSize());
-    bad.check("--lr", lr, t.lr());
-    bad.check("--weight-decay", weightDecay, t.weightDecay());
-    bad.check("--patience", patience, t.patience());
-    bad.check("--val-interval", valInterval, t.valInterval());
-    bad.check("--eval-batch-size", evalBatchSize, t.evalBatchSize());
-    bad.check("--recompute", recompute, t.recompute());
-    bad.check("--plateau-decay", plateauDecay, t.plateauDecay());
-    bad.check("--min-delta", minDelta, t.minDelta());
-    bad.check("--stop-lr", stopLr, t.stopLr());
-    bad.check("--d-model", dModel, m.dModel());
-    bad.check("--layers", layers, m.layers());
-    bad.check("--d-state", dState, m.dState());
-    bad.check("--patch", patch, m.patchLen());
-    bad.check("--stride", stride, m.stride());
-    bad.check("--dropout", dropout, m.dropout());
-    bad.check("--no-revin", noRevin, !m.revin());
-    MixerChoice chosen = variantOptions.over(m.variants());
-    bad.check("--token-mixer", chosen.tokenMixer(), m.variants().tokenMixer());
-    bad.check("--channel-mixer", chosen.channelMixer(), m.variants().channelMixer());
-    bad.check("--skip", chosen.skip(), m.variants().skip());
-    bad.check("--norm", chosen.norm(), m.variants().norm());
-    if (source != null && source.data != null) {
-      bad.checkPlace("--data", source.data, s.data());
-    }
-    if (budget != Budget.quick || given("--budget")) {
-      TrainConfig b = budget == Budget.quick ? TrainConfig.quick() : TrainConfig.full();
-      if (b.epochs() != t.epochs() || b.maxBatchesPerEpoch() != t.maxBatchesPerEpoch()) {
-        bad.add("--budget " + budget + " (the run was started with " + t.epochs()
-            + " epochs of " + (t.maxBatchesPerEpoch() == 0 ? "every" : "at most "
-            + t.maxBatchesPerEpoch()) + " batches)");
-      }
-    }
-    bad.throwIfAny();
-  }
-
   private boolean given(String flag) {
     return ResumeConflicts.given(spec, flag);
   }
 
-  private String runName(ForecastRun.Spec base) {
+  private String runName(JsonObject config) {
     if (source == null) {
-      return base != null ? base.dataset() : "run";
+      return config != null ? config.get("dataset").getAsString() : "run";
     }
     return source.data != null ? name(source.data) : source.dataset;
   }

@@ -53,7 +53,20 @@ public final class ForecastRun {
    * @param architecture the forecaster's registered name ({@code --model}, e.g. tsm2)
    */
   public record Spec(String dataset, Tsm2Config model, TrainConfig train, String data,
-      int valEvery, String scan, String commandLine, String dataSha256, String architecture) {}
+      int valEvery, String scan, String commandLine, String dataSha256, String architecture) {
+
+    /** The same run with {@code t} as its training budget. */
+    public Spec withTrain(TrainConfig t) {
+      return new Spec(dataset, model, t, data, valEvery, scan, commandLine, dataSha256,
+          architecture);
+    }
+
+    /** The same run recorded as started by {@code line}. */
+    public Spec withCommandLine(String line) {
+      return new Spec(dataset, model, train, data, valEvery, scan, line, dataSha256,
+          architecture);
+    }
+  }
 
   /** What a run measured. */
   public record Outcome(String dataset, int lookback, int horizon, double mse, double mae,
@@ -92,7 +105,7 @@ public final class ForecastRun {
             + " test windows; %,d parameters; scan backend %s%n", spec.dataset(), mc.lookback(),
             mc.horizon(), mc.variates(), train.windows(), val.windows(), test.windows(),
             trainer.parameters(), scan.name());
-        Trainer.Summary s = trainer.fit(runDir, resume, configJson(spec));
+        Trainer.Summary s = trainer.fit(runDir, resume, GSON.toJson(configJson(spec)));
         Metrics t = Forecaster.evaluate(trainer.inference(), test, tc.evalBatchSize());
         Outcome out = new Outcome(spec.dataset(), mc.lookback(), mc.horizon(), t.mse(), t.mae(),
             s.bestScore(), s.epochs(), s.bestEpoch(), s.seconds(), s.secondsPerEpoch(),
@@ -169,7 +182,8 @@ public final class ForecastRun {
         "TSM2 forecasts, last variate, H=" + mc.horizon(), 2, plots);
   }
 
-  private static String configJson(Spec spec) {
+  /** The run's config.json. */
+  public static JsonObject configJson(Spec spec) {
     JsonObject o = new JsonObject();
     o.addProperty("architecture", spec.architecture());
     o.addProperty("dataset", spec.dataset());
@@ -179,17 +193,37 @@ public final class ForecastRun {
     o.add("model", GSON.toJsonTree(spec.model()));
     o.addProperty("scan", spec.scan());
     o.add("train", GSON.toJsonTree(spec.train()));
-    return GSON.toJson(RunConfig.withProvenance(o, spec.commandLine()));
+    return RunConfig.withProvenance(o, spec.commandLine());
   }
 
   /** The settings of a run, from its config.json. */
   public static Spec readSpec(Path configJson) throws IOException {
-    JsonObject o = RunConfig.read(configJson, "forecast", "model", "train", "data");
-    return new Spec(o.get("dataset").getAsString(), GSON.fromJson(o.get("model"), Tsm2Config.class),
-        GSON.fromJson(o.get("train"), TrainConfig.class), o.get("data").getAsString(),
-        o.has("val_every") ? o.get("val_every").getAsInt() : 1,
-        RunConfig.string(o, "scan", "auto"), RunConfig.string(o, "command", ""),
-        RunConfig.string(o, "data_sha256", ""), RunConfig.string(o, "architecture", "tsm2"));
+    try {
+      return spec(RunConfig.read(configJson, "forecast", "model", "train", "data"));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(configJson + " does not hold a valid forecast config: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The settings a config.json holds; fields written after a run's time read as that run
+   * trained.
+   *
+   * @throws IllegalArgumentException naming what is missing or invalid
+   */
+  public static Spec spec(JsonObject o) {
+    RunConfig.require(o, "dataset", "model", "train", "data");
+    try {
+      return new Spec(o.get("dataset").getAsString(),
+          GSON.fromJson(o.get("model"), Tsm2Config.class),
+          GSON.fromJson(o.get("train"), TrainConfig.class), o.get("data").getAsString(),
+          o.has("val_every") ? o.get("val_every").getAsInt() : 1,
+          RunConfig.string(o, "scan", "auto"), RunConfig.string(o, "command", ""),
+          RunConfig.string(o, "data_sha256", ""), RunConfig.string(o, "architecture", "tsm2"));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(RunConfig.reason(e), e);
+    }
   }
 
 

@@ -1,5 +1,6 @@
 package org.mambamixer.vision.cli;
 
+import com.google.gson.JsonObject;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,11 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.ResumeConflicts;
-import org.mambamixer.runtime.cli.RunDirOptions;
+import org.mambamixer.runtime.cli.Precedence;
+import org.mambamixer.runtime.cli.Setting;
+import org.mambamixer.runtime.cli.TrainingOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.data.ImageSet;
@@ -38,13 +40,16 @@ import picocli.CommandLine.Unmatched;
  * writes a run directory ({@link ClassifyRun}).
  */
 @Command(name = "classify", mixinStandardHelpOptions = true,
-    description = "train and evaluate a ViM2 classifier on an image dataset (prints test top-1)")
+    description = "train and evaluate a ViM2 classifier on an image dataset (prints test top-1)",
+    footer = "Defaults: --epochs " + ClassifyCommand.DEFAULT_EPOCHS + ", --batch-size "
+        + ClassifyCommand.DEFAULT_BATCH + ", --eval-batch-size " + ClassifyCommand.DEFAULT_EVAL_BATCH
+        + ", --lr 1e-3, --weight-decay 0.05, --max-batches 0 (every batch).")
 public final class ClassifyCommand implements LauncherCommand {
-  private static final int DEFAULT_EPOCHS = 10;
-  private static final int DEFAULT_BATCH = 32;
+  static final int DEFAULT_EPOCHS = 10;
+  static final int DEFAULT_BATCH = 32;
   private static final float DEFAULT_LR = 1e-3f;
   /** At 64, evaluating 28 x 28 images held the process at about 2.4 GB (docs/results-vim2.md). */
-  private static final int DEFAULT_EVAL_BATCH = 64;
+  static final int DEFAULT_EVAL_BATCH = 64;
 
   @Option(names = "--dataset", paramLabel = "NAME",
       description = "fashion-mnist, mnist, cifar10 or digits (files looked up under --data-dir),"
@@ -73,26 +78,6 @@ public final class ClassifyCommand implements LauncherCommand {
           + " variants at an equal parameter budget")
   List<Integer> widths;
 
-  @Option(names = "--epochs", paramLabel = "N",
-      description = "training epochs (default " + DEFAULT_EPOCHS + ")")
-  Integer epochs;
-
-  @Option(names = "--max-batches", paramLabel = "N",
-      description = "training batches per epoch, 0 = all (default 0)")
-  Integer maxBatches;
-
-  @Option(names = "--batch-size", paramLabel = "N",
-      description = "training batch size (default " + DEFAULT_BATCH + ")")
-  Integer batchSize;
-
-  @Option(names = "--eval-batch-size", paramLabel = "N",
-      description = "batch size of validation and test (default " + DEFAULT_EVAL_BATCH + ")")
-  Integer evalBatchSize;
-
-  @Option(names = "--lr", paramLabel = "RATE",
-      description = "peak learning rate of the warm-up + cosine schedule (default 1e-3)")
-  Float lr;
-
   @Option(names = "--min-lr", paramLabel = "RATE",
       description = "the cosine's floor, where the run ends (default 1e-5)")
   Float minLr;
@@ -112,24 +97,10 @@ public final class ClassifyCommand implements LauncherCommand {
       description = "label smoothing of the cross-entropy, in [0, 1) (default 0.1)")
   Float labelSmoothing;
 
-  @Option(names = "--weight-decay", paramLabel = "WD",
-      description = "AdamW weight decay (default 0.05)")
-  Float weightDecay;
-
   @Option(names = "--val-size", paramLabel = "N",
       description = "training images held out for choosing the best epoch (default: a tenth of"
           + " the training split, at most 5000; 0: none, the last epoch is tested)")
   Integer valSize;
-
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "2021",
-      description = "seed of parameters, hold-out, shuffling and augmentation (default"
-          + " ${DEFAULT-VALUE})")
-  long seed;
-
-  @Option(names = "--recompute",
-      description = "recompute each sublayer's activations in the backward instead of keeping"
-          + " them: less memory, about a fifth more time")
-  Boolean recompute;
 
   @Option(names = "--init-from", paramLabel = "PATH",
       description = "start from the weights of a classify or average-weights run directory"
@@ -138,19 +109,11 @@ public final class ClassifyCommand implements LauncherCommand {
           + " the run's")
   Path initFrom;
 
-  @Option(names = "--save-interval", paramLabel = "N",
-      defaultValue = "" + ClassifyRun.DEFAULT_SAVE_INTERVAL,
-      description = "training batches between resume points inside an epoch, 0: at epoch ends"
-          + " only (default ${DEFAULT-VALUE}); changes no result, so it may differ on --resume")
-  int saveInterval;
-
   @Mixin VariantOptions variantOptions;
 
   @Mixin ScanOption scanOption;
 
-
-
-  @Mixin RunDirOptions runDirs;
+  @Mixin TrainingOptions training;
 
   @Option(names = "--modality", paramLabel = "NAME", defaultValue = "image",
       description = "image (ViM2, this command), or another registered modality, e.g. sequence:"
@@ -162,7 +125,11 @@ public final class ClassifyCommand implements LauncherCommand {
 
   @Spec CommandSpec spec;
 
+  private static final String NAME = "classify";
+
   private final Variants variants;
+  private ImageSource.Splits loaded;
+  private String loadedKey;
 
   @Inject
   public ClassifyCommand(Variants variants) {
@@ -178,17 +145,8 @@ public final class ClassifyCommand implements LauncherCommand {
       throw usage("unknown option(s) for classify --modality image: " + unmatched);
     }
     PrintWriter out = spec.commandLine().getOut();
-    if (runDirs.resume() && runDirs.runDir() == null) {
-      throw usage("--resume needs the --run-dir of the run to continue");
-    }
-    requirePositive("--epochs", epochs);
-    requirePositive("--batch-size", batchSize);
-    requirePositive("--eval-batch-size", evalBatchSize);
-    requireNonNegative("--max-batches", maxBatches);
+    training.check(spec);
     requireNonNegative("--val-size", valSize);
-    if (lr != null && !(lr > 0)) {
-      throw usage("--lr must be positive, got " + lr);
-    }
     if (minLr != null && !(minLr >= 0)) {
       throw usage("--min-lr must not be negative, got " + minLr);
     }
@@ -204,50 +162,70 @@ public final class ClassifyCommand implements LauncherCommand {
         throw usage("--lr-update: " + e.getMessage());
       }
     }
-    requireNonNegative("--save-interval", saveInterval);
     requirePositive("--image-size", imageSize);
-    ImageSource source = null;
-    Vim2Config preset = null;
+    ImageSource source;
+    Vim2Config preset;
     try {
       source = dataset == null ? null : ImageSource.named(dataset);
       preset = model == null ? null : Vim2Config.preset(model);
       variants.check(variantOptions.over(Vim2Config.VARIANTS)); // names before any work
-      if (!runDirs.resume() || given("--scan")) { // a resumed run keeps its own backend
+      if (!training.resume() || given("--scan")) { // a resumed run keeps its own backend
         variants.checkScan(scanOption.name());
       }
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    Path stored = runDirs.runDir() == null ? null : runDirs.runDir().resolve("config.json");
-    ClassifyRun.Spec before = runDirs.resume() && Files.isRegularFile(stored)
-        ? ClassifyRun.readSpec(stored) : null;
-    if (before != null) {
-      rejectConflicts(before, update);
-    } else if (source == null) {
-      throw usage(runDirs.resume() ? "--resume found no run in " + runDirs.runDir()
-          + " to continue; give --dataset"
-          + " to start it there"
-          : "give --dataset NAME (fashion-mnist, mnist, cifar10, digits, folder)");
+    JsonObject resumed = training.resumedConfig(NAME);
+    if (resumed != null) { // as this version reads it: fields it lacks hold their defaults
+      resumed = ClassifyRun.configJson(ClassifyRun.readSpec(
+          training.runDirs().runDir().resolve("config.json")));
     }
-    if (before != null) {
-      source = ImageSource.named(before.dataset());
-    } else if (source == ImageSource.FOLDER && dataDir == null) {
-      throw usage("--dataset folder reads your images from --data-dir DIR (DIR/train/<class>/*)");
-    } else if (imageSize != null && source != ImageSource.FOLDER) {
-      throw usage("--image-size resizes --dataset folder only; " + source.label()
-          + " trains at its own size");
+    JsonObject config = training.config(NAME);
+    if (config != null && (dataset != null || model != null || imageSize != null)) {
+      throw usage("--config reruns its run's data and model; --dataset, --model and --image-size"
+          + " choose others: leave them off, or start a new run without --config");
     }
-    Path dir = before != null ? Path.of(before.data())
-        : ImageSource.dataDir(dataDir, System::getenv);
-    ImageSource.Splits splits = source.load(dir, before != null ? before.model().imageSize()
-        : imageSize != null ? imageSize : 0);
-    ClassifyRun.Spec run = before != null ? before : newSpec(source, preset, splits, dir, update);
+    if (resumed == null && config == null) {
+      if (source == null) {
+        throw usage(training.resume() ? "--resume found no run in " + training.runDirs().runDir()
+            + " to continue; give --dataset to start it there"
+            : "give --dataset NAME (fashion-mnist, mnist, cifar10, digits, folder)");
+      } else if (source == ImageSource.FOLDER && dataDir == null) {
+        throw usage("--dataset folder reads your images from --data-dir DIR"
+            + " (DIR/train/<class>/*)");
+      } else if (imageSize != null && source != ImageSource.FOLDER) {
+        throw usage("--image-size resizes --dataset folder only; " + source.label()
+            + " trains at its own size");
+      }
+    }
+    ImageSource fresh = source;
+    LrSchedule.Update chosen = update;
+    JsonObject settled = Precedence.settle(spec, resumed, config, () -> {
+      Path dir = ImageSource.dataDir(dataDir, System::getenv);
+      return ClassifyRun.configJson(newSpec(fresh, preset,
+          load(fresh, dir, imageSize != null ? imageSize : 0), dir, chosen));
+    }, settings(update));
+    ClassifyRun.Spec run;
+    try {
+      run = ClassifyRun.spec(settled);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    if (!training.resume()) {
+      run = run.withCommandLine(LauncherCommand.commandLine(spec));
+      if (initFrom != null) {
+        checkInit(run);
+      }
+    }
+    source = ImageSource.named(run.dataset());
+    ImageSource.Splits splits = load(source, Path.of(run.data()), run.model().imageSize());
     Holdout held = Holdout.of(splits.train(), run.valSize(), run.train().seed());
-    Path parent = runDirs.runDirOrNew(source.label() + "-" + run.preset());
-    ClassifyRun runner = new ClassifyRun(variants, variants.scan(run.scan()), out, saveInterval);
+    Path parent = training.runDirs().runDirOrNew(source.label() + "-" + run.preset());
+    ClassifyRun runner = new ClassifyRun(variants, variants.scan(run.scan()), out,
+        training.saveInterval());
     ClassifyRun.Outcome outcome = runner.execute(run, new ClassifyRun.Data(held.train(),
         held.val(), splits.test(), source.normalization(splits), source.augmentation()), parent,
-        runDirs.resume());
+        training.resume());
     out.println();
     out.println(Table.parseCsv(Files.readString(outcome.runDir().resolve("results.csv")),
         "results.csv").toMarkdown(4));
@@ -273,20 +251,20 @@ public final class ClassifyCommand implements LauncherCommand {
       if (widths != null) {
         mc = mc.withWidths(widths);
       }
-      int e = epochs != null ? epochs : DEFAULT_EPOCHS;
+      int e = training.epochs(DEFAULT_EPOCHS);
       if (warmupEpochs != null && warmupEpochs >= e) {
         throw usage("--warmup-epochs " + warmupEpochs + " leaves no epoch of the cosine out of"
             + " --epochs " + e);
       }
-      ClassifierConfig d = ClassifierConfig.defaults(e, batchSize != null ? batchSize
-          : DEFAULT_BATCH, seed);
+      ClassifierConfig d = ClassifierConfig.defaults(e, training.batchSize(DEFAULT_BATCH),
+          training.seed());
       tc = new ClassifierConfig(d.epochs(), d.batchSize(),
-          evalBatchSize != null ? evalBatchSize : DEFAULT_EVAL_BATCH,
-          lr != null ? lr : DEFAULT_LR, minLr != null ? minLr : d.minLr(),
+          training.evalBatchSize(DEFAULT_EVAL_BATCH), training.lr(DEFAULT_LR),
+          minLr != null ? minLr : d.minLr(),
           warmupEpochs != null ? warmupEpochs : d.warmupEpochs(),
-          weightDecay != null ? weightDecay : d.weightDecay(),
+          training.weightDecay(d.weightDecay()),
           labelSmoothing != null ? labelSmoothing : d.labelSmoothing(), d.seed(),
-          maxBatches != null ? maxBatches : 0, recompute != null && recompute,
+          training.maxBatches(0), training.recompute(false),
           update != null ? update : LrSchedule.Update.EPOCH);
     } catch (IllegalArgumentException e) {
       throw usage(base.name() + " cannot train on " + source.label() + ": " + e.getMessage());
@@ -300,11 +278,10 @@ public final class ClassifyCommand implements LauncherCommand {
     if (val >= train.size()) {
       throw usage("--val-size " + val + " leaves no training images out of " + train.size());
     }
-    MixerChoice choice = variantOptions.over(Vim2Config.VARIANTS);
-    ClassifyRun.Init init = initFrom == null ? null
-        : initialWeights(source, mc, choice, val, tc.seed());
-    return new ClassifyRun.Spec(source.label(), base.name(), mc, choice, tc, val,
-        ResumeConflicts.place(dir), scanOption.name(), LauncherCommand.commandLine(spec), init);
+    return new ClassifyRun.Spec(source.label(), base.name(), mc,
+        variantOptions.over(Vim2Config.VARIANTS), tc, val, ResumeConflicts.place(dir),
+        scanOption.name(), LauncherCommand.commandLine(spec), initFrom == null ? null
+            : initOf(checkpointOf(initFrom)));
   }
 
   /**
@@ -313,34 +290,47 @@ public final class ClassifyCommand implements LauncherCommand {
    * DJL's about a parameter's shape), and a different hold-out of the same dataset is reported:
    * the source may have trained on this run's validation images.
    */
-  private ClassifyRun.Init initialWeights(ImageSource source, Vim2Config mc, MixerChoice choice,
-      int valSize, long seed) throws IOException {
+  private void checkInit(ClassifyRun.Spec run) throws IOException {
     Path checkpoint = checkpointOf(initFrom);
     Path runOf = checkpoint.getParent() == null ? null : checkpoint.getParent().getParent();
     Path config = runOf == null ? null : runOf.resolve("config.json");
     if (config != null && Files.isRegularFile(config)) {
       ClassifyRun.Origin from = ClassifyRun.Origin.read(config);
-      if (!from.model().equals(mc)) {
+      if (!from.model().equals(run.model())) {
         throw usage("--init-from " + initFrom + ": its model " + from.model()
-            + " is not this run's " + mc);
+            + " is not this run's " + run.model());
       }
-      if (!from.variants().equals(choice)) {
+      if (!from.variants().equals(run.variants())) {
         throw usage("--init-from " + initFrom + ": its variants " + from.variants()
-            + " are not this run's " + choice);
+            + " are not this run's " + run.variants());
       }
-      if (from.dataset().equals(source.label())
-          && (from.valSize() != valSize || from.seed() != seed)) {
+      if (from.dataset().equals(run.dataset())
+          && (from.valSize() != run.valSize() || from.seed() != run.train().seed())) {
         spec.commandLine().getOut().printf(Locale.ROOT, "warning: --init-from %s held out %d"
             + " images with seed %d, this run %d with seed %d: its weights may have trained on"
             + " this run's validation images%n", initFrom, from.valSize(), from.seed(),
-            valSize, seed);
+            run.valSize(), run.train().seed());
       }
     }
+  }
+
+  /** The initial weights of {@code checkpoint} as the run records them, verified. */
+  private ClassifyRun.Init initOf(Path checkpoint) {
     try {
       return ClassifyRun.Init.of(checkpoint);
     } catch (IOException e) {
       throw usage("--init-from " + initFrom + ": " + e.getMessage());
     }
+  }
+
+  /** Both splits of {@code source} under {@code dir}, read once. */
+  private ImageSource.Splits load(ImageSource source, Path dir, int size) throws IOException {
+    String key = source.label() + "@" + ResumeConflicts.place(dir) + "@" + size;
+    if (!key.equals(loadedKey)) {
+      loaded = source.load(dir, size);
+      loadedKey = key;
+    }
+    return loaded;
   }
 
   /** A checkpoint folder as given, or a run directory's {@code checkpoint/best}. */
@@ -355,44 +345,26 @@ public final class ClassifyCommand implements LauncherCommand {
         + " nor a checkpoint folder (manifest.json)");
   }
 
-  /**
-   * A flag given beside {@code --resume} must agree with the run's own config: the run continues
-   * with its settings, so a different value is an error naming the flag, before anything is read.
-   */
-  private void rejectConflicts(ClassifyRun.Spec s, LrSchedule.Update update) {
-    ClassifierConfig t = s.train();
-    MixerChoice m = s.variants();
-    ResumeConflicts bad = new ResumeConflicts(spec);
-    bad.check("--dataset", dataset, s.dataset());
-    bad.check("--model", model, s.preset());
-    bad.checkPlace("--data-dir", dataDir == null ? null : Path.of(dataDir), s.data());
-    bad.check("--image-size", imageSize, s.model().imageSize());
-    bad.check("--widths", widths, s.model().widths());
-    bad.check("--epochs", epochs, t.epochs());
-    bad.check("--max-batches", maxBatches, t.maxBatchesPerEpoch());
-    bad.check("--batch-size", batchSize, t.batchSize());
-    bad.check("--eval-batch-size", evalBatchSize, t.evalBatchSize());
-    bad.check("--lr", lr, t.lr());
-    bad.check("--min-lr", minLr, t.minLr());
-    bad.check("--warmup-epochs", warmupEpochs, t.warmupEpochs());
-    bad.check("--lr-update", update, t.lrUpdate());
-    bad.check("--label-smoothing", labelSmoothing, t.labelSmoothing());
-    bad.check("--weight-decay", weightDecay, t.weightDecay());
-    bad.check("--val-size", valSize, s.valSize());
-    bad.check("--seed", seed, t.seed());
-    bad.check("--recompute", recompute, t.recompute());
-    bad.check("--scan", scanOption.name(), s.scan());
-    if (initFrom != null && s.init() == null) {
-      bad.check("--init-from", initFrom, "no initial weights");
-    } else if (initFrom != null) {
-      bad.checkPlace("--init-from", checkpointOf(initFrom), s.init().checkpoint());
-    }
-    MixerChoice chosen = variantOptions.over(m);
-    bad.check("--token-mixer", chosen.tokenMixer(), m.tokenMixer());
-    bad.check("--channel-mixer", chosen.channelMixer(), m.channelMixer());
-    bad.check("--skip", chosen.skip(), m.skip());
-    bad.check("--norm", chosen.norm(), m.norm());
-    bad.throwIfAny();
+  /** Every flag a run's config.json records, and where. */
+  private List<Setting> settings(LrSchedule.Update update) {
+    List<Setting> s = new ArrayList<>(training.settings());
+    s.addAll(List.of(Setting.of("--dataset", "dataset", dataset),
+        Setting.of("--model", "preset", model),
+        Setting.place("--data-dir", "data", dataDir == null ? null : Path.of(dataDir)),
+        Setting.of("--image-size", "model.imageSize", imageSize),
+        Setting.of("--widths", "model.widths", widths),
+        Setting.of("--min-lr", "train.minLr", minLr),
+        Setting.of("--warmup-epochs", "train.warmupEpochs", warmupEpochs),
+        Setting.of("--lr-update", "train.lrUpdate", update),
+        Setting.of("--label-smoothing", "train.labelSmoothing", labelSmoothing),
+        Setting.of("--val-size", "val_size", valSize),
+        scanOption.setting(),
+        initFrom == null ? Setting.of("--init-from", "init", null)
+            : training.resume() ? Setting.place("--init-from", "init.checkpoint",
+                checkpointOf(initFrom))
+            : Setting.of("--init-from", "init", initOf(checkpointOf(initFrom)))));
+    s.addAll(variantOptions.settings("variants"));
+    return s;
   }
 
   private boolean given(String flag) {

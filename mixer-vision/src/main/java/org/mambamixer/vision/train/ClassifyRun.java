@@ -73,6 +73,11 @@ public final class ClassifyRun {
       ClassifierConfig train, int valSize, String data, String scan, String commandLine,
       Init init) {
 
+    /** The same run recorded as started by {@code line}. */
+    public Spec withCommandLine(String line) {
+      return new Spec(dataset, preset, model, variants, train, valSize, data, scan, line, init);
+    }
+
     /** Without initial weights. */
     public Spec(String dataset, String preset, Vim2Config model, MixerChoice variants,
         ClassifierConfig train, int valSize, String data, String scan, String commandLine) {
@@ -220,7 +225,7 @@ public final class ClassifyRun {
           trainer.load(spec.init().verified(), false); // weights only: a fresh optimizer
           log.printf(Locale.ROOT, "starting from the weights of %s%n", spec.init().checkpoint());
         }
-        Trainer.Summary s = trainer.fit(runDir, resume, configJson(spec));
+        Trainer.Summary s = trainer.fit(runDir, resume, GSON.toJson(configJson(spec)));
         long t0 = System.nanoTime();
         Accuracy t = Classifier.evaluate(trainer.inference(), ImageDataset.evaluation(data.test(),
             data.norm(), tc.evalBatchSize()), mc.classes());
@@ -263,7 +268,8 @@ public final class ClassifyRun {
         + ", norm " + v.norm();
   }
 
-  private static String configJson(Spec spec) {
+  /** The run's config.json. */
+  public static JsonObject configJson(Spec spec) {
     JsonObject o = new JsonObject();
     o.addProperty("dataset", spec.dataset());
     o.addProperty("data", spec.data());
@@ -276,13 +282,28 @@ public final class ClassifyRun {
     if (spec.init() != null) {
       o.add("init", GSON.toJsonTree(spec.init()));
     }
-    return GSON.toJson(RunConfig.withProvenance(o, spec.commandLine()));
+    return RunConfig.withProvenance(o, spec.commandLine());
   }
 
   /** The settings of a run, from its config.json. */
   public static Spec readSpec(Path configJson) throws IOException {
-    JsonObject o = RunConfig.read(configJson, "classify", "preset", "model", "variants", "train");
     try {
+      return spec(RunConfig.read(configJson, "classify", "preset", "model", "variants", "train"));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(configJson + " does not hold a valid classify config: "
+          + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The settings a config.json holds.
+   *
+   * @throws IllegalArgumentException naming what is missing or invalid
+   */
+  public static Spec spec(JsonObject o) {
+    try {
+      RunConfig.require(o, "dataset", "preset", "model", "variants", "train", "val_size", "data",
+          "scan");
       return new Spec(o.get("dataset").getAsString(), o.get("preset").getAsString(),
           GSON.fromJson(o.get("model"), Vim2Config.class),
           GSON.fromJson(o.get("variants"), MixerChoice.class),
@@ -291,8 +312,8 @@ public final class ClassifyRun {
           RunConfig.string(o, "command", ""),
           o.has("init") ? GSON.fromJson(o.get("init"), Init.class) : null);
     } catch (RuntimeException e) {
-      throw new IOException(configJson + " does not hold a valid classify config: "
-          + e.getMessage(), e);
+      throw new IllegalArgumentException("not a valid classify config: " + RunConfig.reason(e),
+          e);
     }
   }
 
