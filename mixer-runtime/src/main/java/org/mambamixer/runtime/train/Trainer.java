@@ -78,7 +78,7 @@ public final class Trainer implements AutoCloseable {
    * @param lossSum the sum of the losses since the last validation, added in batch order
    * @param lossBatches the batches of that sum
    * @param segmentSeconds their training time
-   * @param rows rows of metrics.csv
+   * @param rows rows of metrics.csv; null in a state written before the field
    */
   record State(int epochsDone, int batchesDone, int bestEpoch, double bestVal,
       @SerializedName(value = "badChecks", alternate = "badEpochs") int badChecks, int lrDecays,
@@ -86,10 +86,25 @@ public final class Trainer implements AutoCloseable {
       @SerializedName(value = "lossSum", alternate = "epochLoss") double lossSum,
       int lossBatches,
       @SerializedName(value = "segmentSeconds", alternate = "epochSeconds") double segmentSeconds,
-      int rows) {
+      Integer rows) {
 
     static State fresh() {
       return new State(0, 0, -1, Double.NaN, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * This state with what a state written before the shared loop lacks: the batches of its loss
+     * sum (a classify run validated at epoch ends only, so they are the epoch's batches so far)
+     * and the rows of its metrics.csv (one per validation).
+     */
+    State complete(TrainingPlan plan, int batchesPerEpoch) {
+      int n = lossBatches == 0 && lossSum != 0 ? batchesDone : lossBatches;
+      int vals = plan.valInterval() == 0 ? 1
+          : (batchesPerEpoch + plan.valInterval() - 1) / plan.valInterval();
+      int r = rows != null ? rows : epochsDone * vals
+          + (plan.valInterval() > 0 ? batchesDone / plan.valInterval() : 0);
+      return new State(epochsDone, batchesDone, bestEpoch, bestVal, badChecks, lrDecays, seconds,
+          batches, trainSeconds, lossSum, n, segmentSeconds, r);
     }
 
     int epochsBegun() {
@@ -252,7 +267,8 @@ public final class Trainer implements AutoCloseable {
     MetricsLog metrics;
     MetricsLog batchLog;
     if (resume && Files.exists(statePath)) {
-      s = GSON.fromJson(Files.readString(statePath), State.class);
+      s = GSON.fromJson(Files.readString(statePath), State.class)
+          .complete(plan, batchesPerEpoch());
       load(last, true);
       metrics = MetricsLog.open(runDir.resolve("metrics.csv"), columns);
       metrics.truncate(Math.min(metrics.table().rowCount(), s.rows()));
