@@ -31,7 +31,7 @@ class Etth1SmokeTest {
     NaiveForecast.Result naive = NaiveForecast.evaluate(data.test());
     Variants variants = Assembled.variants();
     ForecastRun.Outcome out = new ForecastRun(Assembled.catalog(), variants.scan("cpu"),
-        new PrintWriter(new ByteArrayOutputStream()))
+        new PrintWriter(new ByteArrayOutputStream()), 0)
         .execute(new ForecastRun.Spec("ETTh1", Tsm2Config.etth1(96), train, csv.toString(), 1, "cpu", "test", "", "tsm2"),
             data.train(), data.val(), data.test(), tmp, false);
     // Naive: MSE 1.294 / MAE 0.713 on the full test split (2785 windows).

@@ -67,8 +67,9 @@ class ForecastRunTest {
 
   private static ForecastRun.Outcome run(TrainConfig train, Path dir, boolean resume,
       Observer obs) throws IOException {
+    // Resume points at validations only, so a killed run restarts where the test expects.
     ForecastRun r = new ForecastRun(Assembled.catalog(), VARIANTS.scan("cpu"),
-        new PrintWriter(new ByteArrayOutputStream()), new TrainingListener() {
+        new PrintWriter(new ByteArrayOutputStream()), 0, new TrainingListener() {
           @Override
           public void onBatchEnd(int epoch, int batch, int batches, float loss) {
             obs.batch(batch, batches, loss);

@@ -51,6 +51,15 @@ public final class MetricsLog {
     write(table.append(cells));
   }
 
+  /** Appends rows, cells in column order, with one rewrite of the file for all of them. */
+  public synchronized void appendAll(List<List<Object>> rows) throws IOException {
+    Table next = table;
+    for (List<Object> row : rows) {
+      next = next.append(row);
+    }
+    write(next);
+  }
+
   /** Appends one row given by column name (absent columns empty) and rewrites the file. */
   public synchronized void append(Map<String, ?> cells) throws IOException {
     write(table.append(cells));

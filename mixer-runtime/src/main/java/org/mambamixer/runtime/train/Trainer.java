@@ -307,13 +307,16 @@ public final class Trainer implements AutoCloseable {
             next(from, saveInterval, batches));
         long t0 = System.nanoTime();
         double sum = 0;
+        // Written once per resume point: the log is rewritten whole, so not once per batch.
+        List<List<Object>> losses = new ArrayList<>();
         for (int b = from; b < to; b++) {
           float loss = step(data, epoch, b, batches, s.lrDecays());
           sum += loss;
-          batchLog.append(epoch + 1, b + 1, loss);
+          losses.add(List.of(epoch + 1, b + 1, loss));
           progress.batch(b + 1, loss);
         }
         s = s.trained(to, to - from, sum, (System.nanoTime() - t0) / 1e9);
+        batchLog.appendAll(losses);
         if (to == batches || (plan.valInterval() > 0 && to % plan.valInterval() == 0)) {
           State before = s;
           s = validation(s, epoch, to, batches, metrics, best);

@@ -214,7 +214,7 @@ public final class ForecastCommand implements LauncherCommand {
     Path csv = Path.of(base.data());
     TrainConfig train = base.train();
     SelectiveScan scan = variants.scan(base.scan());
-    ForecastRun runner = new ForecastRun(catalog, scan, out);
+    ForecastRun runner = new ForecastRun(catalog, scan, out, training.saveInterval());
     recordHorizons(parent);
     List<ForecastRun.Outcome> outcomes = new ArrayList<>();
     for (int h : horizons) {

@@ -76,14 +76,20 @@ public final class ForecastRun {
   private final ForecastCatalog catalog;
   private final SelectiveScan scan;
   private final PrintWriter log;
+  private final int saveInterval;
   private final List<TrainingListener> listeners;
 
-  /** With listeners of the training loop (progress lines come from the loop itself). */
+  /**
+   * With listeners of the training loop (progress lines come from the loop itself).
+   *
+   * @param saveInterval batches between resume points besides validations (0: none)
+   */
   public ForecastRun(ForecastCatalog catalog, SelectiveScan scan, PrintWriter log,
-      TrainingListener... listeners) {
+      int saveInterval, TrainingListener... listeners) {
     this.catalog = catalog;
     this.scan = scan;
     this.log = log;
+    this.saveInterval = saveInterval;
     this.listeners = List.of(listeners);
   }
 
@@ -99,7 +105,8 @@ public final class ForecastRun {
       ForecastModel model =
           catalog.model(spec.architecture()).create(mc, catalog.variants(), scan);
       model.initialize(manager, DataType.FLOAT32, model.inputShapes(tc.batchSize()));
-      try (Trainer trainer = new Trainer(new Forecaster(model, tc, train, val), tc, manager, log)) {
+      try (Trainer trainer = new Trainer(new Forecaster(model, tc, train, val), tc, manager, log)
+          .saveInterval(saveInterval)) {
         listeners.forEach(trainer::listen);
         log.printf(Locale.ROOT, "%s: lookback %d, horizon %d, %d variates; %d train / %d val / %d"
             + " test windows; %,d parameters; scan backend %s%n", spec.dataset(), mc.lookback(),
