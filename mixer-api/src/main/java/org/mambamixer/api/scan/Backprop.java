@@ -131,7 +131,17 @@ public final class Backprop {
    * and inside a {@link #siblings()} scope, whose nodes must not depend on each other.
    */
   public static NDArray cut(NDArray y) {
-    if (!isRecording() || pending() == 0 || TAPE.get().open != null) {
+    return pending() == 0 ? y : cutAhead(y);
+  }
+
+  /**
+   * {@link #cut} before any node is pending, for a tensor that many later nodes' passes would
+   * walk back to (a backbone's input, which the skip aggregation of every layer reads): the caller
+   * knows that deferred nodes follow ({@link SelectiveScan#defersGradients()}). Still a no-op when
+   * no graph is recorded and inside a {@link #siblings()} scope.
+   */
+  public static NDArray cutAhead(NDArray y) {
+    if (!isRecording() || TAPE.get().open != null) {
       return y;
     }
     NDArray leaf = y.stopGradient();

@@ -34,6 +34,11 @@ public final class KernelScan implements SelectiveScan {
   }
 
   @Override
+  public boolean defersGradients() {
+    return true;
+  }
+
+  @Override
   public ScanOutputs scan(ScanInputs in) {
     try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_FORWARD)) {
       return scanTimed(in);
