@@ -2,6 +2,7 @@ package org.mambamixer.api.scan;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -215,12 +216,7 @@ public final class Backprop {
     try {
       engineBackward(loss, !groups.isEmpty());
       while (!groups.isEmpty()) {
-        List<DeferredGradient> group = groups.pollLast();
-        NDArray surrogate;
-        try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_BACKWARD)) {
-          surrogate = surrogate(group);
-        }
-        engineBackward(surrogate, !groups.isEmpty());
+        inject(groups.pollLast(), !groups.isEmpty());
       }
     } finally {
       tape.clear();
@@ -228,35 +224,91 @@ public final class Backprop {
   }
 
   /**
-   * {@code sum_n sum_i sum(x_i * stopGradient(g_i))} over the inputs of the group's nodes, whose
-   * gradient with respect to x_i is the node's input gradient g_i. Every node's output gradients
-   * are complete before the first of them is read, because no node of a group feeds another.
+   * Runs the group's nodes and hands their input gradients to the graph. An input that reads
+   * {@code requires_grad} true is a leaf (a parameter, a cut); one that reads false is an engine
+   * result (DJL 0.36 reports false for those) or a constant. When exactly one input is of the
+   * second kind, as the fused mixer's xz or a cut's input, its gradient g goes in by a pass of
+   * its own that starts from x with g (a vector-Jacobian product): the surrogate's product x g,
+   * its sum and the product's backward, three passes over x's (rows, L, 2E) floats, are not made
+   * (about 15 ms per fused mixer of a TSM2 step). The leaves share the surrogate pass, which
+   * visits nothing but them. Several engine results share one surrogate pass, since their
+   * graphs overlap and a pass each would walk the overlap again.
    */
-  private static NDArray surrogate(List<DeferredGradient> group) {
+  private static void inject(List<DeferredGradient> group, boolean keepGraph) {
+    List<NDArray> xs = new ArrayList<>();
+    List<NDArray> gs = new ArrayList<>();
+    int single = -1;
+    int results = 0;
+    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_BACKWARD)) {
+      for (DeferredGradient node : group) {
+        NDList outs = node.outputs();
+        NDList grads = new NDList(outs.size());
+        for (NDArray out : outs) {
+          grads.add(gradientOrZeros(out));
+        }
+        // Every node's output gradients are complete before the first of them is read,
+        // because no node of a group feeds another.
+        NDList inputGrads = node.backward(grads);
+        NDList ins = node.inputs();
+        for (int i = 0; i < ins.size(); i++) {
+          NDArray x = ins.get(i);
+          NDArray g = inputGrads.get(i);
+          if (x != null && g != null) {
+            if (!x.hasGradient()) {
+              single = xs.size();
+              results++;
+            }
+            xs.add(x);
+            gs.add(g);
+          }
+        }
+      }
+    }
+    if (results == 1) {
+      NDArray x = xs.remove(single);
+      NDArray g = gs.remove(single);
+      vectorJacobian(x, g, keepGraph || !xs.isEmpty());
+      if (xs.isEmpty()) {
+        return;
+      }
+    }
+    NDArray surrogate;
+    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_BACKWARD)) {
+      surrogate = surrogate(xs, gs);
+    }
+    engineBackward(surrogate, keepGraph);
+  }
+
+  /**
+   * {@code sum_i sum(x_i * stopGradient(g_i))}, whose gradient with respect to x_i is g_i.
+   */
+  private static NDArray surrogate(List<NDArray> xs, List<NDArray> gs) {
     // Every input takes part: the engine's requires_grad flag reads false for non-leaf results
     // in DJL 0.36 (e.g. exp(p) of a parameter p), so it cannot tell which inputs are in the
     // graph. A fresh leaf weighted by zero keeps the surrogate differentiable when none is;
     // the engine then routes gradients to exactly the inputs that have a path to a leaf.
-    NDArray anchor = group.get(0).outputs().get(0).getManager().zeros(new Shape());
+    NDArray anchor = xs.get(0).getManager().zeros(new Shape());
     anchor.setRequiresGradient(true);
     NDArray surrogate = Scalars.times(anchor, 0);
-    for (DeferredGradient node : group) {
-      NDList outs = node.outputs();
-      NDList grads = new NDList(outs.size());
-      for (NDArray out : outs) {
-        grads.add(gradientOrZeros(out));
-      }
-      NDList inputGrads = node.backward(grads);
-      NDList ins = node.inputs();
-      for (int i = 0; i < ins.size(); i++) {
-        NDArray x = ins.get(i);
-        NDArray g = inputGrads.get(i);
-        if (x != null && g != null) {
-          surrogate = surrogate.add(x.mul(g.stopGradient()).sum());
-        }
-      }
+    for (int i = 0; i < xs.size(); i++) {
+      surrogate = surrogate.add(xs.get(i).mul(gs.get(i).stopGradient()).sum());
     }
     return surrogate;
+  }
+
+  /**
+   * The engine backward from {@code x} with gradient {@code g}. An x outside the graph (a
+   * constant input: its flag reads as an engine result's) has nowhere to send g, which is what
+   * the surrogate would do with it; the engine refuses such a start, and that refusal is dropped.
+   */
+  private static void vectorJacobian(NDArray x, NDArray g, boolean keepGraph) {
+    try (OpTimer.Section s = OpTimer.section(OpTimer.Family.ENGINE_BACKWARD)) {
+      JniUtils.backward((PtNDArray) x, (PtNDArray) g, keepGraph, false);
+    } catch (EngineException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("does not require grad")) {
+        throw e;
+      }
+    }
   }
 
   private static void engineBackward(NDArray target, boolean keepGraph) {
