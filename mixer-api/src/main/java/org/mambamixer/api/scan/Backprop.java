@@ -22,14 +22,17 @@ import org.mambamixer.api.util.Scalars;
  * node's output leaves. Nodes are then visited in reverse recording order, a valid topological
  * order because a node's outputs are consumed only by operations recorded after it. Each node's
  * input gradients are injected with one engine backward of the surrogate {@code sum_i(x_i *
- * stopGradient(g_i))}, whose gradient with respect to x_i is exactly g_i. The graph is kept between
- * these passes because the segments share nodes (the weighted average reads every earlier layer).
+ * stopGradient(g_i))}, whose gradient with respect to x_i is exactly g_i; where all inputs but
+ * one are leaves (a fused mixer's xz and its weights, a cut's input), that one goes in by an
+ * engine backward started from it with its g instead (see inject). The graph is kept between these passes because
+ * the segments share nodes (the weighted average reads every earlier layer).
  *
  * <p>Each pass walks the whole graph upstream of its node's inputs (the residual stream reaches
- * back to the stem), so a deep model would pay passes x depth. Two things keep that linear:
+ * back to the stem), so a deep model would pay passes x depth. Three things keep that linear:
  * nodes recorded inside one {@link #siblings()} scope (the routes of a mixer) share a pass, their
- * surrogates summed; and {@link #cut} ends each sublayer's graph at a leaf, so a pass stops at the
- * sublayer below it.
+ * surrogates summed; {@link #cut} ends each sublayer's graph at a leaf, so a pass stops at the
+ * sublayer below it; and {@link #cutAhead} does the same for a backbone's input, which every
+ * layer reads.
  *
  * <p>The tape is per thread. With no deferred node recorded this is exactly one engine backward.
  */
