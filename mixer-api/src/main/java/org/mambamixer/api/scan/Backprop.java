@@ -31,8 +31,8 @@ import org.mambamixer.api.util.Scalars;
  * back to the stem), so a deep model would pay passes x depth. Three things keep that linear:
  * nodes recorded inside one {@link #siblings()} scope (the routes of a mixer) share a pass, their
  * surrogates summed; {@link #cut} ends each sublayer's graph at a leaf, so a pass stops at the
- * sublayer below it; and {@link #cutAhead} does the same for a backbone's input, which every
- * layer reads.
+ * sublayer below it; and {@link #cutAhead} does the same for a backbone's or a stage's input,
+ * which every layer reads.
  *
  * <p>The tape is per thread. With no deferred node recorded this is exactly one engine backward.
  */
@@ -135,16 +135,22 @@ public final class Backprop {
    * and inside a {@link #siblings()} scope, whose nodes must not depend on each other.
    */
   public static NDArray cut(NDArray y) {
-    return pending() == 0 ? y : cutAhead(y);
+    return pending() == 0 ? y : leaf(y);
   }
 
   /**
    * {@link #cut} before any node is pending, for a tensor that many later nodes' passes would
-   * walk back to (a backbone's input, which the skip aggregation of every layer reads): the caller
-   * knows that deferred nodes follow ({@link SelectiveScan#defersGradients()}). Still a no-op when
-   * no graph is recorded and inside a {@link #siblings()} scope.
+   * walk back to (a backbone's or a ViM2 stage's input, which the skip aggregation of every layer
+   * reads). It pays where such nodes will follow: the scan's ops defer their gradients
+   * ({@link SelectiveScan#defersGradients()}) or sublayers are recomputed; otherwise, and where
+   * {@link #cut} would be a no-op for another reason, it returns {@code y}.
    */
-  public static NDArray cutAhead(NDArray y) {
+  public static NDArray cutAhead(NDArray y, SelectiveScan scan) {
+    return scan.defersGradients() || Recompute.on() ? leaf(y) : y;
+  }
+
+  /** The cut itself: {@code y} unchanged outside a recorded graph or inside a siblings scope. */
+  private static NDArray leaf(NDArray y) {
     if (!isRecording() || TAPE.get().open != null) {
       return y;
     }

@@ -32,6 +32,24 @@ class BackpropTest {
     }
   }
 
+  /** A backend whose ops record deferred nodes (only the flag matters here). */
+  private static final SelectiveScan DEFERRING = new SelectiveScan() {
+    @Override
+    public String name() {
+      return "deferring";
+    }
+
+    @Override
+    public ScanOutputs scan(ScanInputs inputs) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean defersGradients() {
+      return true;
+    }
+  };
+
   /** A deferred "times k" of {@code x}, computed off the graph and recorded on the tape. */
   private static NDArray times(NDArray x, float k) {
     NDArray out = x.getManager().create(x.toFloatArray(), x.getShape()).mul(k);
@@ -128,7 +146,8 @@ class BackpropTest {
       try (GradientCollector gc = m.getEngine().newGradientCollector()) {
         NDArray x = p.exp();
         assertThat(Backprop.cut(x)).isSameAs(x); // nothing pending: a plain cut is a no-op
-        NDArray leaf = Backprop.cutAhead(x);
+        assertThat(Backprop.cutAhead(x, new ReferenceScan())).isSameAs(x); // nothing will follow
+        NDArray leaf = Backprop.cutAhead(x, DEFERRING);
         assertThat(leaf).isNotSameAs(x);
         // two deferred readers of the leaf: sum((3 leaf)^2 + (5 leaf)^2) = 34 e^{2p}
         NDArray loss = times(leaf, 3f).square().sum().add(times(leaf, 5f).square().sum());
