@@ -34,7 +34,7 @@ public final class MambaMixerBackbone extends AbstractBlock {
   private final List<ResidualSublayer> tokenLayers = new ArrayList<>();
   private final List<ResidualSublayer> channelLayers = new ArrayList<>();
   private final SkipAggregation skip;
-  /** Whether the input is cut ahead of the layers' deferred nodes (see forwardInternal). */
+  /** The mixers' scan backend, which decides whether the input is cut (see forwardInternal). */
   private final SelectiveScan scan;
 
   /**

@@ -1,8 +1,8 @@
 package org.mambamixer.api.scan;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.engine.EngineException;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -24,8 +24,8 @@ import org.mambamixer.api.util.Scalars;
  * input gradients are injected with one engine backward of the surrogate {@code sum_i(x_i *
  * stopGradient(g_i))}, whose gradient with respect to x_i is exactly g_i; where all inputs but
  * one are leaves (a fused mixer's xz and its weights, a cut's input), that one goes in by an
- * engine backward started from it with its g instead (see inject). The graph is kept between these passes because
- * the segments share nodes (the weighted average reads every earlier layer).
+ * engine backward started from it with its g instead (see inject). The graph is kept between
+ * these passes because the segments share nodes (the weighted average reads every earlier layer).
  *
  * <p>Each pass walks the whole graph upstream of its node's inputs (the residual stream reaches
  * back to the stem), so a deep model would pay passes x depth. Three things keep that linear:
@@ -277,9 +277,9 @@ public final class Backprop {
       NDArray x = xs.remove(single);
       NDArray g = gs.remove(single);
       vectorJacobian(x, g, keepGraph || !xs.isEmpty());
-      if (xs.isEmpty()) {
-        return;
-      }
+    }
+    if (xs.isEmpty()) { // nothing (more) to hand in
+      return;
     }
     NDArray surrogate;
     try (OpTimer.Section s = OpTimer.section(OpTimer.Family.BRIDGE_BACKWARD)) {
