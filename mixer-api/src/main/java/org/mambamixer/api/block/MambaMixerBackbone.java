@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.mambamixer.api.mixer.ChannelMixer;
 import org.mambamixer.api.mixer.TokenMixer;
+import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.skip.SkipAggregation;
 
@@ -33,6 +34,8 @@ public final class MambaMixerBackbone extends AbstractBlock {
   private final List<ResidualSublayer> tokenLayers = new ArrayList<>();
   private final List<ResidualSublayer> channelLayers = new ArrayList<>();
   private final SkipAggregation skip;
+  /** The mixers' scan backend, which decides whether the input is cut (see forwardInternal). */
+  private final SelectiveScan scan;
 
   /**
    * Builds the layers from the given variants; {@code Variants#backbone} resolves them from the
@@ -50,6 +53,7 @@ public final class MambaMixerBackbone extends AbstractBlock {
           channels.create(config.mixers(), l, scan), config.innerResidual())));
     }
     skip = addChildBlock("skip", skips.create(config.layers()));
+    this.scan = scan;
   }
 
   public BackboneConfig config() {
@@ -68,6 +72,10 @@ public final class MambaMixerBackbone extends AbstractBlock {
       throw new IllegalArgumentException("backbone input must have d_model = " + config.dModel()
           + " features on its last axis but has shape " + x.getShape());
     }
+    // Every layer's skip aggregation reads x, so each deferred node's backward pass would walk
+    // on through x's graph into the stem (in TSM2: dropout, the patch embedding, RevIN; 8 passes
+    // a step). At a cut they stop, and one pass carries x's gradient on.
+    x = Backprop.cutAhead(x, scan);
     List<NDArray> yToken = new ArrayList<>(List.of(x));
     List<NDArray> yChannel = new ArrayList<>(List.of(x));
     for (int l = 1; l <= config.layers(); l++) {

@@ -1,5 +1,6 @@
 package org.mambamixer.api.scan;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
@@ -21,14 +22,17 @@ import org.mambamixer.api.util.Scalars;
  * node's output leaves. Nodes are then visited in reverse recording order, a valid topological
  * order because a node's outputs are consumed only by operations recorded after it. Each node's
  * input gradients are injected with one engine backward of the surrogate {@code sum_i(x_i *
- * stopGradient(g_i))}, whose gradient with respect to x_i is exactly g_i. The graph is kept between
+ * stopGradient(g_i))}, whose gradient with respect to x_i is exactly g_i; where all inputs but
+ * one are leaves (a fused mixer's xz and its weights, a cut's input), that one goes in by an
+ * engine backward started from it with its g instead (see inject). The graph is kept between
  * these passes because the segments share nodes (the weighted average reads every earlier layer).
  *
  * <p>Each pass walks the whole graph upstream of its node's inputs (the residual stream reaches
- * back to the stem), so a deep model would pay passes x depth. Two things keep that linear:
+ * back to the stem), so a deep model would pay passes x depth. Three things keep that linear:
  * nodes recorded inside one {@link #siblings()} scope (the routes of a mixer) share a pass, their
- * surrogates summed; and {@link #cut} ends each sublayer's graph at a leaf, so a pass stops at the
- * sublayer below it.
+ * surrogates summed; {@link #cut} ends each sublayer's graph at a leaf, so a pass stops at the
+ * sublayer below it; and {@link #cutAhead} does the same for a backbone's or a stage's input,
+ * which every layer reads.
  *
  * <p>The tape is per thread. With no deferred node recorded this is exactly one engine backward.
  */
@@ -152,7 +156,23 @@ public final class Backprop {
    * and inside a {@link #siblings()} scope, whose nodes must not depend on each other.
    */
   public static NDArray cut(NDArray y) {
-    if (!isRecording() || pending() == 0 || TAPE.get().open != null) {
+    return pending() == 0 ? y : leaf(y);
+  }
+
+  /**
+   * {@link #cut} before any node is pending, for a tensor that many later nodes' passes would
+   * walk back to (a backbone's or a ViM2 stage's input, which the skip aggregation of every layer
+   * reads). It pays where such nodes will follow: the scan's ops defer their gradients
+   * ({@link SelectiveScan#defersGradients()}) or sublayers are recomputed; otherwise, and where
+   * {@link #cut} would be a no-op for another reason, it returns {@code y}.
+   */
+  public static NDArray cutAhead(NDArray y, SelectiveScan scan) {
+    return scan.defersGradients() || Recompute.on() ? leaf(y) : y;
+  }
+
+  /** The cut itself: {@code y} unchanged outside a recorded graph or inside a siblings scope. */
+  private static NDArray leaf(NDArray y) {
+    if (!isRecording() || TAPE.get().open != null) {
       return y;
     }
     NDArray leaf = y.stopGradient();
@@ -226,8 +246,7 @@ public final class Backprop {
     try {
       engineBackward(loss, !groups.isEmpty());
       while (!groups.isEmpty()) {
-        List<DeferredGradient> group = groups.pollLast();
-        engineBackward(surrogate(group), !groups.isEmpty());
+        inject(groups.pollLast(), !groups.isEmpty());
       }
     } finally {
       tape.clear();
@@ -235,35 +254,85 @@ public final class Backprop {
   }
 
   /**
-   * {@code sum_n sum_i sum(x_i * stopGradient(g_i))} over the inputs of the group's nodes, whose
-   * gradient with respect to x_i is the node's input gradient g_i. Every node's output gradients
-   * are complete before the first of them is read, because no node of a group feeds another.
+   * Runs the group's nodes and hands their input gradients to the graph. An input that reads
+   * {@code requires_grad} true is a leaf (a parameter, a cut); one that reads false is an engine
+   * result (DJL 0.36 reports false for those) or a constant. When exactly one input is of the
+   * second kind, as the fused mixer's xz or a cut's input, its gradient g goes in by a pass of
+   * its own that starts from x with g (a vector-Jacobian product): the surrogate's product x g,
+   * its sum and the product's backward, three passes over x's (rows, L, 2E) floats, are not made
+   * (about 15 ms per fused mixer of a TSM2 step). The leaves share the surrogate pass, which
+   * visits nothing but them. Several engine results share one surrogate pass, since their
+   * graphs overlap and a pass each would walk the overlap again.
    */
-  private static NDArray surrogate(List<DeferredGradient> group) {
-    // Every input takes part: the engine's requires_grad flag reads false for non-leaf results
-    // in DJL 0.36 (e.g. exp(p) of a parameter p), so it cannot tell which inputs are in the
-    // graph. A fresh leaf weighted by zero keeps the surrogate differentiable when none is;
-    // the engine then routes gradients to exactly the inputs that have a path to a leaf.
-    NDArray anchor = group.get(0).outputs().get(0).getManager().zeros(new Shape());
-    anchor.setRequiresGradient(true);
-    NDArray surrogate = Scalars.times(anchor, 0);
+  private static void inject(List<DeferredGradient> group, boolean keepGraph) {
+    List<NDArray> xs = new ArrayList<>();
+    List<NDArray> gs = new ArrayList<>();
+    int single = -1;
+    int results = 0;
     for (DeferredGradient node : group) {
       NDList outs = node.outputs();
       NDList grads = new NDList(outs.size());
       for (NDArray out : outs) {
         grads.add(gradientOrZeros(out));
       }
+      // Every node's output gradients are complete before the first of them is read, because
+      // no node of a group feeds another.
       NDList inputGrads = node.backward(grads);
       NDList ins = node.inputs();
       for (int i = 0; i < ins.size(); i++) {
         NDArray x = ins.get(i);
         NDArray g = inputGrads.get(i);
         if (x != null && g != null) {
-          surrogate = surrogate.add(x.mul(g.stopGradient()).sum());
+          if (!x.hasGradient()) {
+            single = xs.size();
+            results++;
+          }
+          xs.add(x);
+          gs.add(g);
         }
       }
     }
+    if (results == 1) {
+      NDArray x = xs.remove(single);
+      NDArray g = gs.remove(single);
+      vectorJacobian(x, g, keepGraph || !xs.isEmpty());
+    }
+    if (xs.isEmpty()) { // nothing (more) to hand in
+      return;
+    }
+    engineBackward(surrogate(xs, gs), keepGraph);
+  }
+
+  /**
+   * {@code sum_i sum(x_i * stopGradient(g_i))}, whose gradient with respect to x_i is g_i.
+   */
+  private static NDArray surrogate(List<NDArray> xs, List<NDArray> gs) {
+    // Every input takes part: the engine's requires_grad flag reads false for non-leaf results
+    // in DJL 0.36 (e.g. exp(p) of a parameter p), so it cannot tell which inputs are in the
+    // graph. A fresh leaf weighted by zero keeps the surrogate differentiable when none is;
+    // the engine then routes gradients to exactly the inputs that have a path to a leaf.
+    NDArray anchor = xs.get(0).getManager().zeros(new Shape());
+    anchor.setRequiresGradient(true);
+    NDArray surrogate = Scalars.times(anchor, 0);
+    for (int i = 0; i < xs.size(); i++) {
+      surrogate = surrogate.add(xs.get(i).mul(gs.get(i).stopGradient()).sum());
+    }
     return surrogate;
+  }
+
+  /**
+   * The engine backward from {@code x} with gradient {@code g}. An x outside the graph (a
+   * constant input: its flag reads as an engine result's) has nowhere to send g, which is what
+   * the surrogate would do with it; the engine refuses such a start, and that refusal is dropped.
+   */
+  private static void vectorJacobian(NDArray x, NDArray g, boolean keepGraph) {
+    try {
+      JniUtils.backward((PtNDArray) x, (PtNDArray) g, keepGraph, false);
+    } catch (EngineException e) {
+      if (e.getMessage() == null || !e.getMessage().contains("does not require grad")) {
+        throw e;
+      }
+    }
   }
 
   private static void engineBackward(NDArray target, boolean keepGraph) {

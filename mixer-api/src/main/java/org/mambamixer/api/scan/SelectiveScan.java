@@ -31,4 +31,13 @@ public interface SelectiveScan {
   default Optional<FusedMixer> fusedMixer() {
     return Optional.empty();
   }
+
+  /**
+   * True when this backend's ops record {@link DeferredGradient}s: their gradients then reach the
+   * graph by backward passes of their own, each walking upstream of the op's inputs, which blocks
+   * shorten with {@link Backprop#cutAhead}.
+   */
+  default boolean defersGradients() {
+    return false;
+  }
 }

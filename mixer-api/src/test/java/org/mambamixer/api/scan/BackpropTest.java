@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import org.junit.jupiter.api.Test;
 
-/** Deferred nodes: an intermediate input, and siblings sharing one backward pass. */
+/** Deferred nodes: an intermediate input, siblings sharing one backward pass, and cuts. */
 class BackpropTest {
 
   @Test
@@ -65,6 +65,24 @@ class BackpropTest {
       assertThat(grad[0]).isCloseTo((float) (30 * Math.exp(0.5)), within(1e-3f * grad[0]));
     }
   }
+
+  /** A backend whose ops record deferred nodes (only the flag matters here). */
+  private static final SelectiveScan DEFERRING = new SelectiveScan() {
+    @Override
+    public String name() {
+      return "deferring";
+    }
+
+    @Override
+    public ScanOutputs scan(ScanInputs inputs) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public boolean defersGradients() {
+      return true;
+    }
+  };
 
   /** A deferred "times k" of {@code x}, computed off the graph and recorded on the tape. */
   private static NDArray times(NDArray x, float k) {
@@ -150,6 +168,31 @@ class BackpropTest {
         assertThat(Backprop.pendingPasses()).isEqualTo(2);
       } finally {
         Backprop.discard();
+      }
+    }
+  }
+
+  @Test
+  void aCutAheadOfTheNodesEndsTheirPassesAndKeepsTheGradient() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray p = m.create(new float[] {0.5f, -1f, 2f}, new Shape(3));
+      p.setRequiresGradient(true);
+      try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+        NDArray x = p.exp();
+        assertThat(Backprop.cut(x)).isSameAs(x); // nothing pending: a plain cut is a no-op
+        assertThat(Backprop.cutAhead(x, new ReferenceScan())).isSameAs(x); // nothing will follow
+        NDArray leaf = Backprop.cutAhead(x, DEFERRING);
+        assertThat(leaf).isNotSameAs(x);
+        // two deferred readers of the leaf: sum((3 leaf)^2 + (5 leaf)^2) = 34 e^{2p}
+        NDArray loss = times(leaf, 3f).square().sum().add(times(leaf, 5f).square().sum());
+        assertThat(Backprop.pendingPasses()).isEqualTo(3);
+        Backprop.backward(loss);
+      }
+      float[] grad = p.getGradient().toFloatArray();
+      float[] v = {0.5f, -1f, 2f};
+      for (int i = 0; i < v.length; i++) {
+        double expected = 68 * Math.exp(2 * v[i]);
+        assertThat(grad[i]).isCloseTo((float) expected, within((float) (1e-5 * expected)));
       }
     }
   }

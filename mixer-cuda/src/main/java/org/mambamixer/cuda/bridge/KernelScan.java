@@ -33,6 +33,11 @@ public final class KernelScan implements SelectiveScan {
   }
 
   @Override
+  public boolean defersGradients() {
+    return true;
+  }
+
+  @Override
   public ScanOutputs scan(ScanInputs in) {
     in.validateShapes(); // values are checked on the float copies, by ScanProblem
     int b = (int) in.batch();

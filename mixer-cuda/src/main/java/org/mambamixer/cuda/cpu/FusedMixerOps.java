@@ -149,7 +149,7 @@ final class FusedMixerOps {
       FloatVector y = FloatVector.zero(F);
       int bo = st * pp + rank; // B at bo + j, C at bo + n + j
       for (int j = 0; j < n; j++) {
-        FloatVector a = VectorMath.exp2(dt.mul(at(p.aLog2, j * ep + e0)));
+        FloatVector a = VectorMath.exp2NonPositive(dt.mul(at(p.aLog2, j * ep + e0)));
         if (keepStates) {
           a.intoArray(s.as, st * nw + j * W);
         }

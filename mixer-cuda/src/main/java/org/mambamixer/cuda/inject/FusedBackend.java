@@ -42,6 +42,11 @@ public final class FusedBackend implements ScanBackend {
       public Optional<FusedMixer> fusedMixer() {
         return Optional.of(mixer);
       }
+
+      @Override
+      public boolean defersGradients() {
+        return true;
+      }
     };
   }
 

@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.google.gson.Gson;
@@ -74,6 +75,34 @@ class PatchingTest {
       }
       assertThat(last).containsExactly(expected);
       assertThat(patches.get(new NDIndex("0, 0, 0")).toFloatArray()[p - 1]).isEqualTo(p - 1);
+    }
+  }
+
+  @ParameterizedTest(name = "T={0}")
+  @ValueSource(ints = {36, 100})
+  void eachStepsGradientCountsThePatchValuesThatReadIt(int t) {
+    int p = 16;
+    int s = 8;
+    try (NDManager m = NDManager.newBaseManager()) {
+      PatchEmbedding embed = new PatchEmbedding(t, p, s, true, p);
+      embed.initialize(m, DataType.FLOAT32, new Shape(1, t, 1));
+      for (Pair<String, Parameter> w : embed.getParameters()) { // embedding = identity
+        NDArray a = w.getValue().getArray();
+        a.set(w.getKey().endsWith("weight") ? m.eye(p).toFloatArray() : new float[p]);
+      }
+      NDArray x = m.arange(0f, t).reshape(1, t, 1);
+      x.setRequiresGradient(true);
+      try (GradientCollector gc = m.getEngine().newGradientCollector()) {
+        gc.backward(embed.forward(new ParameterStore(m, false), new NDList(x), true)
+            .singletonOrThrow().sum());
+      }
+      float[] expected = new float[t];
+      for (int j = 0; j < PatchEmbedding.count(t, p, s, true); j++) {
+        for (int k = 0; k < p; k++) {
+          expected[Math.min(j * s + k, t - 1)] += 1;
+        }
+      }
+      assertThat(x.getGradient().toFloatArray()).containsExactly(expected);
     }
   }
 

@@ -73,7 +73,7 @@ public final class Vim2Backbone extends AbstractBlock {
       int c0 = channelBase;
       stages.add(addChildBlock("stage_" + (s + 1), new Vim2Stage(c, config.channelDepths().get(s),
           config.tokensPerLayer(s), i -> tokens.create(spec, t0 + i, scan),
-          l -> channels.create(spec, c0 + l, scan), skips, norms)));
+          l -> channels.create(spec, c0 + l, scan), skips, norms, scan)));
       tokenBase += config.depths().get(s);
       channelBase += config.channelDepths().get(s);
     }

@@ -15,6 +15,8 @@ import org.mambamixer.api.block.Norm;
 import org.mambamixer.api.block.ResidualSublayer;
 import org.mambamixer.api.mixer.ChannelMixer;
 import org.mambamixer.api.mixer.TokenMixer;
+import org.mambamixer.api.scan.Backprop;
+import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.skip.SkipAggregation;
 
 /**
@@ -38,15 +40,20 @@ public final class Vim2Stage extends AbstractBlock {
   private final List<List<ResidualSublayer>> tokenLayers = new ArrayList<>();
   private final List<ResidualSublayer> channelLayers = new ArrayList<>();
   private final SkipAggregation skip;
+  /** The mixers' scan backend, which decides whether the input is cut (see forwardInternal). */
+  private final SelectiveScan scan;
 
   /**
    * @param tokens builds token mixer {@code i} (1-based over the stage) of {@code layers * k}
    * @param channels builds channel mixer {@code l} (1-based)
    * @param norms the pre-norm of every sublayer (D9)
+   * @param scan the mixers' scan backend
    */
   public Vim2Stage(int width, int layers, int tokensPerLayer, IntFunction<TokenMixer> tokens,
-      IntFunction<ChannelMixer> channels, SkipAggregation.Factory skips, Norm.Factory norms) {
+      IntFunction<ChannelMixer> channels, SkipAggregation.Factory skips, Norm.Factory norms,
+      SelectiveScan scan) {
     this.width = width;
+    this.scan = scan;
     this.layers = layers;
     int i = 0;
     for (int l = 1; l <= layers; l++) {
@@ -76,6 +83,9 @@ public final class Vim2Stage extends AbstractBlock {
           "a ViM2 stage of width " + width + " takes (B, H, W, " + width + "), got "
               + x.getShape());
     }
+    // As in MambaMixerBackbone: every layer's skip aggregation reads x, so without a cut each
+    // deferred node's backward pass would walk on through the stem or the patch merging below.
+    x = Backprop.cutAhead(x, scan);
     List<NDArray> yToken = new ArrayList<>(List.of(x));
     List<NDArray> yChannel = new ArrayList<>(List.of(x));
     for (int l = 1; l <= layers; l++) {
