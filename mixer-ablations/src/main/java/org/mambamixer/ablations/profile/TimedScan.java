@@ -67,6 +67,12 @@ public final class TimedScan implements SelectiveScan {
         () -> backend.scan(in));
   }
 
+  /** As the backend's: the model cuts its graph as it would without the clock. */
+  @Override
+  public boolean defersGradients() {
+    return backend.defersGradients();
+  }
+
   @Override
   public Optional<FusedMixer> fusedMixer() {
     return backend.fusedMixer().map(fused -> (NDArray xz, List<MixerRoute> routes) -> {
