@@ -39,7 +39,7 @@ class BaselinesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dlinear", "patchtst", "tsmixer", "tsm2-mlp"})
+  @ValueSource(strings = {"dlinear", "patchtst", "tsmixer", "tsm2-attention", "tsm2-mlp-mixers"})
   void eachBaselineTrainsByNameAndReloads(String model, @TempDir Path tmp) throws Exception {
     Path csv = ToySeries.write(tmp.resolve("toy.csv"), 300, 2);
     Path runDir = tmp.resolve("run");
@@ -103,6 +103,7 @@ class BaselinesTest {
     assertThat(Main.run(new String[] {"forecast", "--dataset", "ETTh1", "--model", "prophet"},
         new PrintWriter(new StringWriter()), new PrintWriter(err, true))).isEqualTo(2);
     assertThat(err.toString())
-        .contains("unknown forecast model 'prophet'; known: dlinear, patchtst, tsm2, tsm2-mlp, tsmixer");
+        .contains("unknown forecast model 'prophet'; known: dlinear, patchtst, tsm2,"
+            + " tsm2-attention, tsm2-mlp-mixers, tsmixer");
   }
 }

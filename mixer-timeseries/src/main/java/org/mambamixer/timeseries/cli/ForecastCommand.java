@@ -142,8 +142,9 @@ public final class ForecastCommand implements LauncherCommand {
 
   @Option(names = "--model", paramLabel = "NAME", defaultValue = "tsm2",
       description = "forecaster: tsm2, or a registered baseline (dlinear, patchtst, tsmixer,"
-          + " tsm2-mlp, ...); a baseline named alone runs at its paper's recipe (lookback, sizes,"
-          + " optimiser, batch, epochs), each typed flag over it (default ${DEFAULT-VALUE})")
+          + " tsm2-attention, tsm2-mlp-mixers, ...); a baseline named alone runs at its paper's recipe"
+          + " (lookback, sizes, optimiser, batch, epochs), each typed flag over it (default"
+          + " ${DEFAULT-VALUE})")
   String modelName;
 
   @Mixin VariantOptions variantOptions;
