@@ -89,11 +89,15 @@ final class TsMixerBlock extends AbstractBlock {
     return x.add(downDropout.forward(ps, new NDList(y), training).singletonOrThrow());
   }
 
-  /** Batch norm per (time step, variate) cell: the cells as the channels of (B, L * M). */
+  /**
+   * Batch norm per (time step, variate) cell: the cells as the channels of (B, L * M). A training
+   * batch of one window (the last of an ETTh1 epoch at lookback 512: 8,033 = 251 x 32 + 1) has no
+   * batch variance, which PyTorch refuses; it is normalised with the running statistics instead.
+   */
   private NDArray normalise(ParameterStore ps, BatchNorm norm, NDArray x, boolean training) {
     long b = x.getShape().get(0);
     NDArray flat = x.reshape(b, (long) lookback * variates);
-    return norm.forward(ps, new NDList(flat), training).singletonOrThrow()
+    return norm.forward(ps, new NDList(flat), training && b > 1).singletonOrThrow()
         .reshape(b, lookback, variates);
   }
 

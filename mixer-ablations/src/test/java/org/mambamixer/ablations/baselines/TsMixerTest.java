@@ -31,6 +31,18 @@ class TsMixerTest {
     }
   }
 
+  /** The last batch of an epoch can hold one window, which batch statistics cannot normalise. */
+  @Test
+  void trainsOnABatchOfOneWindow() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      TsMixer model = new TsMixer(Tsm2Config.of(L, 6, M, 8, 1, 0.1f));
+      model.initialize(m, DataType.FLOAT32, model.inputShapes(1));
+      NDArray y = model.forward(new ParameterStore(m, false),
+          new NDList(m.randomNormal(new Shape(1, L, M))), true).singletonOrThrow();
+      assertThat(y.getShape()).isEqualTo(new Shape(1, 6, M));
+    }
+  }
+
   /** Permuting the variates permutes the time mixing's output; one variate moves only itself. */
   @Test
   void timeMixingWorksOnEachVariateAlone() {
