@@ -142,9 +142,9 @@ public final class ForecastCommand implements LauncherCommand {
 
   @Option(names = "--model", paramLabel = "NAME", defaultValue = "tsm2",
       description = "forecaster: tsm2, or a registered baseline (dlinear, patchtst, tsmixer,"
-          + " tsm2-attention, tsm2-mlp-mixers, ...); a baseline named alone runs at its paper's recipe"
-          + " (lookback, sizes, optimiser, batch, epochs), each typed flag over it (default"
-          + " ${DEFAULT-VALUE})")
+          + " tsm2-attention, tsm2-mlp-mixers, ...); a baseline named alone runs at its paper's"
+          + " recipe (lookback, sizes, optimiser, batch, epochs), each typed flag over it"
+          + " (default ${DEFAULT-VALUE})")
   String modelName;
 
   @Mixin VariantOptions variantOptions;
@@ -303,9 +303,8 @@ public final class ForecastCommand implements LauncherCommand {
     TrainConfig train = recipe.map(r -> r.train().withSeed(training.seed()))
         .orElse(auto != null ? auto.train(budgetConfig()) : budgetConfig());
     return new ForecastRun.Spec(series.name(), model.withHorizon(horizons.get(0)), train,
-        ResumeConflicts.place(csv),
-        valEvery, scanOption.name(), LauncherCommand.commandLine(spec), Checkpoint.sha256(csv),
-        modelName);
+        ResumeConflicts.place(csv), valEvery, scanOption.name(), LauncherCommand.commandLine(spec),
+        Checkpoint.sha256(csv), modelName);
   }
 
   /**
