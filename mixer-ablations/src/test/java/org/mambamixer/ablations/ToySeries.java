@@ -3,10 +3,12 @@ package org.mambamixer.ablations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.Locale;
 
 /** The hourly toy series the command tests train on, in the ETT CSV layout. */
 public final class ToySeries {
+  private static final LocalDateTime START = LocalDateTime.of(2021, 3, 1, 0, 0);
   private ToySeries() {}
 
   /**
@@ -19,8 +21,9 @@ public final class ToySeries {
     }
     StringBuilder sb = new StringBuilder(variates == 1 ? "date,x\n" : "date,x,y\n");
     for (int t = 0; t < rows; t++) {
-      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f", 1 + t / 24, t % 24,
-          Math.sin(t / 5.0)));
+      LocalDateTime at = START.plusHours(t);
+      sb.append(String.format(Locale.ROOT, "%d/%d/%d %d:00,%.3f", at.getYear(),
+          at.getMonthValue(), at.getDayOfMonth(), at.getHour(), Math.sin(t / 5.0)));
       if (variates == 2) {
         sb.append(String.format(Locale.ROOT, ",%.3f", Math.cos(t / 9.0)));
       }

@@ -15,11 +15,12 @@ public final class MixerBaselines {
   private MixerBaselines() {}
 
   /**
-   * {@code patchtst}: PatchTST-style (Nie et al. 2023). Channel-independent patches, attention with
-   * a learned positional embedding over the patches, the Transformer's feature MLP, plain
-   * residual stack.
+   * {@code tsm2-attention}: TSM2's pipeline with attention over the patches (learned positions)
+   * and the Transformer's feature MLP, plain residual stack: PatchTST-like mixers, not PatchTST
+   * (that is {@link PatchTst}: heads of width 16 here, LayerNorm, no dropout inside the
+   * layers, TSM2's 2-D norm before the head).
    */
-  public static final class PatchTst implements ForecastModel.Factory {
+  public static final class Tsm2Attention implements ForecastModel.Factory {
     @Override
     public MixerChoice variants() {
       return new MixerChoice("attention-pos", "feature-mlp", "residual", "layer");
@@ -32,15 +33,17 @@ public final class MixerBaselines {
 
     @Override
     public String description() {
-      return "PatchTST-style: patches, attention over patches (+positions), feature MLP";
+      return "TSM2's pipeline with attention over the patches (+positions) and a feature MLP";
     }
   }
 
   /**
-   * {@code tsmixer}: TSMixer-style (Chen et al. 2023). An MLP over time (here over patches) and an
-   * MLP over the variates, plain residual stack.
+   * {@code tsm2-mlp-mixers}: TSM2's pipeline with an MLP over the patches and an MLP over the
+   * variates, plain residual stack. Not TSMixer (that is {@link TsMixer}, on the raw time
+   * steps): it keeps the patches, the embedding and the 2-D norm, and isolates what the mixers
+   * change.
    */
-  public static final class TsMixer implements ForecastModel.Factory {
+  public static final class Tsm2MlpMixers implements ForecastModel.Factory {
     @Override
     public MixerChoice variants() {
       return new MixerChoice("mlp", "mlp", "residual", "layer");
@@ -53,7 +56,7 @@ public final class MixerBaselines {
 
     @Override
     public String description() {
-      return "TSMixer-style: MLP over time (patches) and MLP over variates";
+      return "TSM2's pipeline with an MLP over the patches and an MLP over the variates";
     }
   }
 }

@@ -16,6 +16,7 @@ import org.mambamixer.ablations.Assembled;
 import org.mambamixer.ablations.ToySeries;
 import org.mambamixer.ablations.cli.Main;
 import org.mambamixer.timeseries.train.ForecastRun;
+import org.mambamixer.timeseries.train.TrainConfig;
 import org.mambamixer.timeseries.train.TrainedRun;
 
 /** The forecasting baselines: DLinear's decomposition, and every baseline trained by name. */
@@ -38,7 +39,7 @@ class BaselinesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"dlinear", "patchtst", "tsmixer"})
+  @ValueSource(strings = {"dlinear", "patchtst", "tsmixer", "tsm2-attention", "tsm2-mlp-mixers"})
   void eachBaselineTrainsByNameAndReloads(String model, @TempDir Path tmp) throws Exception {
     Path csv = ToySeries.write(tmp.resolve("toy.csv"), 300, 2);
     Path runDir = tmp.resolve("run");
@@ -56,12 +57,53 @@ class BaselinesTest {
     }
   }
 
+  /**
+   * {@code --model tsmixer} alone runs at the paper's recipe, recorded in config.json; a typed
+   * flag overrides its one setting and leaves the others.
+   */
+  @Test
+  void tsmixerNamedAloneRunsAtItsRecipeAndAFlagOverridesOneSetting(@TempDir Path tmp)
+      throws Exception {
+    Path csv = ToySeries.write(tmp.resolve("toy.csv"), 1100, 2);
+    Path runDir = tmp.resolve("run");
+    StringWriter out = new StringWriter();
+    assertThat(Main.run(new String[] {"forecast", "--model", "tsmixer", "--data", csv.toString(),
+        "--horizon", "8", "--epochs", "1", "--max-batches", "1", "--lr", "3e-4", "--scan", "cpu",
+        "--run-dir", runDir.toString()}, new PrintWriter(out, true), new PrintWriter(out, true)))
+        .as(out.toString()).isZero();
+    ForecastRun.Spec spec = ForecastRun.readSpec(runDir.resolve("H8/config.json"));
+    assertThat(spec.model().lookback()).isEqualTo(512);
+    assertThat(spec.model().layers()).isEqualTo(6);
+    assertThat(spec.model().dModel()).isEqualTo(512);
+    assertThat(spec.model().dropout()).isEqualTo(0.9f);
+    TrainConfig recipe = TsMixer.Factory.RECIPE.train();
+    assertThat(spec.train().batchSize()).isEqualTo(recipe.batchSize()).isEqualTo(32);
+    assertThat(spec.train().patience()).isEqualTo(5);
+    assertThat(spec.train().weightDecay()).isZero();
+    assertThat(spec.train().lr()).isEqualTo(3e-4f);
+  }
+
+  @Test
+  void tsm2KeepsItsDatasetPresetAndBudget(@TempDir Path tmp) throws Exception {
+    Path csv = ToySeries.write(tmp.resolve("toy.csv"), 300, 2);
+    Path runDir = tmp.resolve("run");
+    StringWriter out = new StringWriter();
+    assertThat(Main.run(new String[] {"forecast", "--data", csv.toString(), "--horizon", "8",
+        "--epochs", "1", "--max-batches", "1", "--layers", "1", "--scan", "cpu", "--run-dir",
+        runDir.toString()}, new PrintWriter(out, true), new PrintWriter(out, true)))
+        .as(out.toString()).isZero();
+    ForecastRun.Spec spec = ForecastRun.readSpec(runDir.resolve("H8/config.json"));
+    assertThat(spec.train().lr()).isEqualTo(TrainConfig.quick().lr());
+    assertThat(spec.train().weightDecay()).isEqualTo(TrainConfig.quick().weightDecay());
+  }
+
   @Test
   void anUnknownModelListsTheKnownOnes() {
     StringWriter err = new StringWriter();
     assertThat(Main.run(new String[] {"forecast", "--dataset", "ETTh1", "--model", "prophet"},
         new PrintWriter(new StringWriter()), new PrintWriter(err, true))).isEqualTo(2);
     assertThat(err.toString())
-        .contains("unknown forecast model 'prophet'; known: dlinear, patchtst, tsm2, tsmixer");
+        .contains("unknown forecast model 'prophet'; known: dlinear, patchtst, tsm2,"
+            + " tsm2-attention, tsm2-mlp-mixers, tsmixer");
   }
 }

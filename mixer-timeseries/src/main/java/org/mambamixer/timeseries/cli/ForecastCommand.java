@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.cli.LauncherCommand;
@@ -29,6 +30,7 @@ import org.mambamixer.timeseries.data.Series;
 import org.mambamixer.timeseries.data.SeriesCsv;
 import org.mambamixer.timeseries.data.Splits;
 import org.mambamixer.timeseries.model.ForecastCatalog;
+import org.mambamixer.timeseries.model.ForecastRecipe;
 import org.mambamixer.timeseries.model.Tsm2Config;
 import org.mambamixer.timeseries.train.ForecastRun;
 import org.mambamixer.timeseries.train.SeriesDefaults;
@@ -49,7 +51,9 @@ import picocli.CommandLine.Spec;
     description = "train and evaluate TSM2 on a forecasting dataset (prints test MSE/MAE)",
     footer = "Defaults: the --budget's epochs, batches and schedule; --batch-size 32,"
         + " --eval-batch-size 256 (wide data wants fewer: weather's 21 variates peak at 8.4 GB at"
-        + " 256, 3.6 GB at 64), --lr 1e-3, --weight-decay 0.05.")
+        + " 256, 3.6 GB at 64), --lr 1e-3, --weight-decay 0.05; a baseline with a recipe (tsmixer,"
+        + " dlinear, patchtst) takes its paper's instead (docs/results-ablations.md, \"Faithful"
+        + " baselines\").")
 public final class ForecastCommand implements LauncherCommand {
 
   /** Where the series comes from: a dataset name looked up in the data directory, or a file. */
@@ -71,8 +75,8 @@ public final class ForecastCommand implements LauncherCommand {
   String dataDir;
 
   @Option(names = "--lookback", paramLabel = "T", defaultValue = "96",
-      description = "input length (the paper uses 512; default ${DEFAULT-VALUE}, shorter for a"
-          + " series without preset that cannot fill it)")
+      description = "input length (the paper uses 512; default ${DEFAULT-VALUE}, or the --model's"
+          + " recipe's, shorter for a series without preset that cannot fill it)")
   int lookback;
 
   @Option(names = "--horizon", paramLabel = "H", split = ",", defaultValue = "96",
@@ -137,7 +141,9 @@ public final class ForecastCommand implements LauncherCommand {
   int valEvery;
 
   @Option(names = "--model", paramLabel = "NAME", defaultValue = "tsm2",
-      description = "forecaster: tsm2, or a registered baseline (dlinear, patchtst, tsmixer, ...)"
+      description = "forecaster: tsm2, or a registered baseline (dlinear, patchtst, tsmixer,"
+          + " tsm2-attention, tsm2-mlp-mixers, ...); a baseline named alone runs at its paper's"
+          + " recipe (lookback, sizes, optimiser, batch, epochs), each typed flag over it"
           + " (default ${DEFAULT-VALUE})")
   String modelName;
 
@@ -186,9 +192,13 @@ public final class ForecastCommand implements LauncherCommand {
       throw usage("give --dataset NAME or --data CSV (or --config FILE of an earlier run)");
     }
     JsonObject resumed = training.resume() ? storedConfig(training.runDirs().runDir()) : null;
-    SeriesDefaults auto = source != null && config == null && resumed == null
+    Optional<ForecastRecipe> recipe = catalog.model(modelName).recipe();
+    // A recipe's sizes are its paper's whatever the series; only a recipe-less model takes them
+    // from the size of a series without preset.
+    SeriesDefaults auto = source != null && config == null && resumed == null && recipe.isEmpty()
         ? seriesDefaults(out) : null;
-    int newLookback = auto != null ? auto.lookback() : lookback;
+    int newLookback = auto != null ? auto.lookback()
+        : recipe.isPresent() && !given("--lookback") ? recipe.get().lookback() : lookback;
     Path parent = training.runDirs().runDirOrNew(runName(config) + "-L" + newLookback);
     if (training.resume() && resumed == null && source == null) {
       throw usage("--resume found no run in " + parent + " to continue; give --dataset or --data"
@@ -198,7 +208,7 @@ public final class ForecastCommand implements LauncherCommand {
       horizons = List.of(config.getAsJsonObject("model").get("horizon").getAsInt());
     }
     JsonObject settled = Precedence.settle(spec, resumed, config,
-        () -> ForecastRun.configJson(fresh(auto, newLookback)), settings());
+        () -> ForecastRun.configJson(fresh(auto, recipe, newLookback)), settings());
     ForecastRun.Spec base;
     try {
       base = ForecastRun.spec(settled);
@@ -278,17 +288,23 @@ public final class ForecastCommand implements LauncherCommand {
     return t.withSeed(training.seed());
   }
 
-  /** A new run from the dataset's preset (or the series' defaults) and the budget. */
-  private ForecastRun.Spec fresh(SeriesDefaults auto, int t) throws IOException {
+  /**
+   * A new run from the dataset's preset (or the series' defaults) and the budget, or from the
+   * model's recipe where it has one.
+   */
+  private ForecastRun.Spec fresh(SeriesDefaults auto, Optional<ForecastRecipe> recipe, int t)
+      throws IOException {
     Path csv = source.data != null ? source.data
         : DataLocator.fromEnvironment(dataDir).locate(source.dataset);
     Series series = SeriesCsv.read(csv);
     Tsm2Config preset = Tsm2Config.preset(series.name(), t, series.variates())
         .withVariants(catalog.model(modelName).variants());
-    return new ForecastRun.Spec(series.name(), generic(auto, preset).withHorizon(horizons.get(0)),
-        auto != null ? auto.train(budgetConfig()) : budgetConfig(), ResumeConflicts.place(csv),
-        valEvery, scanOption.name(), LauncherCommand.commandLine(spec), Checkpoint.sha256(csv),
-        modelName);
+    Tsm2Config model = recipe.map(r -> r.shape().apply(preset)).orElse(generic(auto, preset));
+    TrainConfig train = recipe.map(r -> r.train().withSeed(training.seed()))
+        .orElse(auto != null ? auto.train(budgetConfig()) : budgetConfig());
+    return new ForecastRun.Spec(series.name(), model.withHorizon(horizons.get(0)), train,
+        ResumeConflicts.place(csv), valEvery, scanOption.name(), LauncherCommand.commandLine(spec),
+        Checkpoint.sha256(csv), modelName);
   }
 
   /**

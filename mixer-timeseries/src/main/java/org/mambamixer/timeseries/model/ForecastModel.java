@@ -2,6 +2,7 @@ package org.mambamixer.timeseries.model;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import java.util.Optional;
 import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
@@ -25,5 +26,13 @@ public interface ForecastModel extends Block {
 
     /** One line for {@code ./mambamixer variants}-style listings and errors. */
     String description();
+
+    /**
+     * The settings this model runs with when named alone, its paper's; empty for the dataset's
+     * preset and the {@code --budget} (TSM2's own defaults).
+     */
+    default Optional<ForecastRecipe> recipe() {
+      return Optional.empty();
+    }
   }
 }
