@@ -15,8 +15,11 @@ import org.mambamixer.runtime.report.Table;
 /**
  * A study's tables and chart: {@code cells.csv} (every cell, failed ones with their error),
  * {@code summary.csv}/{@code summary.md} (per combination of levels: cells, mean and standard
- * deviation of each metric over seeds, and the difference of the mean to the reference level with
- * the other levels equal), and {@code summary.png} (the first metric's means with ±1 std bars).
+ * deviation of each metric over seeds, and against the reference level with the other levels
+ * equal: the difference of the means, its 95 % interval and Welch's t), and {@code summary.png}:
+ * with a reference, each row's difference of the first metric to it with its 95 % interval (a
+ * difference of 0.004 on a metric of 0.4 is invisible on bars drawn from zero), else the means
+ * with ±1 std bars.
  */
 public final class StudySummary {
   private final Study study;
@@ -29,8 +32,12 @@ public final class StudySummary {
     this.results = results;
   }
 
-  /** One row of the summary: a combination of levels and its statistics per metric. */
-  record Group(Map<String, String> levels, int ok, int failed, Map<String, double[]> meanStd) {}
+  /**
+   * One row of the summary: a combination of levels, its statistics per metric and the values
+   * they come from (the ok cells').
+   */
+  record Group(Map<String, String> levels, int ok, int failed, Map<String, double[]> meanStd,
+      Map<String, double[]> values) {}
 
   public void write(Path dir) throws IOException {
     List<String> axes = new ArrayList<>(study.axes().keySet());
@@ -59,7 +66,8 @@ public final class StudySummary {
     for (String m : study.metrics()) {
       columns.addAll(List.of(m + "_mean", m + "_std"));
       if (study.reference() != null) {
-        columns.add(m + "_delta");
+        columns.addAll(List.of(m + "_delta", m + "_delta_low", m + "_delta_high",
+            m + "_welch_t"));
       }
     }
     Table summary = Table.of(columns);
@@ -73,8 +81,11 @@ public final class StudySummary {
         row.add(ms[0]);
         row.add(ms[1]);
         if (study.reference() != null) {
-          Group ref = reference(groups, g);
-          row.add(ref == null ? Double.NaN : ms[0] - ref.meanStd().get(m)[0]);
+          Welch w = versusReference(groups, g, m);
+          row.add(w == null ? Double.NaN : w.delta());
+          row.add(w == null ? Double.NaN : w.low());
+          row.add(w == null ? Double.NaN : w.high());
+          row.add(w == null ? Double.NaN : w.t());
         }
       }
       summary = summary.append(row);
@@ -95,13 +106,15 @@ public final class StudySummary {
     List<Group> out = new ArrayList<>();
     byLevels.forEach((levels, rs) -> {
       Map<String, double[]> stats = new LinkedHashMap<>();
+      Map<String, double[]> values = new LinkedHashMap<>();
       for (String m : study.metrics()) {
         double[] v = rs.stream().filter(CellResult::ok).mapToDouble(r -> r.metrics().get(m))
             .toArray();
         stats.put(m, meanStd(v));
+        values.put(m, v);
       }
       int ok = (int) rs.stream().filter(CellResult::ok).count();
-      out.add(new Group(levels, ok, rs.size() - ok, stats));
+      out.add(new Group(levels, ok, rs.size() - ok, stats, values));
     });
     return out;
   }
@@ -122,25 +135,51 @@ public final class StudySummary {
     return groups.stream().filter(o -> o.levels().equals(want)).findFirst().orElse(null);
   }
 
+  /** {@code g} against its reference row on metric {@code m}; null without one. */
+  private Welch versusReference(List<Group> groups, Group g, String m) {
+    Group ref = reference(groups, g);
+    return ref == null ? null : Welch.of(g.values().get(m), ref.values().get(m));
+  }
+
   private void chart(Path png, List<String> axes, List<Group> groups) throws IOException {
     String metric = study.metrics().get(0);
+    List<String> names = new ArrayList<>();
+    List<Double> values = new ArrayList<>();
+    List<Double> errors = new ArrayList<>();
+    if (study.reference() != null) {
+      for (Group g : groups) {
+        Welch w = versusReference(groups, g, metric);
+        if (w != null && g != reference(groups, g)) { // the reference itself is the zero line
+          names.add(name(axes, g));
+          values.add(Double.isNaN(w.delta()) ? 0 : w.delta());
+          errors.add(Double.isNaN(w.high()) ? 0 : w.high() - w.delta());
+        }
+      }
+    }
+    boolean deltas = !names.isEmpty();
+    if (!deltas) {
+      for (Group g : groups) {
+        double[] ms = g.meanStd().get(metric);
+        names.add(name(axes, g));
+        values.add(Double.isNaN(ms[0]) ? 0 : ms[0]);
+        errors.add(Double.isNaN(ms[1]) ? 0 : ms[1]);
+      }
+    }
     CategoryChart chart = new CategoryChartBuilder().width(1000).height(560)
-        .title(study.name() + ": " + metric + " (mean ± std over seeds)")
-        .xAxisTitle(String.join(" / ", axes)).yAxisTitle(metric).build();
+        .title(study.name() + ": " + (deltas ? metric + " minus the reference's ("
+            + study.reference().axis() + " = " + study.reference().level()
+            + "), 95 % interval (Welch)" : metric + " (mean ± std over seeds)"))
+        .xAxisTitle(String.join(" / ", axes))
+        .yAxisTitle(deltas ? "difference of " + metric : metric).build();
     chart.getStyler().setLegendVisible(false);
     chart.getStyler().setXAxisLabelRotation(30);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-    List<String> names = new ArrayList<>();
-    List<Double> means = new ArrayList<>();
-    List<Double> errors = new ArrayList<>();
-    for (Group g : groups) {
-      double[] ms = g.meanStd().get(metric);
-      names.add(String.join(" / ", axes.stream().map(g.levels()::get).toList()));
-      means.add(Double.isNaN(ms[0]) ? 0 : ms[0]);
-      errors.add(Double.isNaN(ms[1]) ? 0 : ms[1]);
-    }
-    chart.addSeries(metric, names, means, errors);
+    chart.addSeries(metric, names, values, errors);
     java.awt.image.BufferedImage image = BitmapEncoder.getBufferedImage(chart);
     AtomicFiles.write(png, out -> javax.imageio.ImageIO.write(image, "png", out));
+  }
+
+  private static String name(List<String> axes, Group g) {
+    return String.join(" / ", axes.stream().map(g.levels()::get).toList());
   }
 }

@@ -59,9 +59,13 @@ class StudyRunnerTest {
     }
     Table summary = Table.readCsv(dir.resolve("summary.csv"));
     assertThat(summary.rowCount()).isEqualTo(3);
-    assertThat(summary.columns()).contains("mse_mean", "mse_std", "mse_delta");
+    assertThat(summary.columns()).contains("mse_mean", "mse_std", "mse_delta", "mse_delta_low",
+        "mse_delta_high", "mse_welch_t");
     double[] delta = summary.doubles("mse_delta");
     assertThat(delta[0]).isZero(); // the reference against itself
+    // Two seeds a row: residual's difference to the reference has a 95 % interval around it.
+    assertThat(summary.doubles("mse_delta_low")[1]).isLessThan(delta[1]);
+    assertThat(summary.doubles("mse_delta_high")[1]).isGreaterThan(delta[1]);
     assertThat(summary.doubles("mse_std")[0]).isPositive(); // two seeds differ
     assertThat(dir.resolve("summary.png")).isNotEmptyFile();
     assertThat(dir.resolve("summary.md")).isNotEmptyFile();
