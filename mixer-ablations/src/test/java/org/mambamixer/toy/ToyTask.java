@@ -10,11 +10,12 @@ import ai.djl.training.dataset.Batch;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.mambamixer.runtime.report.Charts;
+import org.mambamixer.runtime.train.Batches;
 import org.mambamixer.runtime.train.ClassifierConfig;
+import org.mambamixer.runtime.train.Losses;
 import org.mambamixer.runtime.train.TrainingTask;
 
 /** The toy regression as a {@link TrainingTask}: MSE, a shuffle per epoch, validation MSE. */
@@ -48,40 +49,18 @@ public final class ToyTask implements TrainingTask {
 
   @Override
   public Iterator<Batch> batches(NDManager manager, int epoch, int from) {
-    int[] order = IntStream.range(0, train.size()).toArray();
-    SplittableRandom random = new SplittableRandom(config.seed() * 1_000_003L + epoch);
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return new Iterator<>() {
-      int b = from;
-
-      @Override
-      public boolean hasNext() {
-        return b * config.batchSize() < train.size();
-      }
-
-      @Override
-      public Batch next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        int first = b++ * config.batchSize();
-        int n = Math.min(config.batchSize(), train.size() - first);
-        float[][] rows = train.rows(java.util.Arrays.copyOfRange(order, first, first + n));
-        NDManager m = manager.newSubManager();
-        return new Batch(m, new NDList(m.create(rows[0], model.inputShape(n))),
-            new NDList(m.create(rows[1], new Shape(n, 1))), n, null, null, b, 0);
-      }
-    };
+    int[] order = Batches.shuffled(train.size(),
+        new SplittableRandom(config.seed() * 1_000_003L + epoch));
+    return Batches.of(manager, order, config.batchSize(), from, (batch, idx) -> {
+      float[][] rows = train.rows(idx);
+      return new Batches.Examples(new NDList(batch.create(rows[0], model.inputShape(idx.length))),
+          new NDList(batch.create(rows[1], new Shape(idx.length, 1))));
+    });
   }
 
   @Override
   public NDArray loss(NDList outputs, NDList labels) {
-    return outputs.singletonOrThrow().sub(labels.singletonOrThrow()).square().mean();
+    return Losses.mse(outputs.singletonOrThrow(), labels.singletonOrThrow());
   }
 
   @Override
@@ -101,7 +80,7 @@ public final class ToyTask implements TrainingTask {
       float[][] rows = val.rows(IntStream.range(0, val.size()).toArray());
       NDArray x = inference.manager().create(rows[0], model.inputShape(val.size()));
       NDArray y = inference.manager().create(rows[1], new Shape(val.size(), 1));
-      double mse = inference.forward(new NDList(x)).singletonOrThrow().sub(y).square().mean()
+      double mse = Losses.mse(inference.forward(new NDList(x)).singletonOrThrow(), y)
           .getFloat();
       return new Scores(mse, List.of(mse), String.format(Locale.ROOT, "val MSE %.4f", mse));
     }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
@@ -50,26 +49,20 @@ final class PatchTstLayer extends AbstractBlock {
           + " heads");
     }
     this.heads = heads;
-    qkv = addChildBlock("qkv", linear(3 * dModel));
-    out = addChildBlock("out", linear(dModel));
+    qkv = addChildBlock("qkv", Init.fanInLinear(3 * dModel));
+    out = addChildBlock("out", Init.fanInLinear(dModel));
     outDropout = addChildBlock("out_dropout", Dropout.builder().optRate(dropout).build());
     attnDropout = addChildBlock("attn_dropout", Dropout.builder().optRate(dropout).build());
     attnNorm = addChildBlock("attn_norm", norm());
-    up = addChildBlock("up", linear(dFf));
+    up = addChildBlock("up", Init.fanInLinear(dFf));
     upDropout = addChildBlock("up_dropout", Dropout.builder().optRate(dropout).build());
-    down = addChildBlock("down", linear(dModel));
+    down = addChildBlock("down", Init.fanInLinear(dModel));
     ffnDropout = addChildBlock("ffn_dropout", Dropout.builder().optRate(dropout).build());
     ffnNorm = addChildBlock("ffn_norm", norm());
   }
 
   private static BatchNorm norm() {
     return BatchNorm.builder().optAxis(1).optMomentum(0.9f).optEpsilon(1e-5f).build();
-  }
-
-  private static Linear linear(int units) {
-    Linear l = Linear.builder().setUnits(units).build();
-    l.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
-    return l;
   }
 
   @Override

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -52,9 +51,7 @@ public final class TsMixer extends AbstractBlock implements ForecastModel {
       blocks.add(addChildBlock("block" + i, new TsMixerBlock(config.lookback(),
           config.variates(), config.dModel(), config.dropout())));
     }
-    projection = addChildBlock("projection",
-        Linear.builder().setUnits(config.horizon()).build());
-    projection.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
+    projection = addChildBlock("projection", Init.fanInLinear(config.horizon()));
   }
 
   @Override

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
@@ -45,23 +44,17 @@ final class TsMixerBlock extends AbstractBlock {
     this.lookback = lookback;
     this.variates = variates;
     timeNorm = addChildBlock("time_norm", norm());
-    time = addChildBlock("time", linear(lookback));
+    time = addChildBlock("time", Init.fanInLinear(lookback));
     timeDropout = addChildBlock("time_dropout", Dropout.builder().optRate(dropout).build());
     featureNorm = addChildBlock("feature_norm", norm());
-    up = addChildBlock("up", linear(hidden));
+    up = addChildBlock("up", Init.fanInLinear(hidden));
     upDropout = addChildBlock("up_dropout", Dropout.builder().optRate(dropout).build());
-    down = addChildBlock("down", linear(variates));
+    down = addChildBlock("down", Init.fanInLinear(variates));
     downDropout = addChildBlock("down_dropout", Dropout.builder().optRate(dropout).build());
   }
 
   private static BatchNorm norm() {
     return BatchNorm.builder().optAxis(1).optMomentum(0.99f).optEpsilon(1e-3f).build();
-  }
-
-  private static Linear linear(int units) {
-    Linear l = Linear.builder().setUnits(units).build();
-    l.setInitializer(Init.FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
-    return l;
   }
 
   @Override

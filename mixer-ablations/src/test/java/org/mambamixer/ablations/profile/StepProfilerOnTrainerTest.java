@@ -23,6 +23,7 @@ import org.mambamixer.api.mixer.SelectiveMixer;
 import org.mambamixer.api.scan.ScanRoute;
 import org.mambamixer.api.ssm.S6Config;
 import org.mambamixer.runtime.report.Charts;
+import org.mambamixer.runtime.train.Losses;
 import org.mambamixer.runtime.train.Trainer;
 import org.mambamixer.runtime.train.TrainingPlan;
 import org.mambamixer.runtime.train.TrainingTask;
@@ -86,7 +87,7 @@ class StepProfilerOnTrainerTest {
 
     @Override
     public NDArray loss(NDList outputs, NDList labels) {
-      return outputs.singletonOrThrow().sub(labels.singletonOrThrow()).square().mean();
+      return Losses.mse(outputs.singletonOrThrow(), labels.singletonOrThrow());
     }
 
     @Override

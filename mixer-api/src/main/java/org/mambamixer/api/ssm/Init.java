@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.initializer.Initializer;
 
 /** The initialisers of spec §1.3, and PyTorch's default fan-in scale for linear and conv weights. */
@@ -16,6 +18,13 @@ public final class Init {
     float bound = (float) (1.0 / Math.sqrt(fanIn));
     return m.randomUniform(-bound, bound, s, t);
   };
+
+  /** A linear layer of {@code units} outputs whose weight starts at {@link #FAN_IN_UNIFORM}. */
+  public static Linear fanInLinear(int units) {
+    Linear l = Linear.builder().setUnits(units).build();
+    l.setInitializer(FAN_IN_UNIFORM, Parameter.Type.WEIGHT);
+    return l;
+  }
 
   /** S4D-real: A_log[d, n] = ln(n + 1), so A = -[1, 2, ..., N] in every channel. (D, N) */
   public static final Initializer S4D_REAL_A_LOG = (NDManager m, Shape s, DataType t) ->

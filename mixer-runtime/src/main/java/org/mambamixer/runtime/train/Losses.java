@@ -20,4 +20,9 @@ public final class Losses {
         .toType(logp.getDataType(), false).mul(1 - eps).add(eps / k); // (B, K)
     return logp.mul(target).sum(new int[] {1}).mean().neg();
   }
+
+  /** Mean squared error of {@code prediction} against {@code target} (same shape), a scalar. */
+  public static NDArray mse(NDArray prediction, NDArray target) {
+    return prediction.sub(target).square().mean();
+  }
 }

@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,45 +72,22 @@ class TrainerTest {
 
     @Override
     public Iterator<Batch> batches(NDManager manager, int epoch, int from) {
-      int[] order = java.util.stream.IntStream.range(0, N).toArray();
-      Random r = new Random(plan.seed() * 31 + epoch);
-      for (int i = N - 1; i > 0; i--) {
-        int j = r.nextInt(i + 1);
-        int t = order[i];
-        order[i] = order[j];
-        order[j] = t;
-      }
-      return new Iterator<>() {
-        int b = from;
-
-        @Override
-        public boolean hasNext() {
-          return b * 8 < N;
+      int[] order = Batches.shuffled(N, new Random(plan.seed() * 31 + epoch));
+      return Batches.of(manager, order, 8, from, (batch, idx) -> {
+        float[] xs = new float[idx.length * IN];
+        float[] ys = new float[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+          System.arraycopy(x, idx[i] * IN, xs, i * IN, IN);
+          ys[i] = y[idx[i]];
         }
-
-        @Override
-        public Batch next() {
-          if (!hasNext()) {
-            throw new NoSuchElementException();
-          }
-          float[] xs = new float[8 * IN];
-          float[] ys = new float[8];
-          for (int i = 0; i < 8; i++) {
-            int k = order[b * 8 + i];
-            System.arraycopy(x, k * IN, xs, i * IN, IN);
-            ys[i] = y[k];
-          }
-          b++;
-          NDManager m = manager.newSubManager();
-          return new Batch(m, new NDList(m.create(xs, new Shape(8, IN))),
-              new NDList(m.create(ys, new Shape(8, 1))), 8, null, null, b, 0);
-        }
-      };
+        return new Batches.Examples(new NDList(batch.create(xs, new Shape(idx.length, IN))),
+            new NDList(batch.create(ys, new Shape(idx.length, 1))));
+      });
     }
 
     @Override
     public NDArray loss(NDList outputs, NDList labels) {
-      return outputs.singletonOrThrow().sub(labels.singletonOrThrow()).square().mean();
+      return Losses.mse(outputs.singletonOrThrow(), labels.singletonOrThrow());
     }
 
     @Override
@@ -131,7 +107,7 @@ class TrainerTest {
         NDArray xs = m.create(java.util.Arrays.copyOfRange(x, N * IN, x.length),
             new Shape(16, IN));
         NDArray ys = m.create(java.util.Arrays.copyOfRange(y, N, y.length), new Shape(16, 1));
-        double mse = inference.forward(new NDList(xs)).singletonOrThrow().sub(ys).square().mean()
+        double mse = Losses.mse(inference.forward(new NDList(xs)).singletonOrThrow(), ys)
             .getFloat();
         return new Scores(mse, List.of(mse), String.format(Locale.ROOT, "val MSE %.4f", mse));
       }

@@ -7,13 +7,12 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.Batch;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import org.mambamixer.runtime.report.Charts;
 import org.mambamixer.runtime.train.Accuracy;
+import org.mambamixer.runtime.train.Batches;
 import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.runtime.train.Losses;
 import org.mambamixer.runtime.train.TrainingTask;
@@ -56,29 +55,12 @@ public final class SequenceTask implements TrainingTask {
 
   @Override
   public Iterator<Batch> batches(NDManager manager, int epoch, int from) {
-    int[] order = shuffle(train.size(), config.seed() * 1_000_003L + epoch);
-    return new Iterator<>() {
-      int b = from;
-
-      @Override
-      public boolean hasNext() {
-        return b * config.batchSize() < train.size();
-      }
-
-      @Override
-      public Batch next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        int first = b++ * config.batchSize();
-        int[] idx = Arrays.copyOfRange(order, first,
-            Math.min(first + config.batchSize(), train.size()));
-        NDManager batch = manager.newSubManager();
-        NDArray x = batch.create(train.batch(idx), model.inputShape(idx.length)); // (B, L, P)
-        NDArray y = batch.create(labels(train, idx)); // (B)
-        return new Batch(batch, new NDList(x), new NDList(y), idx.length, null, null, b, 0);
-      }
-    };
+    int[] order = Batches.shuffled(train.size(),
+        new SplittableRandom(config.seed() * 1_000_003L + epoch));
+    return Batches.of(manager, order, config.batchSize(), from, (batch, idx) ->
+        new Batches.Examples(new NDList(batch.create(train.batch(idx),
+            model.inputShape(idx.length))), // (B, L, P)
+            new NDList(batch.create(labels(train, idx))))); // (B)
   }
 
   @Override
@@ -178,18 +160,5 @@ public final class SequenceTask implements TrainingTask {
       y[i] = data.label(idx[i]);
     }
     return y;
-  }
-
-  /** A Fisher-Yates shuffle of 0..n-1 drawn from {@code seed}. */
-  static int[] shuffle(int n, long seed) {
-    int[] order = range(0, n);
-    SplittableRandom random = new SplittableRandom(seed);
-    for (int i = n - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
-    return order;
   }
 }

@@ -10,9 +10,10 @@ import ai.djl.training.dataset.Batch;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.NoSuchElementException;
 import java.util.Random;
 import org.mambamixer.runtime.report.Charts;
+import org.mambamixer.runtime.train.Batches;
+import org.mambamixer.runtime.train.Losses;
 import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.timeseries.data.WindowSource;
 import org.mambamixer.timeseries.model.ForecastModel;
@@ -54,40 +55,25 @@ public final class Forecaster implements TrainingTask {
 
   @Override
   public Iterator<Batch> batches(NDManager manager, int epoch, int from) {
-    int[] order = shuffled(train.windows(), new Random(config.seed() * 1_000_003L + epoch));
+    int[] order = Batches.shuffled(train.windows(), new Random(config.seed() * 1_000_003L + epoch));
     int t = train.lookback();
     int h = train.horizon();
     int m = train.variates();
-    return new Iterator<>() {
-      int b = from;
-
-      @Override
-      public boolean hasNext() {
-        return b * config.batchSize() < train.windows();
+    return Batches.of(manager, order, config.batchSize(), from, (batch, idx) -> {
+      int n = idx.length;
+      float[] xs = new float[n * t * m];
+      float[] ys = new float[n * h * m];
+      for (int i = 0; i < n; i++) {
+        train.fill(idx[i], xs, i * t * m, ys, i * h * m);
       }
-
-      @Override
-      public Batch next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        int first = b++ * config.batchSize();
-        int n = Math.min(config.batchSize(), train.windows() - first);
-        float[] xs = new float[n * t * m];
-        float[] ys = new float[n * h * m];
-        for (int i = 0; i < n; i++) {
-          train.fill(order[first + i], xs, i * t * m, ys, i * h * m);
-        }
-        NDManager batch = manager.newSubManager();
-        return new Batch(batch, new NDList(batch.create(xs, new Shape(n, t, m))),
-            new NDList(batch.create(ys, new Shape(n, h, m))), n, null, null, b, 0);
-      }
-    };
+      return new Batches.Examples(new NDList(batch.create(xs, new Shape(n, t, m))), // (n, T, M)
+          new NDList(batch.create(ys, new Shape(n, h, m)))); // (n, H, M)
+    });
   }
 
   @Override
   public NDArray loss(NDList outputs, NDList labels) {
-    return outputs.singletonOrThrow().sub(labels.singletonOrThrow()).square().mean();
+    return Losses.mse(outputs.singletonOrThrow(), labels.singletonOrThrow());
   }
 
   @Override
@@ -151,19 +137,5 @@ public final class Forecaster implements TrainingTask {
       NDArray in = model.manager().create(x, new Shape(n, t, m));
       return model.forward(new NDList(in)).singletonOrThrow().toFloatArray();
     }
-  }
-
-  private static int[] shuffled(int n, Random rnd) {
-    int[] order = new int[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int tmp = order[i];
-      order[i] = order[j];
-      order[j] = tmp;
-    }
-    return order;
   }
 }
