@@ -202,6 +202,10 @@ class ClassifySequenceCliTest {
     assertThat(run("classify-sequence", "--resume", "--config",
         first.resolve("config.json").toString(), "--run-dir", first.toString())).isEqualTo(2);
     assertThat(err.toString()).contains("give one of them");
+    // Another command's config is named as the file it is, not a Java exception.
+    assertThat(run("classify", "--config", first.resolve("config.json").toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--config " + first.resolve("config.json")
+        + ": not a valid classify config: it has no 'preset'");
   }
 
   @Test

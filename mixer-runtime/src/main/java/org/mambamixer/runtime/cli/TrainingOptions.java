@@ -149,6 +149,17 @@ public final class TrainingOptions {
     return config == null ? null : RunConfig.read(config, command);
   }
 
+  /**
+   * Where settled settings that fail to make a run came from, as a message's prefix: the
+   * {@code --config} file or the resumed run's config.json ({@code ""} for a new run's flags).
+   */
+  public String origin() {
+    if (config != null) {
+      return "--config " + config + ": ";
+    }
+    return resume() ? runDirs.runDir().resolve("config.json") + ": " : "";
+  }
+
   /** The shared flags as config.json records them, under {@code train}. */
   public List<Setting> settings() {
     return List.of(Setting.of("--epochs", "train.epochs", epochs),

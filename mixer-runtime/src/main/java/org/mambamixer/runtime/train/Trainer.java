@@ -279,8 +279,10 @@ public final class Trainer implements AutoCloseable {
       }
       log.printf(Locale.ROOT, "resuming %s after epoch %d%s (%s)%n", runDir, s.epochsDone(),
           s.batchesDone() > 0 ? String.format(Locale.ROOT, " and %d batches", s.batchesDone())
-              : "", s.bestEpoch() < 0 ? "no validation yet" : String.format(Locale.ROOT,
-                  "best validation %.4f at epoch %d", s.bestVal(), s.bestEpoch() + 1));
+              : "", s.bestEpoch() < 0 ? "no validation yet"
+              : Double.isNaN(s.bestVal()) ? "no validation split: the last epoch is tested"
+              : String.format(Locale.ROOT, "best validation %.4f at epoch %d", s.bestVal(),
+                  s.bestEpoch() + 1));
     } else {
       metrics = MetricsLog.create(runDir.resolve("metrics.csv"), columns);
       batchLog = MetricsLog.create(runDir.resolve("batch_loss.csv"), BATCH_COLUMNS);

@@ -190,7 +190,7 @@ public final class ClassifySequenceCommand implements LauncherCommand {
       // A resumed run keeps the command line that started it; any other records this one.
       return training.resume() ? s : s.withCommandLine(LauncherCommand.commandLine(spec));
     } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage());
+      throw usage(training.origin() + e.getMessage());
     }
   }
 

@@ -219,7 +219,7 @@ public final class ForecastCommand implements LauncherCommand {
             .withCommandLine(LauncherCommand.commandLine(spec));
       }
     } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage());
+      throw usage(training.origin() + e.getMessage());
     }
     Path csv = Path.of(base.data());
     TrainConfig train = base.train();

@@ -209,7 +209,7 @@ public final class ClassifyCommand implements LauncherCommand {
     try {
       run = ClassifyRun.spec(settled);
     } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage());
+      throw usage(training.origin() + e.getMessage());
     }
     if (!training.resume()) {
       run = run.withCommandLine(LauncherCommand.commandLine(spec));
