@@ -9,9 +9,9 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.mambamixer.api.block.HashDropout;
 import org.mambamixer.api.ssm.Init;
 
 /**
@@ -33,24 +33,24 @@ final class TsMixerBlock extends AbstractBlock {
   private final int variates;
   private final BatchNorm timeNorm;
   private final Linear time;
-  private final Dropout timeDropout;
+  private final HashDropout timeDropout;
   private final BatchNorm featureNorm;
   private final Linear up;
-  private final Dropout upDropout;
+  private final HashDropout upDropout;
   private final Linear down;
-  private final Dropout downDropout;
+  private final HashDropout downDropout;
 
   TsMixerBlock(int lookback, int variates, int hidden, float dropout) {
     this.lookback = lookback;
     this.variates = variates;
     timeNorm = addChildBlock("time_norm", norm());
     time = addChildBlock("time", Init.fanInLinear(lookback));
-    timeDropout = addChildBlock("time_dropout", Dropout.builder().optRate(dropout).build());
+    timeDropout = addChildBlock("time_dropout", new HashDropout(dropout));
     featureNorm = addChildBlock("feature_norm", norm());
     up = addChildBlock("up", Init.fanInLinear(hidden));
-    upDropout = addChildBlock("up_dropout", Dropout.builder().optRate(dropout).build());
+    upDropout = addChildBlock("up_dropout", new HashDropout(dropout));
     down = addChildBlock("down", Init.fanInLinear(variates));
-    downDropout = addChildBlock("down_dropout", Dropout.builder().optRate(dropout).build());
+    downDropout = addChildBlock("down_dropout", new HashDropout(dropout));
   }
 
   private static BatchNorm norm() {
