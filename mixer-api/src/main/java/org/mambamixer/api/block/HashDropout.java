@@ -27,7 +27,6 @@ import java.util.stream.IntStream;
  */
 public final class HashDropout extends AbstractBlock {
   private static final int CHUNK = 1 << 16;
-  private static final ThreadLocal<ByteBuffer> STAGING = new ThreadLocal<>();
   private final float rate;
 
   public HashDropout(float rate) {
@@ -52,10 +51,12 @@ public final class HashDropout extends AbstractBlock {
     return new NDList(x.mul(mask(x.getManager(), x.getShape(), seed, 1f - rate)));
   }
 
-  /** The scaled keep mask of {@code shape}: {@code 1 / keep} where kept, else 0; torch-owned. */
+  /** The scaled keep mask of {@code shape}: {@code 1 / keep} where kept, else 0. */
   static NDArray mask(NDManager manager, Shape shape, long seed, float keep) {
     int n = Math.toIntExact(shape.size());
-    ByteBuffer bytes = staging(n);
+    NDArray mask = manager.create(shape, DataType.FLOAT32);
+    // libtorch hands out the tensor's own memory (a direct buffer): the mask is written in place.
+    ByteBuffer bytes = mask.toByteBuffer(true).order(ByteOrder.nativeOrder());
     FloatBuffer out = bytes.asFloatBuffer();
     long threshold = (long) Math.ceil(keep * 4294967296.0); // keep when a 32-bit lane is below
     float scale = 1f / keep;
@@ -69,11 +70,10 @@ public final class HashDropout extends AbstractBlock {
         }
       }
     });
-    // The array would alias the staging buffer (DJL wraps a direct buffer without a copy), and
-    // autograd keeps the mask until the backward: copy it into torch's own memory.
-    try (NDArray view = manager.create(bytes.limit(n * 4), shape, DataType.FLOAT32)) {
-      return view.duplicate();
+    if (!bytes.isDirect()) { // an engine that hands out a copy instead
+      mask.set(bytes.rewind());
     }
+    return mask;
   }
 
   /** SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijection that mixes every bit. */
@@ -81,15 +81,6 @@ public final class HashDropout extends AbstractBlock {
     z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
     z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
     return z ^ (z >>> 31);
-  }
-
-  private static ByteBuffer staging(int floats) {
-    ByteBuffer b = STAGING.get();
-    if (b == null || b.capacity() < floats * 4L) {
-      b = ByteBuffer.allocateDirect(Math.multiplyExact(floats, 4)).order(ByteOrder.nativeOrder());
-      STAGING.set(b);
-    }
-    return b.clear();
   }
 
   @Override

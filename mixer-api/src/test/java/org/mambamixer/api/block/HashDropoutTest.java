@@ -68,6 +68,16 @@ class HashDropoutTest {
   }
 
   @Test
+  void theMaskIsSplitMix64OfTheIndex() {
+    // SplitMix64 seeded 0 first returns 0xE220A8397B1DCDAF (Steele et al.'s reference sequence):
+    // pair 1 (elements 2, 3) hashes to it; its low lane is below 2^31, its high lane is not.
+    try (NDManager m = NDManager.newBaseManager()) {
+      assertThat(HashDropout.mask(m, new Shape(4), 0L, 0.5f).toFloatArray())
+          .containsExactly(2f, 2f, 2f, 0f);
+    }
+  }
+
+  @Test
   void isTheIdentityOutOfTrainingAndRefusesARateOfOne() {
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray x = m.randomUniform(0f, 1f, SHAPE);
