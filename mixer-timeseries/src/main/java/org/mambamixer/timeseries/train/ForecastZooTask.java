@@ -74,7 +74,8 @@ public final class ForecastZooTask implements ZooTask {
           + " (a raw history (T, M), a raw forecast (H, M)), not " + criteria.getInputClass()
           + " -> " + criteria.getOutputClass());
     }
-    Object scan = criteria.getArguments().get("scan");
+    // DJL leaves the arguments null when none was given.
+    Object scan = criteria.getArguments() == null ? null : criteria.getArguments().get("scan");
     TrainedRun run = TrainedRun.open(folder, catalog, scan != null ? scan.toString()
         : defaultScan());
     Translator<I, O> translator = (Translator<I, O>) run.translator();
