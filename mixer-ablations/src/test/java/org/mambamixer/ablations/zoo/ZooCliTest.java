@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.ablations.Assembled;
 import org.mambamixer.ablations.cli.Main;
+import org.mambamixer.api.io.ContextClassPath;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.zoo.PublishedModels;
 
@@ -89,15 +88,8 @@ class ZooCliTest {
     Files.writeString(tmp.resolve(PublishedModels.INDEX), "tsm2-etth1-96\n");
     Files.writeString(copy.resolve("scaler.json"), Files.readString(copy.resolve("scaler.json"))
         .replace('1', '2'));
-    Thread thread = Thread.currentThread();
-    ClassLoader before = thread.getContextClassLoader();
-    // This zoo alone (no parent), so the altered copy is the one found.
-    try (URLClassLoader zoo = new URLClassLoader(new URL[] {tmp.toUri().toURL()}, null)) {
-      thread.setContextClassLoader(zoo);
-      assertThat(run("zoo")).isEqualTo(1);
-    } finally {
-      thread.setContextClassLoader(before);
-    }
+    // This zoo alone, so the altered copy is the one found.
+    ContextClassPath.with(List.of(tmp), false, () -> assertThat(run("zoo")).isEqualTo(1));
     assertThat(err.toString().lines().toList()).isEqualTo(List.of("mambamixer zoo:"
         + " zoo:tsm2-etth1-96: scaler.json does not match its SHA-256 in manifest.json: altered"
         + " or corrupt"));

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,6 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.api.inject.UnknownVariantException;
+import org.mambamixer.api.io.ContextClassPath;
 import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.runtime.train.Checkpoint;
 
@@ -31,7 +30,8 @@ class PublishedModelsTest {
   void aClassFolderModelIsReadInPlaceAndCheckedEachTime(@TempDir Path tmp) throws Exception {
     Path classes = tmp.resolve("classes");
     Path dir = publish(classes, "toy-a", "weights-a");
-    onClassPath(List.of(classes), models -> {
+    ContextClassPath.with(List.of(classes), false, () -> {
+      PublishedModels models = PublishedModels.onClassPath();
       assertThat(models.names()).containsExactly("toy-a");
       assertThat(models.folder("toy-a")).isEqualTo(dir);
       assertThat(models.resolve(Path.of("zoo:toy-a"))).isEqualTo(dir);
@@ -63,7 +63,8 @@ class PublishedModelsTest {
     publish(tmp.resolve("other"), "toy-other", "weights-o");
     Path jar = tmp.resolve("zoo.jar");
     jar(classes, jar);
-    onClassPath(List.of(jar, tmp.resolve("other")), models -> {
+    ContextClassPath.with(List.of(jar, tmp.resolve("other")), false, () -> {
+      PublishedModels models = PublishedModels.onClassPath();
       String name = "toy-jar-" + ProcessHandle.current().pid();
       assertThat(models.names()).containsExactly(name, "toy-other"); // both indexes, sorted
       Path dir = models.folder(name);
@@ -133,26 +134,6 @@ class PublishedModelsTest {
         Files.copy(f, (OutputStream) out);
         out.closeEntry();
       }
-    }
-  }
-
-  private interface ZooBody {
-    void accept(PublishedModels models) throws Exception;
-  }
-
-  /** Runs {@code body} on the zoo of {@code entries} alone (no parent class path's). */
-  private static void onClassPath(List<Path> entries, ZooBody body) throws Exception {
-    URL[] urls = new URL[entries.size()];
-    for (int i = 0; i < urls.length; i++) {
-      urls[i] = entries.get(i).toUri().toURL();
-    }
-    Thread thread = Thread.currentThread();
-    ClassLoader before = thread.getContextClassLoader();
-    try (URLClassLoader zoo = new URLClassLoader(urls, null)) {
-      thread.setContextClassLoader(zoo);
-      body.accept(PublishedModels.onClassPath());
-    } finally {
-      thread.setContextClassLoader(before);
     }
   }
 }

@@ -2,13 +2,12 @@ package org.mambamixer.vision.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mambamixer.api.io.ContextClassPath;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.zoo.PublishedModels;
 import org.mambamixer.runtime.zoo.ZooManifest;
@@ -52,7 +51,7 @@ class PublishedClassifierTest {
     assertThat(Files.readAllLines(zoo.resolve(PublishedModels.INDEX_FILE)))
         .containsExactly("vim2-tiny-test");
 
-    onClassPath(tmp.resolve("classes"), () -> {
+    ContextClassPath.with(List.of(tmp.resolve("classes")), true, () -> {
       Launcher list = new Launcher();
       assertThat(list.run("zoo")).as(list.err.toString()).isZero();
       assertThat(list.out.toString()).containsPattern("\\| vim2-tiny-test +\\| classify +\\|"
@@ -90,20 +89,7 @@ class PublishedClassifierTest {
       assertThat(altered.err.toString().strip()).isEqualTo("mambamixer evaluate-classifier:"
           + " zoo:vim2-tiny-test: config.json does not match its SHA-256 in manifest.json:"
           + " altered or corrupt");
-      return null;
     });
-  }
-
-  /** Runs {@code body} with {@code classes} on the context class loader, where the zoo looks. */
-  private static void onClassPath(Path classes, Callable<Void> body) throws Exception {
-    Thread thread = Thread.currentThread();
-    ClassLoader before = thread.getContextClassLoader();
-    try (URLClassLoader zoo = new URLClassLoader(new URL[] {classes.toUri().toURL()}, before)) {
-      thread.setContextClassLoader(zoo);
-      body.call();
-    } finally {
-      thread.setContextClassLoader(before);
-    }
   }
 
   private static String[] concat(String[] a, String[] b) {
