@@ -67,6 +67,12 @@ class ZooCliTest {
   }
 
   @Test
+  void quickWithoutVerifyIsAUsageError() {
+    assertThat(run("zoo", "--quick")).isEqualTo(2);
+    assertThat(err.toString()).contains("--quick is a kind of --verify");
+  }
+
+  @Test
   void anUnknownNameListsThePublishedOnes() {
     assertThat(run("predict", "--checkpoint", "zoo:tsm2-etth9-96", "--data", "x.csv"))
         .isEqualTo(2);

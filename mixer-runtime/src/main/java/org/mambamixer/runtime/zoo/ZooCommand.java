@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -62,6 +63,9 @@ public final class ZooCommand implements LauncherCommand {
     PrintWriter out = spec.commandLine().getOut();
     PublishedModels models = PublishedModels.onClassPath();
     List<String> chosen = names == null || names.isEmpty() ? models.names() : names;
+    if (quick && !verify) {
+      throw new ParameterException(spec.commandLine(), "--quick is a kind of --verify; give both");
+    }
     if (verify) {
       variants.checkScan(scanOption.name());
     }
