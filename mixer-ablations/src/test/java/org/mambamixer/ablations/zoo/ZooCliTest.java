@@ -73,6 +73,22 @@ class ZooCliTest {
   }
 
   @Test
+  void publishModelRefusesWhatItCannotPublish(@TempDir Path tmp) {
+    String[] common = {"--name", "x", "--into", tmp.toString(), "--trained", "now"};
+    assertThat(run(concat(new String[] {"publish-model", tmp.toString(), "--task", "speech"},
+        common))).isEqualTo(2);
+    assertThat(err.toString()).contains("--task speech: known tasks are classify, forecast");
+    assertThat(run(concat(new String[] {"publish-model", tmp.toString(), "--task", "forecast"},
+        common))).isEqualTo(2);
+    assertThat(err.toString()).contains(tmp + " is not a run directory (no config.json)");
+    assertThat(tmp.resolve("x")).doesNotExist();
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
+  }
+
+  @Test
   void anUnknownNameListsThePublishedOnes() {
     assertThat(run("predict", "--checkpoint", "zoo:tsm2-etth9-96", "--data", "x.csv"))
         .isEqualTo(2);

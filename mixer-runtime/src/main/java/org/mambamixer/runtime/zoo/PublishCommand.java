@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
@@ -88,7 +89,8 @@ public final class PublishCommand implements LauncherCommand {
   public Integer call() throws IOException {
     ZooTask zooTask = tasks.get(task);
     if (zooTask == null) {
-      throw usage("--task " + task + ": known tasks are " + String.join(", ", tasks.keySet()));
+      throw usage("--task " + task + ": known tasks are " + String.join(", ",
+          new TreeSet<>(tasks.keySet())));
     }
     if (!name.matches("[a-z0-9][a-z0-9.-]*")) {
       throw usage("--name " + name + ": use lower-case letters, digits, '.' and '-'");
@@ -97,6 +99,9 @@ public final class PublishCommand implements LauncherCommand {
       throw usage("--slice must be positive and --tolerance not negative");
     }
     variants.checkScan(scanOption.name());
+    if (!Files.isRegularFile(run.resolve("config.json"))) {
+      throw usage(run + " is not a run directory (no config.json)");
+    }
     JsonObject config = RunConfig.read(run.resolve("config.json"), "forecast or classify",
         "dataset");
     PrintWriter out = spec.commandLine().getOut();
