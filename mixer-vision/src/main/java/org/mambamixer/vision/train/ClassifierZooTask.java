@@ -21,8 +21,8 @@ import org.mambamixer.vision.data.ImageSource;
 /**
  * Published classifiers (task {@code classify}): a folder shaped as a classify run, read by
  * {@code evaluate-classifier zoo:NAME} and {@code classify --init-from zoo:NAME}. The metric is
- * single-view test top-1 ({@link Reevaluation}), with the normalisation the run trained with,
- * which is recomputed from the dataset's training split (it is a function of that split alone).
+ * single-view test top-1 ({@link Reevaluation}), with the normalisation the run trained with:
+ * its dataset's ({@link ImageSource#normalization}), which a run directory does not store.
  */
 public final class ClassifierZooTask implements ZooTask {
   private final Variants variants;
