@@ -78,6 +78,17 @@ class PublishedClassifierTest {
       assertThat(ClassifyRun.readSpec(tuned.resolve("config.json")).init().checkpoint())
           .isEqualTo(zoo.resolve("vim2-tiny-test/checkpoint/best").toAbsolutePath().toString());
 
+      // A manifest whose recorded slice value the model does not reproduce fails the check.
+      Path manifest = zoo.resolve("vim2-tiny-test").resolve(ZooManifest.FILE);
+      new ZooManifest(m.name(), m.task(), m.dataset(), m.command(), m.commit(), m.trained(),
+          m.metric(), new ZooManifest.Check(4, m.check().expected() + 0.25, 1e-4), m.files())
+          .write(manifest.getParent());
+      Launcher off = new Launcher();
+      assertThat(off.run("zoo", "--verify", "--quick", "--scan", "reference")).isEqualTo(1);
+      assertThat(off.out.toString()).containsPattern("\\| vim2-tiny-test .*\\| NO +\\|");
+      assertThat(off.err.toString()).contains("does not reproduce its documented metric");
+      m.write(manifest.getParent());
+
       Launcher unknown = new Launcher();
       assertThat(unknown.run("evaluate-classifier", "zoo:vim2-huge")).isEqualTo(2);
       assertThat(unknown.err.toString().strip()).isEqualTo("mambamixer evaluate-classifier:"
