@@ -3,11 +3,11 @@ package org.mambamixer.ablations;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import org.mambamixer.api.inject.Variants;
-import org.mambamixer.ablations.cli.Main;
+import org.mambamixer.runtime.cli.Modules;
 
 /** The injector the launcher builds (every module on the class path), for tests. */
 public final class Assembled {
-  private static final Injector INJECTOR = Guice.createInjector(Main.discoveredModules());
+  private static final Injector INJECTOR = Guice.createInjector(Modules.discovered());
 
   private Assembled() {}
 

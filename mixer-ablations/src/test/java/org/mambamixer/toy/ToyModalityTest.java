@@ -14,6 +14,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.ablations.cli.Main;
+import org.mambamixer.runtime.cli.Modules;
 import org.mambamixer.runtime.report.Table;
 
 /**
@@ -28,7 +29,7 @@ class ToyModalityTest {
   private final StringWriter err = new StringWriter();
 
   private static List<Module> modules() {
-    List<Module> all = new ArrayList<>(Main.discoveredModules());
+    List<Module> all = new ArrayList<>(Modules.discovered());
     all.add(new ToyModule());
     return all;
   }

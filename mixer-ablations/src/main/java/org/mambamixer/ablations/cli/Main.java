@@ -3,15 +3,13 @@ package org.mambamixer.ablations.cli;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
-import com.google.inject.Module;
 import com.google.inject.TypeLiteral;
 import java.io.PrintWriter;
-import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import java.util.TreeMap;
 import org.mambamixer.api.inject.UnknownVariantException;
 import org.mambamixer.runtime.cli.LauncherCommand;
+import org.mambamixer.runtime.cli.Modules;
 import org.mambamixer.runtime.train.Stop;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,7 +18,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code mambamixer} launcher: installs every Guice module found through {@link ServiceLoader}
+ * The {@code mambamixer} launcher: installs every Guice module found through {@link Modules}
  * ({@code META-INF/services/com.google.inject.Module} in each jar), so a jar on the class path adds
  * its variants and commands with no edit here, and offers every registered command as a picocli
  * sub-command. Exit codes: 0 success, 1 runtime failure (one line naming the problem; the stack
@@ -40,14 +38,9 @@ public final class Main implements Runnable {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  /** Every Guice module that a jar on the class path ships as a service. */
-  public static List<Module> discoveredModules() {
-    return ServiceLoader.load(Module.class).stream().map(ServiceLoader.Provider::get).toList();
-  }
-
   /** Parses and runs one command line; output and errors go to the given writers. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
-    return commandLine(Guice.createInjector(discoveredModules()), out, err).execute(args);
+    return commandLine(Guice.createInjector(Modules.discovered()), out, err).execute(args);
   }
 
   /** The launcher's command line over the commands an injector registers. */

@@ -1,6 +1,8 @@
 package org.mambamixer.ablations.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
@@ -8,6 +10,9 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
@@ -20,10 +25,12 @@ import java.util.Locale;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mambamixer.ablations.Assembled;
 import org.mambamixer.ablations.cli.Main;
 import org.mambamixer.api.block.BackboneConfig;
 import org.mambamixer.api.block.MambaMixerBackbone;
 import org.mambamixer.api.inject.Variants;
+import org.mambamixer.runtime.zoo.PublishedModels;
 import org.mambamixer.timeseries.data.SeriesCsv;
 import org.mambamixer.timeseries.model.ForecastCatalog;
 import org.mambamixer.timeseries.train.TrainedRun;
@@ -83,10 +90,46 @@ class LibraryExampleTest {
     String doc = Files.readString(Path.of("../docs/library.md"));
     String self = Files.readString(
         Path.of("src/test/java/org/mambamixer/ablations/docs/LibraryExampleTest.java"));
-    for (String name : new String[] {"backbone", "predict"}) {
+    for (String name : new String[] {"backbone", "predict", "zoo"}) {
       assertThat(doc).as("docs/library.md shows snippet '%s' as compiled here", name)
           .contains(snippet(self, name));
     }
+  }
+
+  @Test
+  void loadsAPublishedModelByNameThroughDjlsModelZoo() throws Exception {
+    // Any raw history of ETTh1's 7 variates will do: the forecast is compared with the one the
+    // published folder gives when opened as a run directory.
+    float[][] etth1History = new float[512][7];
+    for (int t = 0; t < 512; t++) {
+      for (int m = 0; m < 7; m++) {
+        etth1History[t][m] = (float) (5 + m + 3 * Math.sin(2 * Math.PI * t / 24 + m));
+      }
+    }
+
+    // snippet: zoo
+    Criteria<float[][], float[][]> criteria = Criteria.builder()
+        .setTypes(float[][].class, float[][].class) // raw history (T, M) in, raw forecast (H, M) out
+        .optModelName("tsm2-etth1-96") // ./mambamixer zoo lists the published names
+        .build();
+    try (ZooModel<float[][], float[][]> model = criteria.loadModel();
+        Predictor<float[][], float[][]> predictor = model.newPredictor()) {
+      float[][] forecast = predictor.predict(etth1History); // the last 512 hours -> the next 96
+      // snippet end
+      assertThat(forecast.length).isEqualTo(96);
+      assertThat(forecast[0]).hasSize(7);
+      try (TrainedRun run = TrainedRun.open(PublishedModels.onClassPath().folder("tsm2-etth1-96"),
+          Assembled.catalog(), "auto");
+          Predictor<float[][], float[][]> direct = run.newPredictor()) {
+        float[][] expected = direct.predict(etth1History);
+        for (int h = 0; h < 96; h++) {
+          assertThat(forecast[h]).containsExactly(expected[h], within(1e-5f));
+        }
+      }
+    }
+    Criteria<float[], float[]> wrongTypes = Criteria.builder().setTypes(float[].class,
+        float[].class).optModelName("tsm2-etth1-96").build();
+    assertThatThrownBy(wrongTypes::loadModel).isInstanceOf(ModelNotFoundException.class);
   }
 
   /** The lines between {@code // snippet: NAME} and {@code // snippet end}, unindented. */

@@ -12,6 +12,7 @@ import java.util.Locale;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.report.AtomicFiles;
+import org.mambamixer.runtime.zoo.PublishedModels;
 import org.mambamixer.timeseries.data.Series;
 import org.mambamixer.timeseries.data.SeriesCsv;
 import org.mambamixer.timeseries.model.ForecastCatalog;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Spec;
     description = "forecast with a trained TSM2 run directory and write the forecasts as CSV")
 public final class PredictCommand implements LauncherCommand {
   @Option(names = "--checkpoint", paramLabel = "DIR", required = true,
-      description = "a run directory of ./mambamixer forecast (one horizon, e.g. runs/.../H96)")
+      description = "a run directory of ./mambamixer forecast (one horizon, e.g. runs/.../H96),"
+          + " or zoo:NAME, a published model (./mambamixer zoo)")
   Path dir;
 
   @Option(names = "--data", paramLabel = "CSV", required = true,
@@ -45,7 +47,8 @@ public final class PredictCommand implements LauncherCommand {
   int origins;
 
   @Option(names = "--output", paramLabel = "CSV",
-      description = "where to write (default: <checkpoint>/predictions.csv)")
+      description = "where to write (default: <checkpoint>/predictions.csv; required with"
+          + " zoo:NAME)")
   Path output;
 
   @Mixin ScanOption scanOption;
@@ -65,7 +68,12 @@ public final class PredictCommand implements LauncherCommand {
     if (origins <= 0) {
       throw new ParameterException(spec.commandLine(), "--origins must be positive, got " + origins);
     }
-    try (TrainedRun run = TrainedRun.open(dir, catalog, scanOption.name());
+    Path folder = PublishedModels.onClassPath().resolve(dir);
+    if (output == null && !folder.equals(dir)) {
+      throw new ParameterException(spec.commandLine(), "--output is required with " + dir
+          + ": a published model's folder is not written to");
+    }
+    try (TrainedRun run = TrainedRun.open(folder, catalog, scanOption.name());
         Predictor<float[][], float[][]> predictor = run.newPredictor()) {
       Tsm2Config mc = run.spec().model();
       Series s = SeriesCsv.read(data);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.timeseries.data.Scaler;
 import org.mambamixer.timeseries.model.ForecastCatalog;
 import org.mambamixer.timeseries.model.ForecastModel;
@@ -109,9 +110,19 @@ public final class TrainedRun implements AutoCloseable {
     return model;
   }
 
+  /** The model's forward on normalised windows, for scoring it as a run is scored. */
+  public TrainingTask.Inference inference() {
+    return TrainingTask.Inference.of(model.getBlock(), manager);
+  }
+
   /** A predictor from raw histories {@code (T, M)} to raw forecasts {@code (H, M)}. */
   public Predictor<float[][], float[][]> newPredictor() {
-    return model().newPredictor(new ForecastTranslator(scaler, spec.model().lookback()));
+    return model().newPredictor(translator());
+  }
+
+  /** The translator of {@link #newPredictor()}: the run's scaler in and out. */
+  public ForecastTranslator translator() {
+    return new ForecastTranslator(scaler, spec.model().lookback());
   }
 
   @Override

@@ -20,6 +20,7 @@ import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.zoo.PublishedModels;
 import org.mambamixer.runtime.train.LrSchedule;
 import org.mambamixer.vision.data.Holdout;
 import org.mambamixer.vision.data.ImageSource;
@@ -104,10 +105,13 @@ public final class ClassifyCommand implements LauncherCommand {
 
   @Option(names = "--init-from", paramLabel = "PATH",
       description = "start from the weights of a classify or average-weights run directory"
-          + " (its checkpoint/best) or of a checkpoint folder, with a fresh optimizer and"
-          + " schedule: fine-tuning, or a second cosine cycle; the model and variants must match"
-          + " the run's")
+          + " (its checkpoint/best), of a checkpoint folder or of a published classifier"
+          + " (zoo:NAME), with a fresh optimizer and schedule: fine-tuning, or a second cosine"
+          + " cycle; the model and variants must match the run's")
   Path initFrom;
+
+  /** The folder {@link #initFrom} names: itself, or a published model's folder. */
+  private Path initDir;
 
   @Mixin VariantOptions variantOptions;
 
@@ -144,6 +148,7 @@ public final class ClassifyCommand implements LauncherCommand {
     if (!unmatched.isEmpty()) {
       throw usage("unknown option(s) for classify --modality image: " + unmatched);
     }
+    initDir = initFrom == null ? null : PublishedModels.onClassPath().resolve(initFrom);
     PrintWriter out = spec.commandLine().getOut();
     training.check(spec);
     requireNonNegative("--val-size", valSize);
@@ -281,7 +286,7 @@ public final class ClassifyCommand implements LauncherCommand {
     return new ClassifyRun.Spec(source.label(), base.name(), mc,
         variantOptions.over(Vim2Config.VARIANTS), tc, val, ResumeConflicts.place(dir),
         scanOption.name(), LauncherCommand.commandLine(spec), initFrom == null ? null
-            : initOf(checkpointOf(initFrom)));
+            : initOf(checkpointOf(initDir)));
   }
 
   /**
@@ -291,7 +296,7 @@ public final class ClassifyCommand implements LauncherCommand {
    * the source may have trained on this run's validation images.
    */
   private void checkInit(ClassifyRun.Spec run) throws IOException {
-    Path checkpoint = checkpointOf(initFrom);
+    Path checkpoint = checkpointOf(initDir);
     Path runOf = checkpoint.getParent() == null ? null : checkpoint.getParent().getParent();
     Path config = runOf == null ? null : runOf.resolve("config.json");
     if (config != null && Files.isRegularFile(config)) {
@@ -333,13 +338,17 @@ public final class ClassifyCommand implements LauncherCommand {
     return loaded;
   }
 
-  /** A checkpoint folder as given, or a run directory's {@code checkpoint/best}. */
+  /**
+   * A run directory's {@code checkpoint/best}, or a checkpoint folder as given. A run directory
+   * is recognised first: a published model's folder is one, and also holds a manifest.json (its
+   * zoo manifest), which would pass it for a checkpoint folder.
+   */
   private Path checkpointOf(Path given) {
-    if (Files.isRegularFile(given.resolve(Checkpoint.MANIFEST))) {
-      return given;
-    }
     if (Files.isRegularFile(given.resolve("config.json"))) {
       return given.resolve("checkpoint").resolve("best");
+    }
+    if (Files.isRegularFile(given.resolve(Checkpoint.MANIFEST))) {
+      return given;
     }
     throw usage("--init-from " + given + " is neither a classify run directory (config.json)"
         + " nor a checkpoint folder (manifest.json)");
@@ -361,8 +370,8 @@ public final class ClassifyCommand implements LauncherCommand {
         scanOption.setting(),
         initFrom == null ? Setting.of("--init-from", "init", null)
             : training.resume() ? Setting.place("--init-from", "init.checkpoint",
-                checkpointOf(initFrom))
-            : Setting.of("--init-from", "init", initOf(checkpointOf(initFrom)))));
+                checkpointOf(initDir))
+            : Setting.of("--init-from", "init", initOf(checkpointOf(initDir)))));
     s.addAll(variantOptions.settings("variants"));
     return s;
   }

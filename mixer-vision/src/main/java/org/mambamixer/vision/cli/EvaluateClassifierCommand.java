@@ -15,6 +15,7 @@ import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.zoo.PublishedModels;
 import org.mambamixer.vision.data.Holdout;
 import org.mambamixer.vision.data.ImageSource;
 import org.mambamixer.vision.train.ClassifyRun;
@@ -37,8 +38,9 @@ import picocli.CommandLine.Spec;
     description = "evaluate a trained ViM2 classifier (a classify or average-weights run) again:"
         + " test top-1 / top-5 of a checkpoint, optionally with flip test-time augmentation")
 public final class EvaluateClassifierCommand implements LauncherCommand {
-  @Parameters(paramLabel = "RUN", description = "a classify or average-weights run directory")
-  Path run;
+  @Parameters(paramLabel = "RUN", description = "a classify or average-weights run directory,"
+      + " or zoo:NAME, a published classifier (./mambamixer zoo)")
+  Path given;
 
   @Option(names = "--checkpoint", paramLabel = "NAME", defaultValue = "best",
       description = "the folder under RUN/checkpoint/ to evaluate, e.g. best or last (default:"
@@ -84,6 +86,7 @@ public final class EvaluateClassifierCommand implements LauncherCommand {
     if (evalBatchSize <= 0) {
       throw usage("--eval-batch-size must be positive, got " + evalBatchSize);
     }
+    Path run = PublishedModels.onClassPath().resolve(given);
     Path config = run.resolve("config.json");
     if (!Files.isRegularFile(config)) {
       throw usage(run + " is not a classify or average-weights run directory (no config.json)");
@@ -123,7 +126,8 @@ public final class EvaluateClassifierCommand implements LauncherCommand {
     List<Reevaluation.Row> rows = new Reevaluation(variants, variants.scan(scanOption.name()), out)
         .execute(origin, weights, sets, source.normalization(splits), evalBatchSize,
             flip);
-    Table table = Reevaluation.table(run.toAbsolutePath().normalize().toString(), checkpoint,
+    Table table = Reevaluation.table(run.equals(given)
+        ? run.toAbsolutePath().normalize().toString() : given.toString(), checkpoint,
         origin, rows, flip);
     if (csv != null) {
       table.writeCsv(csv);

@@ -51,7 +51,7 @@ class ClassifyCommandTest {
   }
 
   /** Class k: a bright k-th pixel row or column (k < 8 rows, 8 and 9 two columns), plus noise. */
-  private static void writeSplit(Path dir, String split, int n, long seed) throws IOException {
+  static void writeSplit(Path dir, String split, int n, long seed) throws IOException {
     Random r = new Random(seed);
     byte[] pixels = new byte[n * 64];
     byte[] labels = new byte[n];
