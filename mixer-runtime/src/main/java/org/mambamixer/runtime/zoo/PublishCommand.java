@@ -111,6 +111,7 @@ public final class PublishCommand implements LauncherCommand {
         Files.copy(run.resolve(f), fresh.resolve(f));
       }
       Checkpoint.copyWeights(run.resolve("checkpoint/best"), fresh.resolve("checkpoint/best"));
+      zooTask.addFiles(fresh, dataDir);
       ZooManifest draft = new ZooManifest(name, task, config.get("dataset").getAsString(),
           RunConfig.string(config, "command", "unknown"),
           RunConfig.string(config, "commit", "unknown"), trained,

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import org.mambamixer.api.inject.Variants;
 
 /**
  * What the modality that owns a kind of published model ({@link ZooManifest#task}) does with one:
@@ -24,6 +25,20 @@ public interface ZooTask {
     return MapBinder.newMapBinder(binder, String.class, ZooTask.class);
   }
 
+  /**
+   * The scan a model loaded for {@code criteria} runs on: its argument {@code scan} when given,
+   * else the launcher's {@code auto} where the kernels are on the class path (mixer-cuda), else
+   * the reference scan, which every class path has.
+   */
+  static String scan(Criteria<?, ?> criteria, Variants variants) {
+    // DJL leaves the arguments null when none was given.
+    Object scan = criteria.getArguments() == null ? null : criteria.getArguments().get("scan");
+    if (scan != null) {
+      return scan.toString();
+    }
+    return variants.catalogue().get("scan").containsKey("auto") ? "auto" : "reference";
+  }
+
   /** The metric a manifest of this task documents, on the test split (e.g. mse, top1). */
   String metric();
 
@@ -32,6 +47,15 @@ public interface ZooTask {
    * task keeps: its config.json and, where the task has one, the scaler.
    */
   List<String> runFiles();
+
+  /**
+   * Writes into {@code folder}, a model being published (its {@link #runFiles} and weights
+   * already there), what loading it needs that its run directory does not store; hashed into
+   * the manifest with the rest. Nothing by default: a forecast run stores its scaler.
+   *
+   * @param dataDir the data directory flag (null: the task's usual lookup)
+   */
+  default void addFiles(Path folder, String dataDir) throws IOException {}
 
   /** DJL's name for what the models of this task do. */
   Application application();

@@ -74,10 +74,8 @@ public final class ForecastZooTask implements ZooTask {
           + " (a raw history (T, M), a raw forecast (H, M)), not " + criteria.getInputClass()
           + " -> " + criteria.getOutputClass());
     }
-    // DJL leaves the arguments null when none was given.
-    Object scan = criteria.getArguments() == null ? null : criteria.getArguments().get("scan");
-    TrainedRun run = TrainedRun.open(folder, catalog, scan != null ? scan.toString()
-        : defaultScan());
+    TrainedRun run = TrainedRun.open(folder, catalog,
+        ZooTask.scan(criteria, catalog.variants()));
     Translator<I, O> translator = (Translator<I, O>) run.translator();
     // Closing the ZooModel closes the run: its manager holds the weights.
     return new ZooModel<>(run.model(), translator) {
@@ -86,14 +84,5 @@ public final class ForecastZooTask implements ZooTask {
         run.close();
       }
     };
-  }
-
-  /**
-   * The scan a loaded model runs on unless the criteria's argument {@code scan} names one: the
-   * launcher's {@code auto} where the kernels are on the class path (mixer-cuda), else the
-   * reference scan, which every class path has.
-   */
-  private String defaultScan() {
-    return catalog.variants().catalogue().get("scan").containsKey("auto") ? "auto" : "reference";
   }
 }

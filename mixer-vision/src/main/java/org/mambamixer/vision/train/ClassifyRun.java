@@ -1,5 +1,6 @@
 package org.mambamixer.vision.train;
 
+import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.TranslateException;
@@ -198,6 +199,25 @@ public final class ClassifyRun {
     }
     return new Vim2(new Vim2Backbone(model, tokens, channels, variants.skip(v.skip()),
         variants.norm(v.norm()), scan));
+  }
+
+  /**
+   * The classifier {@code origin} names with the weights of {@code checkpoint} (verified, weights
+   * only), as a DJL model the caller closes; its parameters live on {@code manager}.
+   */
+  public static Model restore(Origin origin, Path checkpoint, Variants variants,
+      SelectiveScan scan, NDManager manager) throws IOException {
+    Vim2 model = build(origin.model(), origin.variants(), variants, scan);
+    model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
+    Model djl = Model.newInstance("vim2");
+    try {
+      djl.setBlock(model);
+      Checkpoint.load(checkpoint, djl, null, manager);
+      return djl;
+    } catch (IOException | RuntimeException e) {
+      djl.close();
+      throw e;
+    }
   }
 
   /** Trains, restores the best epoch, evaluates on test and writes every file of the run. */

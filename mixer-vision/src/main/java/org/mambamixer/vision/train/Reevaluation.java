@@ -2,7 +2,6 @@ package org.mambamixer.vision.train;
 
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,11 +14,9 @@ import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.data.Normalization;
-import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.vision.data.ImageDataset;
-import org.mambamixer.vision.model.Vim2;
 
 /**
  * A trained classifier's checkpoint evaluated again, split by split: the images as given and,
@@ -56,12 +53,8 @@ public final class Reevaluation {
       throws IOException, TranslateException {
     List<Row> rows = new ArrayList<>();
     try (NDManager manager = NDManager.newBaseManager()) {
-      Vim2 model = ClassifyRun.build(origin.model(), origin.variants(), variants, scan);
-      model.initialize(manager, DataType.FLOAT32, model.inputShape(1));
-      try (Model djl = Model.newInstance("vim2")) {
-        djl.setBlock(model);
-        Checkpoint.load(checkpoint, djl, null, manager);
-        TrainingTask.Inference clf = TrainingTask.Inference.of(model, manager);
+      try (Model djl = ClassifyRun.restore(origin, checkpoint, variants, scan, manager)) {
+        TrainingTask.Inference clf = TrainingTask.Inference.of(djl.getBlock(), manager);
         for (Map.Entry<String, ImageSet> e : splits.entrySet()) {
           log.printf(Locale.ROOT, "%s: %d images%s...%n", e.getKey(), e.getValue().size(),
               flip ? ", each also mirrored" : "");
