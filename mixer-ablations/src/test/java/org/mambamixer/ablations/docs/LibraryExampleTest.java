@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.inference.Predictor;
+import ai.djl.modality.Classifications;
+import ai.djl.modality.cv.Image;
+import ai.djl.modality.cv.ImageFactory;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,12 +20,18 @@ import ai.djl.training.ParameterStore;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Random;
 import java.util.ServiceLoader;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.ablations.Assembled;
@@ -30,6 +39,8 @@ import org.mambamixer.ablations.cli.Main;
 import org.mambamixer.api.block.BackboneConfig;
 import org.mambamixer.api.block.MambaMixerBackbone;
 import org.mambamixer.api.inject.Variants;
+import org.mambamixer.api.io.ContextClassPath;
+import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.zoo.PublishedModels;
 import org.mambamixer.timeseries.data.SeriesCsv;
 import org.mambamixer.timeseries.model.ForecastCatalog;
@@ -130,6 +141,92 @@ class LibraryExampleTest {
     Criteria<float[], float[]> wrongTypes = Criteria.builder().setTypes(float[].class,
         float[].class).optModelName("tsm2-etth1-96").build();
     assertThatThrownBy(wrongTypes::loadModel).isInstanceOf(ModelNotFoundException.class);
+  }
+
+  @Test
+  void loadsAPublishedClassifierByNameAndClassifiesAnImageFile(@TempDir Path tmp)
+      throws Exception {
+    // A tiny classifier of the user's own images, published into a zoo folder of the test's.
+    Path images = tmp.resolve("images");
+    for (String split : new String[] {"train", "test"}) {
+      writeShapes(images.resolve(split), split.equals("train") ? 12 : 3);
+    }
+    Path runDir = tmp.resolve("run");
+    assertThat(Main.run(new String[] {"classify", "--dataset", "folder", "--data-dir",
+        images.toString(), "--model", "vim2-tiny-32", "--max-batches", "2", "--batch-size", "4",
+        "--val-size", "4", "--scan", "reference", "--epochs", "1", "--run-dir",
+        runDir.toString()}, new PrintWriter(new StringWriter()),
+        new PrintWriter(new StringWriter()))).isZero();
+    String name = "vim2-shapes-test";
+    Path classes = tmp.resolve("classes");
+    assertThat(Main.run(new String[] {"publish-model", runDir.toString(), "--name", name,
+        "--task", "classify", "--into", classes.resolve(PublishedModels.ROOT).toString(),
+        "--slice", "2", "--trained", "in a test", "--scan", "reference"},
+        new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))).isZero();
+
+    ContextClassPath.with(List.of(classes), true, () -> {
+      List<Path> files = new ArrayList<>();
+      for (String label : new String[] {"bottom", "top"}) {
+        for (int i = 0; i < 3; i++) {
+          files.add(images.resolve("test").resolve(label).resolve(i + ".png"));
+        }
+      }
+      Path png = files.get(0);
+      int correct = 0;
+      // snippet: zoo-image
+      Criteria<Image, Classifications> criteria = Criteria.builder()
+          .setTypes(Image.class, Classifications.class) // a raw image in, its classes out
+          .optModelName(name) // ./mambamixer zoo lists the published names
+          .build();
+      try (ZooModel<Image, Classifications> model = criteria.loadModel();
+          Predictor<Image, Classifications> predictor = model.newPredictor()) {
+        Image image = ImageFactory.getInstance().fromFile(png); // resized to the model's side
+        Classifications result = predictor.predict(image); // the dataset's class names
+        String best = result.best().getClassName();
+        // snippet end
+        assertThat(result.getClassNames()).containsExactlyInAnyOrder("bottom", "top");
+        assertThat(result.items().stream().mapToDouble(c -> c.getProbability()).sum())
+            .isCloseTo(1, within(1e-5));
+        assertThat(best).isIn("bottom", "top");
+        for (Path f : files) {
+          correct += predictor.predict(ImageFactory.getInstance().fromFile(f)).best()
+              .getClassName().equals(f.getParent().getFileName().toString()) ? 1 : 0;
+        }
+      }
+      // The predictor's top classes score what evaluate-classifier reports for these images.
+      Path csv = tmp.resolve("eval.csv");
+      assertThat(Main.run(new String[] {"evaluate-classifier", "zoo:" + name, "--csv",
+          csv.toString(), "--data-dir", images.toString()}, new PrintWriter(new StringWriter()),
+          new PrintWriter(new StringWriter()))).isZero();
+      assertThat(correct / 6.0).isEqualTo(((Number) Table.readCsv(csv).get(0, "top1"))
+          .doubleValue());
+    });
+    String doc = Files.readString(Path.of("../docs/library.md"));
+    String self = Files.readString(
+        Path.of("src/test/java/org/mambamixer/ablations/docs/LibraryExampleTest.java"));
+    assertThat(doc).as("docs/library.md shows snippet 'zoo-image' as compiled here")
+        .contains(snippet(self, "zoo-image"));
+  }
+
+  /**
+   * n PNGs of 16 x 16 per class in {@code dir/<class>/}: "top" bright in its upper half,
+   * "bottom" in its lower half, with a little noise.
+   */
+  private static void writeShapes(Path dir, int n) throws IOException {
+    Random r = new Random(dir.toString().length());
+    for (String c : List.of("bottom", "top")) {
+      Files.createDirectories(dir.resolve(c));
+      for (int i = 0; i < n; i++) {
+        BufferedImage img = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 16; y++) {
+          for (int x = 0; x < 16; x++) {
+            int v = ((y < 8) == c.equals("top") ? 200 : 30) + r.nextInt(40);
+            img.setRGB(x, y, v << 16 | v << 8 | v / 2);
+          }
+        }
+        ImageIO.write(img, "png", dir.resolve(c).resolve(i + ".png").toFile());
+      }
+    }
   }
 
   /** The lines between {@code // snippet: NAME} and {@code // snippet end}, unindented. */
