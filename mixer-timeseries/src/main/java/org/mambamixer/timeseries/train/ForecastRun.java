@@ -16,6 +16,7 @@ import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.runtime.report.Charts;
 import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.InitialWeights;
 import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.runtime.train.Trainer;
 import org.mambamixer.runtime.train.TrainingListener;
@@ -51,20 +52,30 @@ public final class ForecastRun {
    * @param commandLine the command that started the run
    * @param dataSha256 SHA-256 of the data file, so a rerun can tell it has the same data
    * @param architecture the forecaster's registered name ({@code --model}, e.g. tsm2)
+   * @param init the checkpoint whose weights the run starts from instead of a seeded
+   *     initialisation ({@code --init-from}; null: none)
    */
   public record Spec(String dataset, Tsm2Config model, TrainConfig train, String data,
-      int valEvery, String scan, String commandLine, String dataSha256, String architecture) {
+      int valEvery, String scan, String commandLine, String dataSha256, String architecture,
+      InitialWeights init) {
+
+    /** Without initial weights. */
+    public Spec(String dataset, Tsm2Config model, TrainConfig train, String data, int valEvery,
+        String scan, String commandLine, String dataSha256, String architecture) {
+      this(dataset, model, train, data, valEvery, scan, commandLine, dataSha256, architecture,
+          null);
+    }
 
     /** The same run with {@code t} as its training budget. */
     public Spec withTrain(TrainConfig t) {
       return new Spec(dataset, model, t, data, valEvery, scan, commandLine, dataSha256,
-          architecture);
+          architecture, init);
     }
 
     /** The same run recorded as started by {@code line}. */
     public Spec withCommandLine(String line) {
       return new Spec(dataset, model, train, data, valEvery, scan, line, dataSha256,
-          architecture);
+          architecture, init);
     }
   }
 
@@ -112,6 +123,9 @@ public final class ForecastRun {
             + " test windows; %,d parameters; scan backend %s%n", spec.dataset(), mc.lookback(),
             mc.horizon(), mc.variates(), train.windows(), val.windows(), test.windows(),
             trainer.parameters(), scan.name());
+        if (spec.init() != null && spec.init().loadInto(trainer, runDir, resume)) {
+          log.printf(Locale.ROOT, "starting from the weights of %s%n", spec.init().checkpoint());
+        }
         Trainer.Summary s = trainer.fit(runDir, resume, GSON.toJson(configJson(spec)));
         Metrics t = Forecaster.evaluate(trainer.inference(), test, tc.evalBatchSize());
         Outcome out = new Outcome(spec.dataset(), mc.lookback(), mc.horizon(), t.mse(), t.mae(),
@@ -200,6 +214,9 @@ public final class ForecastRun {
     o.add("model", GSON.toJsonTree(spec.model()));
     o.addProperty("scan", spec.scan());
     o.add("train", GSON.toJsonTree(spec.train()));
+    if (spec.init() != null) {
+      o.add("init", GSON.toJsonTree(spec.init()));
+    }
     return RunConfig.withProvenance(o, spec.commandLine());
   }
 
@@ -227,7 +244,8 @@ public final class ForecastRun {
           GSON.fromJson(o.get("train"), TrainConfig.class), o.get("data").getAsString(),
           o.has("val_every") ? o.get("val_every").getAsInt() : 1,
           RunConfig.string(o, "scan", "auto"), RunConfig.string(o, "command", ""),
-          RunConfig.string(o, "data_sha256", ""), RunConfig.string(o, "architecture", "tsm2"));
+          RunConfig.string(o, "data_sha256", ""), RunConfig.string(o, "architecture", "tsm2"),
+          o.has("init") ? GSON.fromJson(o.get("init"), InitialWeights.class) : null);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(RunConfig.reason(e), e);
     }

@@ -11,21 +11,21 @@ import java.util.List;
 import java.util.Locale;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.cli.LauncherCommand;
-import org.mambamixer.runtime.cli.ResumeConflicts;
 import org.mambamixer.runtime.cli.Precedence;
+import org.mambamixer.runtime.cli.ResumeConflicts;
+import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.Setting;
 import org.mambamixer.runtime.cli.TrainingOptions;
-import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.report.Table;
-import org.mambamixer.runtime.train.Checkpoint;
-import org.mambamixer.runtime.zoo.PublishedModels;
+import org.mambamixer.runtime.train.ClassifierConfig;
+import org.mambamixer.runtime.train.InitialWeights;
 import org.mambamixer.runtime.train.LrSchedule;
+import org.mambamixer.runtime.zoo.PublishedModels;
 import org.mambamixer.vision.data.Holdout;
 import org.mambamixer.vision.data.ImageSource;
 import org.mambamixer.vision.model.Vim2Config;
-import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.vision.train.ClassifyRun;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -320,9 +320,9 @@ public final class ClassifyCommand implements LauncherCommand {
   }
 
   /** The initial weights of {@code checkpoint} as the run records them, verified. */
-  private ClassifyRun.Init initOf(Path checkpoint) {
+  private InitialWeights initOf(Path checkpoint) {
     try {
-      return ClassifyRun.Init.of(checkpoint);
+      return InitialWeights.of(checkpoint);
     } catch (IOException e) {
       throw usage("--init-from " + initFrom + ": " + e.getMessage());
     }
@@ -338,20 +338,13 @@ public final class ClassifyCommand implements LauncherCommand {
     return loaded;
   }
 
-  /**
-   * A run directory's {@code checkpoint/best}, or a checkpoint folder as given. A run directory
-   * is recognised first: a published model's folder is one, and also holds a manifest.json (its
-   * zoo manifest), which would pass it for a checkpoint folder.
-   */
+  /** The checkpoint {@code given} names ({@link InitialWeights#checkpointOf}). */
   private Path checkpointOf(Path given) {
-    if (Files.isRegularFile(given.resolve("config.json"))) {
-      return given.resolve("checkpoint").resolve("best");
+    try {
+      return InitialWeights.checkpointOf(given, "classify");
+    } catch (IllegalArgumentException e) {
+      throw usage("--init-from " + e.getMessage());
     }
-    if (Files.isRegularFile(given.resolve(Checkpoint.MANIFEST))) {
-      return given;
-    }
-    throw usage("--init-from " + given + " is neither a classify run directory (config.json)"
-        + " nor a checkpoint folder (manifest.json)");
   }
 
   /** Every flag a run's config.json records, and where. */

@@ -24,6 +24,7 @@ import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.Checkpoint;
 import org.mambamixer.runtime.train.ClassifierConfig;
+import org.mambamixer.runtime.train.InitialWeights;
 import org.mambamixer.runtime.train.TrainingTask;
 import org.mambamixer.vision.data.ImageDataset;
 import org.mambamixer.vision.model.Vim2;
@@ -47,7 +48,7 @@ public final class AverageRun {
       .serializeSpecialFloatingPointValues().create();
 
   /** A classify run whose {@code checkpoint/best} is averaged. */
-  public record Source(Path runDir, ClassifyRun.Spec spec, ClassifyRun.Init weights) {
+  public record Source(Path runDir, ClassifyRun.Spec spec, InitialWeights weights) {
 
     /** The run in {@code runDir}, its best checkpoint verified against its manifest. */
     public static Source of(Path runDir) throws IOException {
@@ -57,7 +58,7 @@ public final class AverageRun {
       }
       ClassifyRun.Spec spec = ClassifyRun.readSpec(config);
       return new Source(runDir.toAbsolutePath().normalize(), spec,
-          ClassifyRun.Init.of(runDir.resolve("checkpoint").resolve("best")));
+          InitialWeights.of(runDir.resolve("checkpoint").resolve("best")));
     }
   }
 
@@ -221,7 +222,7 @@ public final class AverageRun {
     JsonObject o = RunConfig.read(configJson, "average-weights", "average", "model", "variants");
     List<Source> out = new ArrayList<>();
     for (var e : o.getAsJsonArray("average")) {
-      ClassifyRun.Init init = GSON.fromJson(e, ClassifyRun.Init.class);
+      InitialWeights init = GSON.fromJson(e, InitialWeights.class);
       Path checkpoint = init.verified();
       Path run = checkpoint.getParent().getParent();
       out.add(new Source(run, ClassifyRun.readSpec(run.resolve("config.json")), init));

@@ -9,7 +9,6 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -24,6 +23,7 @@ import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Accuracy;
 import org.mambamixer.runtime.train.Checkpoint;
+import org.mambamixer.runtime.train.InitialWeights;
 import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.runtime.train.Stop;
 import org.mambamixer.runtime.train.Trainer;
@@ -72,7 +72,7 @@ public final class ClassifyRun {
    */
   public record Spec(String dataset, String preset, Vim2Config model, MixerChoice variants,
       ClassifierConfig train, int valSize, String data, String scan, String commandLine,
-      Init init) {
+      InitialWeights init) {
 
     /** The same run recorded as started by {@code line}. */
     public Spec withCommandLine(String line) {
@@ -83,33 +83,6 @@ public final class ClassifyRun {
     public Spec(String dataset, String preset, Vim2Config model, MixerChoice variants,
         ClassifierConfig train, int valSize, String data, String scan, String commandLine) {
       this(dataset, preset, model, variants, train, valSize, data, scan, commandLine, null);
-    }
-  }
-
-  /**
-   * Weights to start from: a checkpoint folder and the SHA-256 of its manifest when the run
-   * started (the manifest holds every file's hash), so a run rebuilt later refuses a checkpoint
-   * that has changed since.
-   */
-  public record Init(String checkpoint, String manifestSha256) {
-
-    /** The checkpoint folder as it is now, verified against its manifest. */
-    public static Init of(Path checkpoint) throws IOException {
-      Checkpoint.verify(checkpoint);
-      return new Init(checkpoint.toAbsolutePath().normalize().toString(),
-          Checkpoint.sha256(checkpoint.resolve(Checkpoint.MANIFEST)));
-    }
-
-    /** Verifies the folder and that its manifest is the one recorded. */
-    Path verified() throws IOException {
-      Path dir = Path.of(checkpoint);
-      Checkpoint.verify(dir);
-      String now = Checkpoint.sha256(dir.resolve(Checkpoint.MANIFEST));
-      if (!now.equals(manifestSha256)) {
-        throw new IOException("the initial checkpoint " + dir + " has changed since the run"
-            + " started (manifest SHA-256 " + now + ", recorded " + manifestSha256 + ")");
-      }
-      return dir;
     }
   }
 
@@ -241,8 +214,7 @@ public final class ClassifyRun {
             data.train().size(), data.val() == null ? "no" : Integer.toString(data.val().size()),
             data.test().size(), mc.inChannels(), mc.imageSize(), mc.imageSize(), mc.classes(),
             spec.preset(), variantsLine(spec.variants()), trainer.parameters(), scan.name());
-        if (spec.init() != null && !(resume && Files.exists(runDir.resolve("state.json")))) {
-          trainer.load(spec.init().verified(), false); // weights only: a fresh optimizer
+        if (spec.init() != null && spec.init().loadInto(trainer, runDir, resume)) {
           log.printf(Locale.ROOT, "starting from the weights of %s%n", spec.init().checkpoint());
         }
         Trainer.Summary s = trainer.fit(runDir, resume, GSON.toJson(configJson(spec)));
@@ -330,7 +302,7 @@ public final class ClassifyRun {
           GSON.fromJson(o.get("train"), ClassifierConfig.class), o.get("val_size").getAsInt(),
           o.get("data").getAsString(), o.get("scan").getAsString(),
           RunConfig.string(o, "command", ""),
-          o.has("init") ? GSON.fromJson(o.get("init"), Init.class) : null);
+          o.has("init") ? GSON.fromJson(o.get("init"), InitialWeights.class) : null);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("not a valid classify config: " + RunConfig.reason(e),
           e);

@@ -19,17 +19,18 @@ import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mambamixer.runtime.train.TrainingListener;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.runtime.report.Charts;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.train.ClassifierConfig;
+import org.mambamixer.runtime.train.InitialWeights;
 import org.mambamixer.runtime.train.LrSchedule;
+import org.mambamixer.runtime.train.TrainingListener;
 import org.mambamixer.vision.data.Holdout;
 import org.mambamixer.vision.data.ImageSource;
 import org.mambamixer.vision.model.Vim2Config;
 import org.mambamixer.vision.model.Vim2Summary;
-import org.mambamixer.runtime.train.ClassifierConfig;
 import org.mambamixer.vision.train.ClassifyRun;
 
 /**
@@ -294,7 +295,7 @@ class ClassifyCommandTest {
         .as(l.err.toString()).isEqualTo(0);
     assertThat(l.out.toString()).contains("starting from the weights of "
         + first.resolve("checkpoint/best").toAbsolutePath());
-    ClassifyRun.Init init = ClassifyRun.readSpec(second.resolve("config.json")).init();
+    InitialWeights init = ClassifyRun.readSpec(second.resolve("config.json")).init();
     assertThat(init.checkpoint()).isEqualTo(first.resolve("checkpoint/best").toAbsolutePath()
         .toString());
     assertThat(init.manifestSha256()).hasSize(64);
