@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
+import org.mambamixer.runtime.cli.InitFromOption;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.ResumeConflicts;
 import org.mambamixer.runtime.cli.Precedence;
@@ -23,8 +24,6 @@ import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.report.AtomicFiles;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Checkpoint;
-import org.mambamixer.runtime.train.InitialWeights;
-import org.mambamixer.runtime.zoo.PublishedModels;
 import org.mambamixer.timeseries.data.DataLocator;
 import org.mambamixer.timeseries.data.ForecastData;
 import org.mambamixer.timeseries.data.NaiveForecast;
@@ -149,15 +148,7 @@ public final class ForecastCommand implements LauncherCommand {
           + " (default ${DEFAULT-VALUE})")
   String modelName;
 
-  @Option(names = "--init-from", paramLabel = "PATH",
-      description = "start from the weights of a forecast run's horizon directory (its"
-          + " checkpoint/best, e.g. runs/ETTh1-L512/H96), of a checkpoint folder or of a"
-          + " published forecaster (zoo:NAME), with a fresh optimizer and schedule: fine-tuning;"
-          + " one --horizon, and a model of the same shapes")
-  Path initFrom;
-
-  /** The folder {@link #initFrom} names: itself, or a published model's folder. */
-  private Path initDir;
+  @Mixin InitFromOption initFrom;
 
   @Mixin VariantOptions variantOptions;
 
@@ -199,13 +190,10 @@ public final class ForecastCommand implements LauncherCommand {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-    if (initFrom != null) {
-      // A checkpoint holds one horizon's head; the other horizons' heads have other shapes.
-      if (horizons.size() > 1) {
-        throw usage("--init-from " + initFrom + " gives the weights of one model: give one"
-            + " --horizon, not " + horizons.size());
-      }
-      initDir = PublishedModels.onClassPath().resolve(initFrom);
+    // A checkpoint holds one horizon's head; the other horizons' heads have other shapes.
+    if (initFrom.given() != null && horizons.size() > 1) {
+      throw usage("--init-from " + initFrom.given() + " gives the weights of one model: give one"
+          + " --horizon, not " + horizons.size());
     }
     JsonObject config = training.config(NAME);
     if (source == null && config == null && !training.resume()) {
@@ -357,30 +345,9 @@ public final class ForecastCommand implements LauncherCommand {
         Setting.of("--stride", "model.stride", stride),
         Setting.of("--dropout", "model.dropout", dropout),
         Setting.of("--no-revin", "model.revin", noRevin ? false : null),
-        initFrom == null ? Setting.of("--init-from", "init", null)
-            : training.resume() ? Setting.place("--init-from", "init.checkpoint",
-                checkpointOf(initDir))
-            : Setting.of("--init-from", "init", initialWeights(checkpointOf(initDir)))));
+        initFrom.setting(training.resume())));
     s.addAll(variantOptions.settings("model.variants"));
     return s;
-  }
-
-  /** The checkpoint {@code given} names ({@link InitialWeights#checkpointOf}). */
-  private Path checkpointOf(Path given) {
-    try {
-      return InitialWeights.checkpointOf(given, NAME);
-    } catch (IllegalArgumentException e) {
-      throw usage("--init-from " + e.getMessage());
-    }
-  }
-
-  /** The initial weights of {@code checkpoint} as the run records them, verified. */
-  private InitialWeights initialWeights(Path checkpoint) {
-    try {
-      return InitialWeights.of(checkpoint);
-    } catch (IOException e) {
-      throw usage("--init-from " + initFrom + ": " + e.getMessage());
-    }
   }
 
   private void requirePositive(String flag, int value) {

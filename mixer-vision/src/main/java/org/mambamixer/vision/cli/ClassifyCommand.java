@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.mambamixer.api.inject.Variants;
+import org.mambamixer.runtime.cli.InitFromOption;
 import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.Precedence;
 import org.mambamixer.runtime.cli.ResumeConflicts;
@@ -20,9 +21,7 @@ import org.mambamixer.runtime.cli.VariantOptions;
 import org.mambamixer.runtime.data.ImageSet;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.ClassifierConfig;
-import org.mambamixer.runtime.train.InitialWeights;
 import org.mambamixer.runtime.train.LrSchedule;
-import org.mambamixer.runtime.zoo.PublishedModels;
 import org.mambamixer.vision.data.Holdout;
 import org.mambamixer.vision.data.ImageSource;
 import org.mambamixer.vision.model.Vim2Config;
@@ -103,15 +102,7 @@ public final class ClassifyCommand implements LauncherCommand {
           + " the training split, at most 5000; 0: none, the last epoch is tested)")
   Integer valSize;
 
-  @Option(names = "--init-from", paramLabel = "PATH",
-      description = "start from the weights of a classify or average-weights run directory"
-          + " (its checkpoint/best), of a checkpoint folder or of a published classifier"
-          + " (zoo:NAME), with a fresh optimizer and schedule: fine-tuning, or a second cosine"
-          + " cycle; the model and variants must match the run's")
-  Path initFrom;
-
-  /** The folder {@link #initFrom} names: itself, or a published model's folder. */
-  private Path initDir;
+  @Mixin InitFromOption initFrom;
 
   @Mixin VariantOptions variantOptions;
 
@@ -148,7 +139,6 @@ public final class ClassifyCommand implements LauncherCommand {
     if (!unmatched.isEmpty()) {
       throw usage("unknown option(s) for classify --modality image: " + unmatched);
     }
-    initDir = initFrom == null ? null : PublishedModels.onClassPath().resolve(initFrom);
     PrintWriter out = spec.commandLine().getOut();
     training.check(spec);
     requireNonNegative("--val-size", valSize);
@@ -218,7 +208,7 @@ public final class ClassifyCommand implements LauncherCommand {
     }
     if (!training.resume()) {
       run = run.withCommandLine(LauncherCommand.commandLine(spec));
-      if (initFrom != null) {
+      if (initFrom.given() != null) {
         checkInit(run);
       }
     }
@@ -285,8 +275,8 @@ public final class ClassifyCommand implements LauncherCommand {
     }
     return new ClassifyRun.Spec(source.label(), base.name(), mc,
         variantOptions.over(Vim2Config.VARIANTS), tc, val, ResumeConflicts.place(dir),
-        scanOption.name(), LauncherCommand.commandLine(spec), initFrom == null ? null
-            : initOf(checkpointOf(initDir)));
+        scanOption.name(), LauncherCommand.commandLine(spec), initFrom.given() == null ? null
+            : initFrom.weights());
   }
 
   /**
@@ -296,35 +286,26 @@ public final class ClassifyCommand implements LauncherCommand {
    * the source may have trained on this run's validation images.
    */
   private void checkInit(ClassifyRun.Spec run) throws IOException {
-    Path checkpoint = checkpointOf(initDir);
+    Path checkpoint = initFrom.checkpoint();
     Path runOf = checkpoint.getParent() == null ? null : checkpoint.getParent().getParent();
     Path config = runOf == null ? null : runOf.resolve("config.json");
     if (config != null && Files.isRegularFile(config)) {
       ClassifyRun.Origin from = ClassifyRun.Origin.read(config);
       if (!from.model().equals(run.model())) {
-        throw usage("--init-from " + initFrom + ": its model " + from.model()
+        throw usage("--init-from " + initFrom.given() + ": its model " + from.model()
             + " is not this run's " + run.model());
       }
       if (!from.variants().equals(run.variants())) {
-        throw usage("--init-from " + initFrom + ": its variants " + from.variants()
+        throw usage("--init-from " + initFrom.given() + ": its variants " + from.variants()
             + " are not this run's " + run.variants());
       }
       if (from.dataset().equals(run.dataset())
           && (from.valSize() != run.valSize() || from.seed() != run.train().seed())) {
         spec.commandLine().getOut().printf(Locale.ROOT, "warning: --init-from %s held out %d"
             + " images with seed %d, this run %d with seed %d: its weights may have trained on"
-            + " this run's validation images%n", initFrom, from.valSize(), from.seed(),
+            + " this run's validation images%n", initFrom.given(), from.valSize(), from.seed(),
             run.valSize(), run.train().seed());
       }
-    }
-  }
-
-  /** The initial weights of {@code checkpoint} as the run records them, verified. */
-  private InitialWeights initOf(Path checkpoint) {
-    try {
-      return InitialWeights.of(checkpoint);
-    } catch (IOException e) {
-      throw usage("--init-from " + initFrom + ": " + e.getMessage());
     }
   }
 
@@ -338,17 +319,8 @@ public final class ClassifyCommand implements LauncherCommand {
     return loaded;
   }
 
-  /** The checkpoint {@code given} names ({@link InitialWeights#checkpointOf}). */
-  private Path checkpointOf(Path given) {
-    try {
-      return InitialWeights.checkpointOf(given, "classify");
-    } catch (IllegalArgumentException e) {
-      throw usage("--init-from " + e.getMessage());
-    }
-  }
-
   /** Every flag a run's config.json records, and where. */
-  private List<Setting> settings(LrSchedule.Update update) {
+  private List<Setting> settings(LrSchedule.Update update) throws IOException {
     List<Setting> s = new ArrayList<>(training.settings());
     s.addAll(List.of(Setting.of("--dataset", "dataset", dataset),
         Setting.of("--model", "preset", model),
@@ -361,10 +333,7 @@ public final class ClassifyCommand implements LauncherCommand {
         Setting.of("--label-smoothing", "train.labelSmoothing", labelSmoothing),
         Setting.of("--val-size", "val_size", valSize),
         scanOption.setting(),
-        initFrom == null ? Setting.of("--init-from", "init", null)
-            : training.resume() ? Setting.place("--init-from", "init.checkpoint",
-                checkpointOf(initDir))
-            : Setting.of("--init-from", "init", initOf(checkpointOf(initDir)))));
+        initFrom.setting(training.resume())));
     s.addAll(variantOptions.settings("variants"));
     return s;
   }
