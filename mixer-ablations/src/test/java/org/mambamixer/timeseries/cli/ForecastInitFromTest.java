@@ -9,10 +9,10 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mambamixer.ablations.Assembled;
+import org.mambamixer.ablations.ToySeries;
 import org.mambamixer.ablations.cli.Main;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.Checkpoint;
@@ -38,13 +38,7 @@ class ForecastInitFromTest {
 
   @Test
   void aRunStartsFromAnotherRunsWeights(@TempDir Path tmp) throws Exception {
-    Path csv = tmp.resolve("toy.csv");
-    StringBuilder sb = new StringBuilder("date,x,y\n");
-    for (int t = 0; t < 400; t++) {
-      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f,%.3f%n", 1 + t / 24, t % 24,
-          Math.sin(t / 5.0), Math.cos(t / 9.0)));
-    }
-    Files.writeString(csv, sb);
+    Path csv = ToySeries.write(tmp.resolve("toy.csv"), 400, 2);
     List<String> common = List.of("forecast", "--data", csv.toString(), "--lookback", "32",
         "--epochs", "1", "--max-batches", "2", "--layers", "1", "--d-state", "4", "--scan",
         "cpu");
@@ -103,13 +97,7 @@ class ForecastInitFromTest {
 
   @Test
   void zooNamesAPublishedForecaster(@TempDir Path tmp) throws Exception {
-    Path csv = tmp.resolve("toy.csv");
-    StringBuilder sb = new StringBuilder("date,x,y\n");
-    for (int t = 0; t < 400; t++) {
-      sb.append(String.format(Locale.ROOT, "2021/3/%d %d:00,%.3f,%.3f%n", 1 + t / 24, t % 24,
-          Math.sin(t / 5.0), Math.cos(t / 9.0)));
-    }
-    Files.writeString(csv, sb);
+    Path csv = ToySeries.write(tmp.resolve("toy.csv"), 400, 2);
     // The published ETTh1 model (7 variates, lookback 512) does not fit a 2-variate toy model:
     // the error names its folder's checkpoint, so zoo:NAME was resolved to it.
     assertThat(run("forecast", "--data", csv.toString(), "--lookback", "32", "--horizon", "8",

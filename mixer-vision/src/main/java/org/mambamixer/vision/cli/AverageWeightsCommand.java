@@ -12,6 +12,7 @@ import org.mambamixer.runtime.cli.LauncherCommand;
 import org.mambamixer.runtime.cli.RunPlaceOptions;
 import org.mambamixer.runtime.cli.ScanOption;
 import org.mambamixer.runtime.report.Table;
+import org.mambamixer.runtime.zoo.PublishedModels;
 import org.mambamixer.vision.data.Holdout;
 import org.mambamixer.vision.data.ImageSource;
 import org.mambamixer.vision.train.AverageRun;
@@ -34,8 +35,9 @@ import picocli.CommandLine.Spec;
         + " the ends of cosine cycles) and evaluate the average (prints test top-1)")
 public final class AverageWeightsCommand implements LauncherCommand {
   @Parameters(paramLabel = "RUN", arity = "0..*",
-      description = "classify run directories, two or more: their checkpoint/best is averaged;"
-          + " none: rebuild the average whose config.json is in --run-dir")
+      description = "classify run directories or published classifiers (zoo:NAME), two or"
+          + " more: their checkpoint/best is averaged; none: rebuild the average whose"
+          + " config.json is in --run-dir")
   List<Path> runs = new ArrayList<>();
 
   @Mixin RunPlaceOptions runDirs;
@@ -69,9 +71,14 @@ public final class AverageWeightsCommand implements LauncherCommand {
       sources = AverageRun.readSources(config);
       runDir = runDirs.runDir();
     } else {
+      PublishedModels zoo = PublishedModels.onClassPath();
       for (Path run : runs) {
+        // A published classifier is a run directory: e.g. a cycle's end averaged with a run
+        // fine-tuned from it (classify --init-from zoo:NAME). One that fails its manifest is
+        // a runtime error, not a usage one.
+        Path dir = zoo.resolve(run);
         try {
-          sources.add(AverageRun.Source.of(run));
+          sources.add(AverageRun.Source.of(dir));
         } catch (IOException e) {
           throw usage(e.getMessage());
         }

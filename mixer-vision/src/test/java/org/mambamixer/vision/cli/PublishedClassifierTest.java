@@ -78,6 +78,19 @@ class PublishedClassifierTest {
       assertThat(ClassifyRun.readSpec(tuned.resolve("config.json")).init().checkpoint())
           .isEqualTo(zoo.resolve("vim2-tiny-test/checkpoint/best").toAbsolutePath().toString());
 
+      // A published classifier averages like a run directory: with the run it was published
+      // from, the average is those very weights, and scores the documented top-1.
+      Path averaged = tmp.resolve("averaged");
+      Launcher average = new Launcher();
+      assertThat(average.run("average-weights", "zoo:vim2-tiny-test", run.toString(),
+          "--run-dir", averaged.toString(), "--scan", "reference"))
+          .as(average.err.toString()).isZero();
+      Table avg = Table.readCsv(averaged.resolve("results.csv"));
+      assertThat(((Number) avg.get(avg.rowCount() - 1, "top1")).doubleValue())
+          .isEqualTo(m.metric().value());
+      assertThat(Files.readString(averaged.resolve("config.json"))).contains(
+          zoo.resolve("vim2-tiny-test/checkpoint/best").toAbsolutePath().toString());
+
       // A manifest whose recorded slice value the model does not reproduce fails the check.
       Path manifest = zoo.resolve("vim2-tiny-test").resolve(ZooManifest.FILE);
       new ZooManifest(m.name(), m.task(), m.dataset(), m.command(), m.commit(), m.trained(),
