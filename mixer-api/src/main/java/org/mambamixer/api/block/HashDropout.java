@@ -14,9 +14,9 @@ import java.nio.FloatBuffer;
 import java.util.stream.IntStream;
 
 /**
- * Inverted dropout whose mask is a counter-based hash: element {@code i} is kept when the
- * SplitMix64 hash of {@code (seed, i)} falls below {@code (1 - rate) * 2^32}, and kept values are
- * scaled by {@code 1 / (1 - rate)}, as {@code Dropout} does.
+ * Inverted dropout whose mask is a counter-based hash: element {@code i} (row-major) is kept
+ * when {@link #hash}{@code (seed, i) >>> 1} falls below {@code (1 - rate) * 2^31}, and kept
+ * values are scaled by {@code 1 / (1 - rate)}, as {@code Dropout} does.
  *
  * <p>Why not DJL's {@code Dropout}: libtorch draws its Bernoulli mask one element at a time from
  * one generator (its parallel MKL path runs on Intel CPUs only), and on wide activations that
@@ -26,6 +26,8 @@ import java.util.stream.IntStream;
  * gets the same masks again, and a recomputed forward ({@code Recompute}) the same mask.
  */
 public final class HashDropout extends AbstractBlock {
+  /** The Weyl step of {@link #hash}: 2^32 over the golden ratio. */
+  public static final int WEYL = 0x9E3779B9;
   private static final int CHUNK = 1 << 16;
   private final float rate;
 
@@ -43,44 +45,54 @@ public final class HashDropout extends AbstractBlock {
     if (!training || rate == 0f) {
       return inputs;
     }
-    long seed;
-    try (NDArray draw = x.getManager().randomInteger(0, Long.MAX_VALUE, new Shape(1),
+    return new NDList(x.mul(mask(x.getManager(), x.getShape(), seed(x.getManager()), 1f - rate)));
+  }
+
+  /** A call's seed, from the engine's generator (so per-batch seeding gives the same masks). */
+  public static int seed(NDManager manager) {
+    try (NDArray draw = manager.randomInteger(Integer.MIN_VALUE, Integer.MAX_VALUE, new Shape(1),
         DataType.INT64)) {
-      seed = draw.getLong();
+      return (int) draw.getLong();
     }
-    return new NDList(x.mul(mask(x.getManager(), x.getShape(), seed, 1f - rate)));
+  }
+
+  /** Element {@code i} is kept when {@code hash(seed, i) >>> 1} is below this. */
+  public static int threshold(float keep) {
+    return (int) Math.ceil(keep * 2147483648.0);
+  }
+
+  /**
+   * Murmur3's 32-bit finaliser (a bijection that mixes every bit) of the index's golden-ratio
+   * Weyl step from the seed: int arithmetic only, so vector code computes it lane by lane.
+   */
+  public static int hash(int seed, int i) {
+    int h = seed + i * WEYL;
+    h ^= h >>> 16;
+    h *= 0x85EBCA6B;
+    h ^= h >>> 13;
+    h *= 0xC2B2AE35;
+    return h ^ (h >>> 16);
   }
 
   /** The scaled keep mask of {@code shape}: {@code 1 / keep} where kept, else 0. */
-  static NDArray mask(NDManager manager, Shape shape, long seed, float keep) {
+  static NDArray mask(NDManager manager, Shape shape, int seed, float keep) {
     int n = Math.toIntExact(shape.size());
     NDArray mask = manager.create(shape, DataType.FLOAT32);
     // libtorch hands out the tensor's own memory (a direct buffer): the mask is written in place.
     ByteBuffer bytes = mask.toByteBuffer(true).order(ByteOrder.nativeOrder());
     FloatBuffer out = bytes.asFloatBuffer();
-    long threshold = (long) Math.ceil(keep * 4294967296.0); // keep when a 32-bit lane is below
+    int threshold = threshold(keep);
     float scale = 1f / keep;
     IntStream.range(0, (n + CHUNK - 1) / CHUNK).parallel().forEach(c -> {
       int end = Math.min(n, (c + 1) * CHUNK);
-      for (int i = c * CHUNK; i < end; i += 2) { // one 64-bit hash gives two 32-bit lanes
-        long h = mix(seed + (i >>> 1) * 0x9E3779B97F4A7C15L);
-        out.put(i, (h & 0xFFFFFFFFL) < threshold ? scale : 0f);
-        if (i + 1 < end) {
-          out.put(i + 1, (h >>> 32) < threshold ? scale : 0f);
-        }
+      for (int i = c * CHUNK; i < end; i++) {
+        out.put(i, hash(seed, i) >>> 1 < threshold ? scale : 0f);
       }
     });
     if (!bytes.isDirect()) { // an engine that hands out a copy instead
       mask.set(bytes.rewind());
     }
     return mask;
-  }
-
-  /** SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijection that mixes every bit. */
-  private static long mix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
   }
 
   @Override
