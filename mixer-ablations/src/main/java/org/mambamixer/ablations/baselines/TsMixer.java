@@ -17,6 +17,8 @@ import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
 import org.mambamixer.api.ssm.Init;
 import org.mambamixer.api.util.Tensors;
+import org.mambamixer.cuda.bridge.FeatureMlpOp;
+import org.mambamixer.cuda.cpu.FeatureMlpKernel;
 import org.mambamixer.timeseries.model.ForecastModel;
 import org.mambamixer.timeseries.model.ForecastRecipe;
 import org.mambamixer.timeseries.model.RevIn;
@@ -44,12 +46,13 @@ public final class TsMixer extends AbstractBlock implements ForecastModel {
   private final List<TsMixerBlock> blocks = new ArrayList<>();
   private final Linear projection;
 
-  public TsMixer(Tsm2Config config) {
+  /** @param fused the feature MLPs as one op each, or null for the engine's ops */
+  public TsMixer(Tsm2Config config, FeatureMlpOp fused) {
     this.config = config;
     revin = config.revin() ? addChildBlock("revin", new RevIn(config.variates())) : null;
     for (int i = 0; i < config.layers(); i++) {
       blocks.add(addChildBlock("block" + i, new TsMixerBlock(config.lookback(),
-          config.variates(), config.dModel(), config.dropout())));
+          config.variates(), config.dModel(), config.dropout(), fused)));
     }
     projection = addChildBlock("projection", Init.fanInLinear(config.horizon()));
   }
@@ -113,7 +116,9 @@ public final class TsMixer extends AbstractBlock implements ForecastModel {
 
     @Override
     public ForecastModel create(Tsm2Config config, Variants variants, SelectiveScan scan) {
-      return new TsMixer(config);
+      // The backend that fuses the mixers fuses this MLP too; the reference keeps engine ops.
+      boolean fuse = scan.defersGradients() && config.dModel() % 8 == 0;
+      return new TsMixer(config, fuse ? new FeatureMlpOp(new FeatureMlpKernel()) : null);
     }
 
     @Override

@@ -12,7 +12,10 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.mambamixer.api.block.HashDropout;
+import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.ssm.Init;
+import org.mambamixer.cuda.bridge.FeatureMlpOp;
+import org.mambamixer.cuda.cpu.FeatureMlpKernel;
 
 /**
  * One mixer layer of TSMixer (Chen et al. 2023): a time-mixing MLP over the raw time steps,
@@ -27,6 +30,9 @@ import org.mambamixer.api.ssm.Init;
  * BN is the paper's 2-D batch norm: statistics over the batch for every (time step, variate)
  * cell on its own, with an affine map per cell, as a Keras BatchNormalization over the last two
  * axes (momentum 0.99, epsilon 1e-3, the Keras defaults the reference code keeps).
+ *
+ * <p>With a {@link FeatureMlpOp} the feature MLP runs as one op that never stores its (B, L, F)
+ * hidden (the same weights, the same dropout masks); without one, as the engine's ops.
  */
 final class TsMixerBlock extends AbstractBlock {
   private final int lookback;
@@ -39,10 +45,15 @@ final class TsMixerBlock extends AbstractBlock {
   private final HashDropout upDropout;
   private final Linear down;
   private final HashDropout downDropout;
+  private final float dropout;
+  private final FeatureMlpOp fused;
 
-  TsMixerBlock(int lookback, int variates, int hidden, float dropout) {
+  /** @param fused the feature MLP as one op, or null for the engine's ops */
+  TsMixerBlock(int lookback, int variates, int hidden, float dropout, FeatureMlpOp fused) {
     this.lookback = lookback;
     this.variates = variates;
+    this.dropout = dropout;
+    this.fused = fused;
     timeNorm = addChildBlock("time_norm", norm());
     time = addChildBlock("time", Init.fanInLinear(lookback));
     timeDropout = addChildBlock("time_dropout", new HashDropout(dropout));
@@ -60,7 +71,11 @@ final class TsMixerBlock extends AbstractBlock {
   @Override
   protected NDList forwardInternal(
       ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = timeMixing(ps, inputs.singletonOrThrow(), training);
+    NDArray x = inputs.singletonOrThrow();
+    if (fused != null) { // its deferred gradient's pass then ends at this block, not the input
+      x = Backprop.cut(x);
+    }
+    x = timeMixing(ps, x, training);
     return new NDList(featureMixing(ps, x, training));
   }
 
@@ -76,10 +91,24 @@ final class TsMixerBlock extends AbstractBlock {
   /** {@code x (B, L, M)} plus the variate MLP of its normalised self: each time step on its own. */
   NDArray featureMixing(ParameterStore ps, NDArray x, boolean training) {
     NDArray n = normalise(ps, featureNorm, x, training);
-    NDArray h = Activation.relu(up.forward(ps, new NDList(n), training).singletonOrThrow());
-    h = upDropout.forward(ps, new NDList(h), training).singletonOrThrow();
-    NDArray y = down.forward(ps, new NDList(h), training).singletonOrThrow(); // (B, L, M)
+    NDArray y; // (B, L, M)
+    if (fused != null) {
+      FeatureMlpKernel.Dropout drop = training && dropout > 0f
+          ? new FeatureMlpKernel.Dropout(HashDropout.seed(x.getManager()), 1f - dropout) : null;
+      y = fused.forward(n, weight(ps, up, "weight", n, training),
+          weight(ps, up, "bias", n, training), weight(ps, down, "weight", n, training),
+          weight(ps, down, "bias", n, training), drop);
+    } else {
+      NDArray h = Activation.relu(up.forward(ps, new NDList(n), training).singletonOrThrow());
+      h = upDropout.forward(ps, new NDList(h), training).singletonOrThrow(); // (B, L, F)
+      y = down.forward(ps, new NDList(h), training).singletonOrThrow();
+    }
     return x.add(downDropout.forward(ps, new NDList(y), training).singletonOrThrow());
+  }
+
+  private static NDArray weight(ParameterStore ps, Linear linear, String name, NDArray x,
+      boolean training) {
+    return ps.getValue(linear.getParameters().get(name), x.getDevice(), training);
   }
 
   /**

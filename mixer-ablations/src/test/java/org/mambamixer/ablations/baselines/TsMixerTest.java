@@ -22,7 +22,7 @@ class TsMixerTest {
   void mapsAHistoryToTheHorizonOfEveryVariate() {
     try (NDManager m = NDManager.newBaseManager()) {
       Tsm2Config c = Tsm2Config.of(L, 6, M, 8, 2, 0.1f).withVariants(MixerChoice.DEFAULT);
-      TsMixer model = new TsMixer(c);
+      TsMixer model = new TsMixer(c, null);
       model.initialize(m, DataType.FLOAT32, model.inputShapes(4));
       NDArray y = model.forward(new ParameterStore(m, false),
           new NDList(m.randomNormal(new Shape(4, L, M))), false).singletonOrThrow();
@@ -35,7 +35,7 @@ class TsMixerTest {
   @Test
   void trainsOnABatchOfOneWindow() {
     try (NDManager m = NDManager.newBaseManager()) {
-      TsMixer model = new TsMixer(Tsm2Config.of(L, 6, M, 8, 1, 0.1f));
+      TsMixer model = new TsMixer(Tsm2Config.of(L, 6, M, 8, 1, 0.1f), null);
       model.initialize(m, DataType.FLOAT32, model.inputShapes(1));
       NDArray y = model.forward(new ParameterStore(m, false),
           new NDList(m.randomNormal(new Shape(1, L, M))), true).singletonOrThrow();
@@ -93,7 +93,7 @@ class TsMixerTest {
   }
 
   private static TsMixerBlock block(NDManager m) {
-    TsMixerBlock block = new TsMixerBlock(L, M, 16, 0.5f);
+    TsMixerBlock block = new TsMixerBlock(L, M, 16, 0.5f, null);
     block.initialize(m, DataType.FLOAT32, new Shape(2, L, M));
     return block;
   }

@@ -1,5 +1,10 @@
 package org.mambamixer.cuda.bridge;
 
+import static org.mambamixer.cuda.bridge.EngineBuffers.buffer;
+import static org.mambamixer.cuda.bridge.EngineBuffers.contiguous;
+import static org.mambamixer.cuda.bridge.EngineBuffers.floats;
+import static org.mambamixer.cuda.bridge.EngineBuffers.tensor;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -85,35 +90,6 @@ public final class FusedMixerOp implements FusedMixer {
       }
     }
     return d;
-  }
-
-  /** x as one contiguous float32 run: a view when it already is one, else a copy. */
-  private static NDArray contiguous(NDArray x) {
-    return x.getDataType() == DataType.FLOAT32 ? x.flatten()
-        : x.toType(DataType.FLOAT32, false).flatten();
-  }
-
-  /** The engine's memory of a contiguous tensor, read and written in place. */
-  private static FloatBuffer buffer(NDArray contiguous) {
-    return contiguous.toByteBuffer(true).asFloatBuffer();
-  }
-
-  /** A small weight's values (null stays null). */
-  private static float[] floats(NDArray x) {
-    if (x == null) {
-      return null;
-    }
-    try (NDArray f = contiguous(x)) {
-      float[] r = new float[Math.toIntExact(f.size())];
-      buffer(f).get(r);
-      return r;
-    }
-  }
-
-  private static NDArray tensor(NDManager m, float[] data, Shape shape) {
-    NDArray t = m.create(shape, DataType.FLOAT32);
-    buffer(t).put(data);
-    return t;
   }
 
   /**
