@@ -93,7 +93,9 @@ class ZooCliTest {
     assertThat(run("predict", "--checkpoint", "zoo:tsm2-etth9-96", "--data", "x.csv"))
         .isEqualTo(2);
     assertThat(err.toString().strip()).isEqualTo("mambamixer predict: unknown published model"
-        + " 'tsm2-etth9-96'; known: tsm2-etth1-96");
+        + " 'tsm2-etth9-96'; known: "
+        + String.join(", ", PublishedModels.onClassPath().names()));
+    assertThat(PublishedModels.onClassPath().names()).contains("tsm2-etth1-96");
   }
 
   @Test
