@@ -42,12 +42,13 @@ public final class AblateCommand implements LauncherCommand {
   Path studiesDir;
 
   @Option(names = "--engine", paramLabel = "local|spark", defaultValue = "local",
-      description = "local: cells on --jobs threads of this JVM; spark: each cell a Spark task"
+      description = "local: --jobs cells at once on this machine; spark: each cell a Spark task"
           + " (default ${DEFAULT-VALUE})")
   Engine engine;
 
   @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
-      description = "cells at once with --engine local (default ${DEFAULT-VALUE})")
+      description = "cells at once with --engine local, each in its own JVM; above 1 the cores are split"
+          + " between them (default ${DEFAULT-VALUE})")
   int jobs;
 
   @Option(names = "--master", paramLabel = "URL", defaultValue = "local[2]",

@@ -38,14 +38,17 @@ public final class CellWorker {
   private CellWorker() {}
 
   public static CellResult execute(CellJob job) {
-    return execute(job, Map.of());
+    return execute(job, Map.of(), 0);
   }
 
   /**
    * Runs {@code job} with {@code env} added to the child's environment, e.g. the
-   * {@code CUDA_VISIBLE_DEVICES} of the devices a cluster scheduler gave the task.
+   * {@code CUDA_VISIBLE_DEVICES} of the devices a cluster scheduler gave the task, and with
+   * {@code threads} cores (0: all of the machine's). The child's JVM then reports that many
+   * processors, which sizes the scan kernels' workers, and libtorch takes as many from
+   * {@code OMP_NUM_THREADS}.
    */
-  public static CellResult execute(CellJob job, Map<String, String> env) {
+  public static CellResult execute(CellJob job, Map<String, String> env, int threads) {
     long t0 = System.nanoTime();
     Path dir = Path.of(job.runDir());
     int code;
@@ -54,18 +57,15 @@ public final class CellWorker {
     try {
       Files.createDirectories(dir);
       Path log = dir.resolve("log.txt");
-      List<String> command = new ArrayList<>();
-      command.add(ProcessHandle.current().info().command().orElse("java"));
-      command.addAll(JVM_FLAGS);
-      command.add("-Xmx" + System.getProperty("mambamixer.cell.heap", "4g"));
-      command.addAll(List.of("-cp", classPath(), Main.class.getName()));
-      command.addAll(job.args());
-      command.addAll(List.of("--run-dir", dir.toString()));
+      List<String> command = command(job, threads);
       Files.writeString(log, "# " + String.join(" ", job.args()) + " --run-dir " + dir + "\n",
           StandardCharsets.UTF_8);
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
+      if (threads > 0) {
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+      }
       pb.environment().putAll(env);
       Process p = pb.start();
       try {
@@ -93,6 +93,21 @@ public final class CellWorker {
       metrics.clear();
     }
     return new CellResult(job.cellId(), code, metrics, (System.nanoTime() - t0) / 1e9, error);
+  }
+
+  /** The child JVM's command line for {@code job} on {@code threads} cores (0: all). */
+  static List<String> command(CellJob job, int threads) {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(JVM_FLAGS);
+    command.add("-Xmx" + System.getProperty("mambamixer.cell.heap", "4g"));
+    if (threads > 0) {
+      command.add("-XX:ActiveProcessorCount=" + threads);
+    }
+    command.addAll(List.of("-cp", classPath(), Main.class.getName()));
+    command.addAll(job.args());
+    command.addAll(List.of("--run-dir", job.runDir()));
+    return command;
   }
 
   /**

@@ -166,7 +166,7 @@ public final class SparkEngine implements CellEngine {
 
   /** Runs a cell inside its task, limited to the GPUs the scheduler gave that task (if any). */
   static CellResult executeOnAssignedDevices(CellJob job) {
-    return CellWorker.execute(job, deviceEnvironment(TaskContext.get()));
+    return CellWorker.execute(job, deviceEnvironment(TaskContext.get()), 0);
   }
 
   /** {@code CUDA_VISIBLE_DEVICES} for the task's {@code gpu} resource; empty without one. */
