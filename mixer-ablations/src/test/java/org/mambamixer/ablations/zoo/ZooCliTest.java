@@ -73,7 +73,7 @@ class ZooCliTest {
   }
 
   @Test
-  void publishModelRefusesWhatItCannotPublish(@TempDir Path tmp) {
+  void publishModelRefusesWhatItCannotPublish(@TempDir Path tmp) throws Exception {
     String[] common = {"--name", "x", "--into", tmp.toString(), "--trained", "now"};
     assertThat(run(concat(new String[] {"publish-model", tmp.toString(), "--task", "speech"},
         common))).isEqualTo(2);
@@ -81,6 +81,11 @@ class ZooCliTest {
     assertThat(run(concat(new String[] {"publish-model", tmp.toString(), "--task", "forecast"},
         common))).isEqualTo(2);
     assertThat(err.toString()).contains(tmp + " is not a run directory (no config.json)");
+    Files.writeString(tmp.resolve("config.json"),
+        "{\"command\": \"forecast\", \"dataset\": \"ETTh1\", \"commit\": \"5d6f162\"}");
+    assertThat(run(concat(new String[] {"publish-model", tmp.toString(), "--task", "forecast"},
+        common))).isEqualTo(2);
+    assertThat(err.toString()).contains(tmp + " records the abbreviated commit 5d6f162");
     assertThat(tmp.resolve("x")).doesNotExist();
   }
 

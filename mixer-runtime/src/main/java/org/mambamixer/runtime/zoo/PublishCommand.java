@@ -104,6 +104,12 @@ public final class PublishCommand implements LauncherCommand {
     }
     JsonObject config = RunConfig.read(run.resolve("config.json"), "forecast or classify",
         "dataset");
+    String commit = RunConfig.string(config, "commit", "unknown");
+    if (commit.matches("[0-9a-f]{1,39}")) {
+      // An abbreviated hash can become ambiguous as the history grows; a manifest is forever.
+      throw usage(run + " records the abbreviated commit " + commit + "; train it again with"
+          + " MAMBAMIXER_COMMIT set to the full 40-character hash (the launcher's default)");
+    }
     PrintWriter out = spec.commandLine().getOut();
     Path folder = into.resolve(name);
     AtomicFiles.writeDirectory(folder, fresh -> {
@@ -114,7 +120,7 @@ public final class PublishCommand implements LauncherCommand {
       zooTask.addFiles(fresh, dataDir);
       ZooManifest draft = new ZooManifest(name, task, config.get("dataset").getAsString(),
           RunConfig.string(config, "command", "unknown"),
-          RunConfig.string(config, "commit", "unknown"), trained,
+          commit, trained,
           new ZooManifest.Metric(zooTask.metric(), Double.NaN, "test"),
           new ZooManifest.Check(slice, Double.NaN, tolerance), hashes(fresh));
       double whole = zooTask.measure(fresh, draft, 0, dataDir, scanOption.name(), out);
