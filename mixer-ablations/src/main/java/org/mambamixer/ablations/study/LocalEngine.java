@@ -11,10 +11,10 @@ import java.util.function.Consumer;
 
 /**
  * {@code --engine local}: {@code jobs} cells at once, each in its own child JVM
- * ({@link CellWorker}). With more than one job the machine's cores are split between the cells:
- * libtorch's two threads speed the small ops of a forecasting step up by only about 1.45x, so two
- * one-thread cells side by side train about 1.4x more batches per second than two two-thread
- * cells fighting over two cores (docs/benchmarks.md, "Cells side by side").
+ * ({@link CellWorker}). With more than one job the machine's cores are split between the cells
+ * rather than every cell's libtorch and scan kernel starting a thread per core of the machine:
+ * a forecasting step's small ops gain less than 2x from a second thread, so one-thread cells side
+ * by side finish more cells per hour (docs/benchmarks.md, "Cells side by side").
  */
 public final class LocalEngine implements CellEngine {
   private final ExecutorService pool;
