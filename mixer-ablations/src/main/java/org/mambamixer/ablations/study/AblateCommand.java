@@ -47,8 +47,8 @@ public final class AblateCommand implements LauncherCommand {
   Engine engine;
 
   @Option(names = "--jobs", paramLabel = "N", defaultValue = "1",
-      description = "cells at once with --engine local, each in its own JVM; above 1 the cores are split"
-          + " between them (default ${DEFAULT-VALUE})")
+      description = "cells at once with --engine local, each in its own JVM; above 1 the cores"
+          + " are split between them (default ${DEFAULT-VALUE})")
   int jobs;
 
   @Option(names = "--master", paramLabel = "URL", defaultValue = "local[2]",

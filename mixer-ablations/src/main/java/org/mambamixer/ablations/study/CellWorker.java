@@ -63,9 +63,7 @@ public final class CellWorker {
       ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       pb.environment().putIfAbsent("OMP_WAIT_POLICY", "PASSIVE");
-      if (threads > 0) {
-        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
-      }
+      pb.environment().putAll(threadEnvironment(threads));
       pb.environment().putAll(env);
       Process p = pb.start();
       try {
@@ -108,6 +106,11 @@ public final class CellWorker {
     command.addAll(job.args());
     command.addAll(List.of("--run-dir", job.runDir()));
     return command;
+  }
+
+  /** What the child's environment gets for {@code threads} cores: libtorch's thread count. */
+  static Map<String, String> threadEnvironment(int threads) {
+    return threads > 0 ? Map.of("OMP_NUM_THREADS", Integer.toString(threads)) : Map.of();
   }
 
   /**

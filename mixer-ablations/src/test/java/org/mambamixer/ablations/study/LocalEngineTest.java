@@ -3,6 +3,7 @@ package org.mambamixer.ablations.study;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** How {@code --jobs} splits the machine's cores between the cells' JVMs. */
@@ -35,5 +36,7 @@ class LocalEngineTest {
     assertThat(CellWorker.command(job, 1)).contains("-XX:ActiveProcessorCount=1")
         .endsWith("forecast", "--dataset", "ETTh1", "--run-dir", "/tmp/c");
     assertThat(CellWorker.command(job, 0)).noneMatch(a -> a.startsWith("-XX:ActiveProcessor"));
+    assertThat(CellWorker.threadEnvironment(2)).containsExactly(Map.entry("OMP_NUM_THREADS", "2"));
+    assertThat(CellWorker.threadEnvironment(0)).isEmpty();
   }
 }
