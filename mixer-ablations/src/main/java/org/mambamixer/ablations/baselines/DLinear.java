@@ -100,11 +100,11 @@ public final class DLinear extends AbstractBlock implements ForecastModel {
   public static final class Factory implements ForecastModel.Factory {
     /**
      * The authors' ETTh1 settings (LTSF-Linear {@code scripts/EXP-LongForecasting/Linear}):
-     * lookback 336, Adam at 5e-3 without weight decay, batch 32, 10 epochs, patience 3. Their rate
-     * halves every epoch; here a cosine from 5e-3 to 1e-5, about where the halving ends.
+     * lookback 336, Adam at 5e-3 without weight decay, batch 32, 10 epochs, patience 3, and their
+     * {@code lradj type1}: two epochs at the peak, then halved every epoch.
      */
     static final ForecastRecipe RECIPE = new ForecastRecipe(336, c -> c,
-        new TrainConfig(10, 32, 256, 5e-3f, 1e-5f, 0, 0f, 3, 0, 2021));
+        new TrainConfig(10, 32, 256, 5e-3f, 0f, 0, 0f, 3, 0, 2021).withLrDecay("type1"));
 
     @Override
     public MixerChoice variants() {

@@ -1,6 +1,7 @@
 package org.mambamixer.ablations.baselines;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -8,6 +9,7 @@ import ai.djl.ndarray.types.Shape;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +83,39 @@ class BaselinesTest {
     assertThat(spec.train().patience()).isEqualTo(5);
     assertThat(spec.train().weightDecay()).isZero();
     assertThat(spec.train().lr()).isEqualTo(3e-4f);
+  }
+
+  /**
+   * DLinear's recipe trains with its authors' type1 schedule, recorded in config.json so a rerun
+   * from it trains the same; {@code --lr-decay} replaces it, and a bad name is a usage error.
+   */
+  @Test
+  void dlinearHalvesItsRateAsItsAuthorsAndTheFlagReplacesTheSchedule(@TempDir Path tmp)
+      throws Exception {
+    Path csv = ToySeries.write(tmp.resolve("toy.csv"), 1100, 2);
+    StringWriter out = new StringWriter();
+    String[] base = {"forecast", "--model", "dlinear", "--data", csv.toString(), "--horizon", "8",
+        "--epochs", "1", "--max-batches", "1", "--scan", "cpu", "--run-dir"};
+    assertThat(Main.run(concat(base, tmp.resolve("recipe").toString()),
+        new PrintWriter(out, true), new PrintWriter(out, true))).as(out.toString()).isZero();
+    TrainConfig recipe = ForecastRun.readSpec(tmp.resolve("recipe/H8/config.json")).train();
+    assertThat(recipe.lrDecay()).isEqualTo("type1");
+    assertThat(recipe.withEpochs(10).lrAt(2, 0)).isCloseTo(2.5e-3, within(1e-9));
+    assertThat(Main.run(concat(base, tmp.resolve("cosine").toString(), "--lr-decay", "cosine"),
+        new PrintWriter(out, true), new PrintWriter(out, true))).as(out.toString()).isZero();
+    TrainConfig cosine = ForecastRun.readSpec(tmp.resolve("cosine/H8/config.json")).train();
+    assertThat(cosine.withEpochs(10).lrAt(2, 0)).isGreaterThan(4e-3);
+    StringWriter err = new StringWriter();
+    assertThat(Main.run(concat(base, tmp.resolve("bad").toString(), "--lr-decay", "type2"),
+        new PrintWriter(new StringWriter()), new PrintWriter(err, true))).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown learning-rate schedule 'type2'");
+    assertThat(tmp.resolve("bad")).doesNotExist();
+  }
+
+  private static String[] concat(String[] head, String... tail) {
+    String[] all = Arrays.copyOf(head, head.length + tail.length);
+    System.arraycopy(tail, 0, all, head.length, tail.length);
+    return all;
   }
 
   @Test

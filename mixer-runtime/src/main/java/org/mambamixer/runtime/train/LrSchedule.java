@@ -3,7 +3,9 @@ package org.mambamixer.runtime.train;
 import java.util.Locale;
 
 /**
- * Linear warm-up, then cosine decay to {@code minLr}, updated once per epoch or after every batch.
+ * Linear warm-up, then cosine decay to {@code minLr}, updated once per epoch or after every batch;
+ * or, with a {@link StepDecay}, the warm-up followed by that step per epoch, never below
+ * {@code minLr}.
  *
  * <p>Per epoch, each epoch trains at one rate, so the last epoch sits at {@code (epochs - 1 -
  * warmupEpochs) / (epochs - warmupEpochs)} of the way down: with few epochs it never gets near the
@@ -16,8 +18,11 @@ import java.util.Locale;
  * @param warmupEpochs epochs of linear warm-up (0 for none)
  * @param epochs total epochs
  * @param update how often the rate moves along the curve
+ * @param decay a step per epoch in place of the cosine, or null for the cosine; a step decay
+ *     moves once per epoch even where {@code update} is per batch, as the scripts it comes from
  */
-public record LrSchedule(float baseLr, float minLr, int warmupEpochs, int epochs, Update update) {
+public record LrSchedule(float baseLr, float minLr, int warmupEpochs, int epochs, Update update,
+    StepDecay decay) {
 
   /** How often the learning rate follows the schedule. */
   public enum Update {
@@ -56,19 +61,27 @@ public record LrSchedule(float baseLr, float minLr, int warmupEpochs, int epochs
     }
   }
 
-  /** Updated once per epoch. */
+  /** The cosine. */
+  public LrSchedule(float baseLr, float minLr, int warmupEpochs, int epochs, Update update) {
+    this(baseLr, minLr, warmupEpochs, epochs, update, null);
+  }
+
+  /** The cosine, updated once per epoch. */
   public LrSchedule(float baseLr, float minLr, int warmupEpochs, int epochs) {
     this(baseLr, minLr, warmupEpochs, epochs, Update.EPOCH);
   }
 
   /** The learning rate of epoch {@code e} (0-based) of a schedule updated per epoch. */
   public float at(int e) {
-    if (update == Update.BATCH) {
+    if (update == Update.BATCH && decay == null) {
       throw new IllegalStateException("a schedule updated per batch has no rate per epoch;"
           + " ask at(epoch, batch, batchesPerEpoch)");
     }
     if (e < warmupEpochs) {
       return baseLr * (e + 1) / (warmupEpochs + 1);
+    }
+    if (decay != null) {
+      return (float) Math.max(minLr, baseLr * decay.factor(e - warmupEpochs));
     }
     return cosine(e - warmupEpochs, epochs - warmupEpochs);
   }
@@ -82,7 +95,7 @@ public record LrSchedule(float baseLr, float minLr, int warmupEpochs, int epochs
       throw new IllegalArgumentException("need 0 <= batch < batchesPerEpoch, got batch " + b
           + " of " + batchesPerEpoch);
     }
-    if (update == Update.EPOCH) {
+    if (update == Update.EPOCH || decay != null) {
       return at(e);
     }
     long step = (long) e * batchesPerEpoch + b;

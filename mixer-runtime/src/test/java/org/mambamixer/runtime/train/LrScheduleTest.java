@@ -72,4 +72,46 @@ class LrScheduleTest {
     assertThat(LrSchedule.Update.parse("Batch")).isEqualTo(LrSchedule.Update.BATCH);
     assertThat(LrSchedule.Update.BATCH).hasToString("batch");
   }
+
+  /**
+   * LTSF-Linear's type1 sets the rate after each epoch to lr x 0.5^(finished - 1): epochs 0 and 1
+   * at the peak, then halved; PatchTST's type3 keeps four epochs, then x 0.9; the floor holds.
+   */
+  @Test
+  void stepDecaysFollowTheBaselinesScripts() {
+    LrSchedule type1 = new LrSchedule(5e-3f, 0f, 0, 10, LrSchedule.Update.EPOCH, StepDecay.TYPE1);
+    float[] expected = {5e-3f, 5e-3f, 2.5e-3f, 1.25e-3f, 6.25e-4f};
+    for (int e = 0; e < expected.length; e++) {
+      assertThat(type1.at(e)).as("epoch %d", e).isCloseTo(expected[e], within(1e-10f));
+    }
+    LrSchedule type3 = new LrSchedule(1e-4f, 0f, 0, 100, LrSchedule.Update.EPOCH, StepDecay.TYPE3);
+    for (int e = 0; e < 4; e++) {
+      assertThat(type3.at(e)).isEqualTo(1e-4f);
+    }
+    assertThat(type3.at(4)).isCloseTo(9e-5f, within(1e-10f));
+    assertThat(type3.at(13)).isCloseTo((float) (1e-4 * Math.pow(0.9, 10)), within(1e-10f));
+    LrSchedule floored = new LrSchedule(5e-3f, 1e-3f, 0, 10, LrSchedule.Update.EPOCH,
+        StepDecay.TYPE1);
+    assertThat(floored.at(9)).isEqualTo(1e-3f);
+    // A step decay moves per epoch even where the cosine would move per batch.
+    LrSchedule perBatch = new LrSchedule(5e-3f, 0f, 0, 10, LrSchedule.Update.BATCH,
+        StepDecay.TYPE1);
+    assertThat(perBatch.at(2, 7, 8)).isEqualTo(perBatch.at(2)).isCloseTo(2.5e-3f, within(1e-10f));
+  }
+
+  @Test
+  void stepDecaysParseByNameAndReadBack() {
+    assertThat(StepDecay.parse("cosine")).isNull();
+    assertThat(StepDecay.parse("Type1")).isEqualTo(StepDecay.TYPE1);
+    assertThat(StepDecay.parse("type3")).isEqualTo(new StepDecay(0.9f, 3));
+    assertThat(StepDecay.parse("step:0.8:2")).isEqualTo(new StepDecay(0.8f, 2));
+    for (StepDecay d : new StepDecay[] {StepDecay.TYPE1, StepDecay.TYPE3, new StepDecay(0.8f, 2)}) {
+      assertThat(StepDecay.parse(d.name())).isEqualTo(d);
+    }
+    assertThatThrownBy(() -> StepDecay.parse("type2")).hasMessageContaining("'type2'")
+        .hasMessageContaining("cosine, type1, type3 or step:GAMMA:HOLD");
+    assertThatThrownBy(() -> StepDecay.parse("step:x:1")).hasMessageContaining("'step:x:1'");
+    assertThatThrownBy(() -> StepDecay.parse("step:1.5:1")).hasMessageContaining("(0, 1]");
+    assertThatThrownBy(() -> StepDecay.parse("step:0.5:-1")).hasMessageContaining(">= 0");
+  }
 }

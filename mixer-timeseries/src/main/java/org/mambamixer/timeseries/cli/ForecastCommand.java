@@ -115,6 +115,13 @@ public final class ForecastCommand implements LauncherCommand {
           + " 0.34 %% of validation MSE (docs/results-tsm2.md)")
   Float stopLr;
 
+  @Option(names = "--lr-decay", paramLabel = "NAME",
+      description = "the rate's schedule: cosine (to the floor, the default), type1 (x 0.5 per"
+          + " epoch from the third, LTSF-Linear's), type3 (four epochs at the peak, then x 0.9"
+          + " per epoch, PatchTST's) or step:GAMMA:HOLD; dlinear and patchtst default to their"
+          + " papers'")
+  String lrDecay;
+
   @Option(names = "--d-model", paramLabel = "D", description = "patch embedding width (preset per dataset)")
   Integer dModel;
 
@@ -338,6 +345,7 @@ public final class ForecastCommand implements LauncherCommand {
         Setting.of("--plateau-decay", "train.plateauDecay", plateauDecay),
         Setting.of("--min-delta", "train.minDelta", minDelta),
         Setting.of("--stop-lr", "train.stopLr", stopLr),
+        Setting.of("--lr-decay", "train.lrDecay", lrDecay),
         Setting.of("--d-model", "model.dModel", dModel),
         Setting.of("--layers", "model.layers", layers),
         Setting.of("--d-state", "model.dState", dState),

@@ -3,6 +3,7 @@ package org.mambamixer.timeseries.train;
 import static org.mambamixer.api.util.Tensors.requirePositive;
 
 import org.mambamixer.runtime.train.LrSchedule;
+import org.mambamixer.runtime.train.StepDecay;
 import org.mambamixer.runtime.train.TrainingPlan;
 
 /**
@@ -39,11 +40,15 @@ import org.mambamixer.runtime.train.TrainingPlan;
  *     was 43 % of all epochs and gained at most 0.34 % of validation MSE
  *     (docs/results-tsm2.md, "Where the rest of the budget goes"). Only decayed rates count, so a
  *     warm-up that starts low never stops a run. A config without this field reads as 0.
+ * @param lrDecay null (a config without the field) or {@code cosine} for the cosine from
+ *     {@code lr} to {@code minLr}; else a {@link StepDecay} by name ({@code type1}, {@code type3},
+ *     {@code step:GAMMA:HOLD}): the baselines' own schedules, floored at {@code minLr}
  */
 public record TrainConfig(
     int epochs, int batchSize, int evalBatchSize, float lr, float minLr, int warmupEpochs,
     float weightDecay, int patience, int maxBatchesPerEpoch, long seed, int valInterval,
-    float plateauDecay, boolean recompute, float minDelta, float stopLr) implements TrainingPlan {
+    float plateauDecay, boolean recompute, float minDelta, float stopLr, String lrDecay)
+    implements TrainingPlan {
 
   public TrainConfig {
     requirePositive("epochs", epochs);
@@ -69,22 +74,24 @@ public record TrainConfig(
     if (weightDecay < 0) {
       throw new IllegalArgumentException("weightDecay must be >= 0, got " + weightDecay);
     }
-    schedule(lr, minLr, warmupEpochs, epochs); // validates the rates
+    schedule(lr, minLr, warmupEpochs, epochs, lrDecay); // validates the rates and the decay
   }
 
   /** Validation once per epoch, at its end, and no decay on plateaus. */
   public TrainConfig(int epochs, int batchSize, int evalBatchSize, float lr, float minLr,
       int warmupEpochs, float weightDecay, int patience, int maxBatchesPerEpoch, long seed) {
     this(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay, patience,
-        maxBatchesPerEpoch, seed, 0, 0, false, 0, 0);
+        maxBatchesPerEpoch, seed, 0, 0, false, 0, 0, null);
   }
 
-  private static LrSchedule schedule(float lr, float minLr, int warmup, int epochs) {
-    return new LrSchedule(lr, minLr, warmup, epochs);
+  private static LrSchedule schedule(float lr, float minLr, int warmup, int epochs,
+      String decay) {
+    return new LrSchedule(lr, minLr, warmup, epochs, LrSchedule.Update.EPOCH,
+        decay == null ? null : StepDecay.parse(decay));
   }
 
   public LrSchedule schedule() {
-    return schedule(lr, minLr, warmupEpochs, epochs);
+    return schedule(lr, minLr, warmupEpochs, epochs, lrDecay);
   }
 
   /** The short default budget of the README's first command: minutes on two cores. */
@@ -104,69 +111,69 @@ public record TrainConfig(
    */
   public static TrainConfig full() {
     return new TrainConfig(10, 32, 256, 1e-3f, 1e-5f, 1, 0.05f, 4, 0, 2021, 40, 0.3f, false, 1e-4f,
-        0);
+        0, null);
   }
 
   public TrainConfig withEpochs(int e) {
     return new TrainConfig(e, batchSize, evalBatchSize, lr, minLr, Math.min(warmupEpochs, e - 1),
         weightDecay, patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute,
-        minDelta, stopLr);
+        minDelta, stopLr, lrDecay);
   }
 
   public TrainConfig withBatch(int b) {
     return new TrainConfig(epochs, b, evalBatchSize, lr, minLr, warmupEpochs, weightDecay, patience,
-        maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, stopLr);
+        maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, stopLr, lrDecay);
   }
 
   public TrainConfig withEvalBatch(int b) {
     return new TrainConfig(epochs, batchSize, b, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, stopLr);
+        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, stopLr, lrDecay);
   }
 
   public TrainConfig withLr(float rate) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, rate, Math.min(minLr, rate),
         warmupEpochs, weightDecay, patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay,
-        recompute, minDelta, stopLr);
+        recompute, minDelta, stopLr, lrDecay);
   }
 
   public TrainConfig withPatience(int p) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        p, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, stopLr);
+        p, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, stopLr, lrDecay);
   }
 
   public TrainConfig withMaxBatches(int n) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, n, seed, valInterval, plateauDecay, recompute, minDelta, stopLr);
+        patience, n, seed, valInterval, plateauDecay, recompute, minDelta, stopLr, lrDecay);
   }
 
   public TrainConfig withSeed(long s) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, s, valInterval, plateauDecay, recompute, minDelta, stopLr);
+        patience, maxBatchesPerEpoch, s, valInterval, plateauDecay, recompute, minDelta, stopLr, lrDecay);
   }
 
   public TrainConfig withWeightDecay(float wd) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, wd, patience,
-        maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, stopLr);
+        maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, stopLr, lrDecay);
   }
 
   public TrainConfig withValInterval(int batches) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, seed, batches, plateauDecay, recompute, minDelta, stopLr);
+        patience, maxBatchesPerEpoch, seed, batches, plateauDecay, recompute, minDelta, stopLr, lrDecay);
   }
 
   public TrainConfig withPlateauDecay(float factor) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, seed, valInterval, factor, recompute, minDelta, stopLr);
+        patience, maxBatchesPerEpoch, seed, valInterval, factor, recompute, minDelta, stopLr, lrDecay);
   }
 
   public TrainConfig withMinDelta(float d) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, d, stopLr);
+        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, d, stopLr, lrDecay);
   }
 
   public TrainConfig withStopLr(float rate) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, rate);
+        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, rate, lrDecay);
   }
 
   /** The learning rate of epoch {@code epoch} after {@code decays} plateau decays. */
@@ -191,9 +198,16 @@ public record TrainConfig(
     return mse < best * (1 - (double) minDelta);
   }
 
+  /** The schedule by name: {@code cosine}, or a {@link StepDecay}'s. */
+  public TrainConfig withLrDecay(String name) {
+    return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
+        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, stopLr,
+        name);
+  }
+
   public TrainConfig withRecompute(boolean on) {
     return new TrainConfig(epochs, batchSize, evalBatchSize, lr, minLr, warmupEpochs, weightDecay,
-        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, on, minDelta, stopLr);
+        patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, on, minDelta, stopLr, lrDecay);
   }
 
   /** Validations per epoch of {@code batches} training batches. */
