@@ -12,6 +12,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
@@ -96,15 +98,33 @@ public final class DLinear extends AbstractBlock implements ForecastModel {
     seasonal.initialize(manager, dataType, series);
   }
 
-  /** {@code dlinear} in the forecast-model registry, with the paper's ETTh1 recipe. */
+  /** {@code dlinear} in the forecast-model registry, with its authors' recipe per dataset. */
   public static final class Factory implements ForecastModel.Factory {
     /**
      * The authors' ETTh1 settings (LTSF-Linear {@code scripts/EXP-LongForecasting/Linear}):
      * lookback 336, Adam at 5e-3 without weight decay, batch 32, 10 epochs, patience 3, and their
-     * {@code lradj type1}: two epochs at the peak, then halved every epoch.
+     * {@code lradj type1}: two epochs at the peak, then halved every epoch. A series without its
+     * own script gets this one.
      */
-    static final ForecastRecipe RECIPE = new ForecastRecipe(336, c -> c,
-        new TrainConfig(10, 32, 256, 5e-3f, 0f, 0, 0f, 3, 0, 2021).withLrDecay("type1"));
+    static final ForecastRecipe RECIPE = script(32, 5e-3f);
+
+    /** The same scripts' batch and rate per dataset; everything else as ETTh1's. */
+    private static final Map<String, ForecastRecipe> BY_DATASET = Map.of(
+        "etth1", RECIPE,
+        "etth2", script(32, 0.05f),
+        "ettm1", script(8, 1e-4f),
+        "ettm2", script(32, 1e-3f),
+        "weather", script(16, 1e-4f));
+
+    private static ForecastRecipe script(int batch, float lr) {
+      return new ForecastRecipe(336, c -> c,
+          new TrainConfig(10, batch, 256, lr, 0f, 0, 0f, 3, 0, 2021).withLrDecay("type1"));
+    }
+
+    @Override
+    public Optional<ForecastRecipe> recipe(String dataset) {
+      return Optional.of(BY_DATASET.getOrDefault(dataset.toLowerCase(Locale.ROOT), RECIPE));
+    }
 
     @Override
     public MixerChoice variants() {
@@ -119,11 +139,6 @@ public final class DLinear extends AbstractBlock implements ForecastModel {
     @Override
     public String description() {
       return "DLinear: moving-average decomposition, one linear map over time per part";
-    }
-
-    @Override
-    public Optional<ForecastRecipe> recipe() {
-      return Optional.of(RECIPE);
     }
   }
 }

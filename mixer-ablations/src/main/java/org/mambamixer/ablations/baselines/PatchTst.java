@@ -149,8 +149,9 @@ public final class PatchTst extends AbstractBlock implements ForecastModel {
           + " encoder with BatchNorm, flatten head";
     }
 
+    /** The ETTh recipe on every dataset: see {@link #RECIPE} for what that leaves out. */
     @Override
-    public Optional<ForecastRecipe> recipe() {
+    public Optional<ForecastRecipe> recipe(String dataset) {
       return Optional.of(RECIPE);
     }
   }

@@ -17,6 +17,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.mambamixer.ablations.Assembled;
 import org.mambamixer.ablations.ToySeries;
 import org.mambamixer.ablations.cli.Main;
+import org.mambamixer.timeseries.model.ForecastRecipe;
+import org.mambamixer.timeseries.model.Tsm2Config;
 import org.mambamixer.timeseries.train.ForecastRun;
 import org.mambamixer.timeseries.train.TrainConfig;
 import org.mambamixer.timeseries.train.TrainedRun;
@@ -116,6 +118,48 @@ class BaselinesTest {
     String[] all = Arrays.copyOf(head, head.length + tail.length);
     System.arraycopy(tail, 0, all, head.length, tail.length);
     return all;
+  }
+
+  /**
+   * Named alone, a baseline takes its authors' settings for the dataset, found by the series'
+   * name whatever its case; a series they never ran gets their ETTh1 recipe.
+   */
+  @Test
+  void recipesFollowTheAuthorsScriptsPerDataset() {
+    TsMixer.Factory tsmixer = new TsMixer.Factory();
+    Tsm2Config preset = Tsm2Config.preset("ETTh2", 512, 7);
+    ForecastRecipe etth2 = tsmixer.recipe("etth2").orElseThrow();
+    assertThat(etth2.shape().apply(preset).layers()).isEqualTo(4);
+    assertThat(etth2.shape().apply(preset).dModel()).isEqualTo(8);
+    ForecastRecipe ettm2 = tsmixer.recipe("ETTm2").orElseThrow();
+    assertThat(ettm2.train().lr()).isEqualTo(1e-3f);
+    assertThat(ettm2.train().minLr()).as("constant rate").isEqualTo(1e-3f);
+    assertThat(tsmixer.recipe("weather").orElseThrow().shape().apply(preset).dropout())
+        .isEqualTo(0.3f);
+    assertThat(tsmixer.recipe("my-sensors").orElseThrow()).isSameAs(TsMixer.Factory.RECIPE);
+    DLinear.Factory dlinear = new DLinear.Factory();
+    assertThat(dlinear.recipe("ETTh2").orElseThrow().train().lr()).isEqualTo(0.05f);
+    assertThat(dlinear.recipe("ETTm1").orElseThrow().train().batchSize()).isEqualTo(8);
+    assertThat(dlinear.recipe("ETTm1").orElseThrow().train().lrDecay()).isEqualTo("type1");
+    assertThat(dlinear.recipe("my-sensors").orElseThrow()).isSameAs(DLinear.Factory.RECIPE);
+    assertThat(new PatchTst.Factory().recipe("ETTm1").orElseThrow())
+        .isSameAs(PatchTst.Factory.RECIPE);
+  }
+
+  /** The command finds the recipe by the series' name: a file named weather runs weather's. */
+  @Test
+  void theCommandTakesTheRecipeOfTheSeriesName(@TempDir Path tmp) throws Exception {
+    Path csv = ToySeries.write(tmp.resolve("weather.csv"), 1100, 21);
+    Path runDir = tmp.resolve("run");
+    StringWriter out = new StringWriter();
+    assertThat(Main.run(new String[] {"forecast", "--model", "tsmixer", "--data", csv.toString(),
+        "--horizon", "8", "--epochs", "1", "--max-batches", "1", "--scan", "cpu",
+        "--run-dir", runDir.toString()}, new PrintWriter(out, true), new PrintWriter(out, true)))
+        .as(out.toString()).isZero();
+    ForecastRun.Spec spec = ForecastRun.readSpec(runDir.resolve("H8/config.json"));
+    assertThat(spec.model().layers()).isEqualTo(4);
+    assertThat(spec.model().dModel()).isEqualTo(32);
+    assertThat(spec.model().dropout()).isEqualTo(0.3f);
   }
 
   @Test

@@ -207,7 +207,7 @@ public final class ForecastCommand implements LauncherCommand {
       throw usage("give --dataset NAME or --data CSV (or --config FILE of an earlier run)");
     }
     JsonObject resumed = training.resume() ? storedConfig(training.runDirs().runDir()) : null;
-    Optional<ForecastRecipe> recipe = catalog.model(modelName).recipe();
+    Optional<ForecastRecipe> recipe = catalog.model(modelName).recipe(seriesName());
     // A recipe's sizes are its paper's whatever the series; only a recipe-less model takes them
     // from the size of a series without preset.
     SeriesDefaults auto = source != null && config == null && resumed == null && recipe.isEmpty()
@@ -292,6 +292,14 @@ public final class ForecastCommand implements LauncherCommand {
     }
     out.println(d.describe());
     return d;
+  }
+
+  /** The series' name as its preset and a recipe know it, or "" without a source. */
+  private String seriesName() {
+    if (source == null) {
+      return "";
+    }
+    return source.data != null ? SeriesCsv.datasetName(source.data) : source.dataset;
   }
 
   private static Tsm2Config generic(SeriesDefaults auto, Tsm2Config preset) {

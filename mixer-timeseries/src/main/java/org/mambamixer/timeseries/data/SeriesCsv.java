@@ -53,7 +53,7 @@ public final class SeriesCsv {
   }
 
   /** The dataset name for a file: {@code ETTh1.csv.gz} gives {@code ETTh1}. */
-  static String datasetName(Path file) {
+  public static String datasetName(Path file) {
     String name = file.getFileName().toString();
     for (String suffix : new String[] {".gz", ".csv"}) {
       if (name.toLowerCase().endsWith(suffix)) {

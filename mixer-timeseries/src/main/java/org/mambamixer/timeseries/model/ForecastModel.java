@@ -28,10 +28,12 @@ public interface ForecastModel extends Block {
     String description();
 
     /**
-     * The settings this model runs with when named alone, its paper's; empty for the dataset's
-     * preset and the {@code --budget} (TSM2's own defaults).
+     * The settings this model runs with on {@code dataset} (a series name, as {@code ETTm1}) when
+     * named alone: its authors' for that dataset, or their default where they published none;
+     * empty for the dataset's preset and the {@code --budget} (TSM2's own defaults). Every
+     * dataset's recipe has the same lookback.
      */
-    default Optional<ForecastRecipe> recipe() {
+    default Optional<ForecastRecipe> recipe(String dataset) {
       return Optional.empty();
     }
   }
