@@ -7,13 +7,13 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.UniformInitializer;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.mambamixer.api.block.HashDropout;
 import org.mambamixer.api.block.MixerChoice;
 import org.mambamixer.api.inject.Variants;
 import org.mambamixer.api.scan.SelectiveScan;
@@ -49,7 +49,7 @@ public final class PatchTst extends AbstractBlock implements ForecastModel {
   private final RevIn revin;
   private final PatchEmbedding embed;
   private final Parameter positions; // (N, D)
-  private final Dropout dropout;
+  private final HashDropout dropout;
   private final List<PatchTstLayer> layers = new ArrayList<>();
   private final TemporalHead head;
 
@@ -61,7 +61,7 @@ public final class PatchTst extends AbstractBlock implements ForecastModel {
     positions = addParameter(Parameter.builder().setName("positions")
         .setType(Parameter.Type.WEIGHT).optShape(new Shape(config.patches(), config.dModel()))
         .optInitializer(new UniformInitializer(0.02f)).build());
-    dropout = addChildBlock("dropout", Dropout.builder().optRate(config.dropout()).build());
+    dropout = addChildBlock("dropout", new HashDropout(config.dropout()));
     for (int i = 0; i < config.layers(); i++) {
       layers.add(addChildBlock("layer" + i, new PatchTstLayer(config.dModel(), HEADS,
           FF_RATIO * config.dModel(), config.dropout())));

@@ -9,9 +9,9 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.mambamixer.api.block.HashDropout;
 import org.mambamixer.api.ssm.Init;
 
 /**
@@ -29,18 +29,20 @@ import org.mambamixer.api.ssm.Init;
  *
  * BN is PyTorch's BatchNorm1d over D (statistics over every token of the batch; momentum 0.1,
  * epsilon 1e-5, DJL's momentum 0.9 being its complement), which the paper prefers to LayerNorm.
+ * The dropouts are {@link HashDropout}'s: libtorch's serial mask draw over the (B', N, F) hidden
+ * and the rest cost a seventh of a training batch (docs/benchmarks.md, "PatchTST's dropout").
  */
 final class PatchTstLayer extends AbstractBlock {
   private final int heads;
   private final Linear qkv;
   private final Linear out;
-  private final Dropout outDropout;
-  private final Dropout attnDropout;
+  private final HashDropout outDropout;
+  private final HashDropout attnDropout;
   private final BatchNorm attnNorm;
   private final Linear up;
-  private final Dropout upDropout;
+  private final HashDropout upDropout;
   private final Linear down;
-  private final Dropout ffnDropout;
+  private final HashDropout ffnDropout;
   private final BatchNorm ffnNorm;
 
   PatchTstLayer(int dModel, int heads, int dFf, float dropout) {
@@ -51,13 +53,13 @@ final class PatchTstLayer extends AbstractBlock {
     this.heads = heads;
     qkv = addChildBlock("qkv", Init.fanInLinear(3 * dModel));
     out = addChildBlock("out", Init.fanInLinear(dModel));
-    outDropout = addChildBlock("out_dropout", Dropout.builder().optRate(dropout).build());
-    attnDropout = addChildBlock("attn_dropout", Dropout.builder().optRate(dropout).build());
+    outDropout = addChildBlock("out_dropout", new HashDropout(dropout));
+    attnDropout = addChildBlock("attn_dropout", new HashDropout(dropout));
     attnNorm = addChildBlock("attn_norm", norm());
     up = addChildBlock("up", Init.fanInLinear(dFf));
-    upDropout = addChildBlock("up_dropout", Dropout.builder().optRate(dropout).build());
+    upDropout = addChildBlock("up_dropout", new HashDropout(dropout));
     down = addChildBlock("down", Init.fanInLinear(dModel));
-    ffnDropout = addChildBlock("ffn_dropout", Dropout.builder().optRate(dropout).build());
+    ffnDropout = addChildBlock("ffn_dropout", new HashDropout(dropout));
     ffnNorm = addChildBlock("ffn_norm", norm());
   }
 
