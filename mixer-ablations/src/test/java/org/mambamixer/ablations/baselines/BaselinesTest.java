@@ -146,6 +146,18 @@ class BaselinesTest {
         .isSameAs(PatchTst.Factory.RECIPE);
   }
 
+  /** {@code onecycle} over 100 epochs of 10 batches: peak / 25 first, the peak at batch 399. */
+  @Test
+  void aOneCycleMovesEveryBatch() {
+    TrainConfig t = new TrainConfig(100, 128, 256, 1e-4f, 0f, 0, 0f, 20, 0, 2021)
+        .withLrDecay("onecycle:0.4");
+    assertThat(t.lr(0, 0, 10, 0)).isCloseTo(4e-6f, within(1e-10f));
+    assertThat(t.lr(39, 9, 10, 0)).isCloseTo(1e-4f, within(1e-9f));
+    assertThat(t.lr(99, 9, 10, 0)).isCloseTo(4e-10f, within(1e-12f));
+    assertThat(t.lr(39, 8, 10, 0)).isLessThan(t.lr(39, 9, 10, 0));
+  }
+
+
   /** The command finds the recipe by the series' name: a file named weather runs weather's. */
   @Test
   void theCommandTakesTheRecipeOfTheSeriesName(@TempDir Path tmp) throws Exception {

@@ -1,7 +1,5 @@
 package org.mambamixer.runtime.train;
 
-import java.util.Locale;
-
 /**
  * A learning rate that steps down once per epoch: {@code lr x gamma^max(0, e - hold)} for epoch
  * {@code e} (0-based), the schedules the forecasting baselines' own code trains with in place of
@@ -16,7 +14,7 @@ import java.util.Locale;
  * @param gamma the factor per epoch, in (0, 1]
  * @param hold epochs after the warm-up before the first step, past the first one
  */
-public record StepDecay(float gamma, int hold) {
+public record StepDecay(float gamma, int hold) implements LrDecay {
   /** LTSF-Linear's (DLinear's) {@code type1}: halved every epoch from the third. */
   public static final StepDecay TYPE1 = new StepDecay(0.5f, 1);
   /** PatchTST's {@code type3}: four epochs at the peak, then x 0.9 per epoch. */
@@ -31,40 +29,12 @@ public record StepDecay(float gamma, int hold) {
     }
   }
 
-  /**
-   * A schedule by name: {@code cosine} (null: no step decay), {@code type1}, {@code type3}, or
-   * {@code step:GAMMA:HOLD}.
-   */
-  public static StepDecay parse(String name) {
-    String n = name.trim().toLowerCase(Locale.ROOT);
-    switch (n) {
-      case "cosine":
-        return null;
-      case "type1":
-        return TYPE1;
-      case "type3":
-        return TYPE3;
-      default:
-        break;
-    }
-    String[] parts = n.split(":");
-    if (parts.length == 3 && parts[0].equals("step")) {
-      try {
-        return new StepDecay(Float.parseFloat(parts[1]), Integer.parseInt(parts[2]));
-      } catch (NumberFormatException e) {
-        // named below with the accepted forms
-      }
-    }
-    throw new IllegalArgumentException("unknown learning-rate schedule '" + name
-        + "' (cosine, type1, type3 or step:GAMMA:HOLD, e.g. step:0.5:1)");
-  }
-
   /** The factor on the peak rate at epoch {@code e} of the decay (0-based, after any warm-up). */
   public double factor(int e) {
     return Math.pow(gamma, Math.max(0, e - hold));
   }
 
-  /** The name {@link #parse} reads back. */
+  @Override
   public String name() {
     if (equals(TYPE1)) {
       return "type1";

@@ -100,18 +100,36 @@ class LrScheduleTest {
   }
 
   @Test
-  void stepDecaysParseByNameAndReadBack() {
-    assertThat(StepDecay.parse("cosine")).isNull();
-    assertThat(StepDecay.parse("Type1")).isEqualTo(StepDecay.TYPE1);
-    assertThat(StepDecay.parse("type3")).isEqualTo(new StepDecay(0.9f, 3));
-    assertThat(StepDecay.parse("step:0.8:2")).isEqualTo(new StepDecay(0.8f, 2));
-    for (StepDecay d : new StepDecay[] {StepDecay.TYPE1, StepDecay.TYPE3, new StepDecay(0.8f, 2)}) {
-      assertThat(StepDecay.parse(d.name())).isEqualTo(d);
+  void schedulesParseByNameAndReadBack() {
+    assertThat(LrDecay.parse("cosine")).isNull();
+    assertThat(LrDecay.parse("Type1")).isEqualTo(StepDecay.TYPE1);
+    assertThat(LrDecay.parse("type3")).isEqualTo(new StepDecay(0.9f, 3));
+    assertThat(LrDecay.parse("step:0.8:2")).isEqualTo(new StepDecay(0.8f, 2));
+    assertThat(LrDecay.parse("onecycle:0.4")).isEqualTo(new OneCycle(0.4f));
+    for (LrDecay d : new LrDecay[] {StepDecay.TYPE1, StepDecay.TYPE3, new StepDecay(0.8f, 2),
+        new OneCycle(0.3f)}) {
+      assertThat(LrDecay.parse(d.name())).isEqualTo(d);
     }
-    assertThatThrownBy(() -> StepDecay.parse("type2")).hasMessageContaining("'type2'")
-        .hasMessageContaining("cosine, type1, type3 or step:GAMMA:HOLD");
-    assertThatThrownBy(() -> StepDecay.parse("step:x:1")).hasMessageContaining("'step:x:1'");
-    assertThatThrownBy(() -> StepDecay.parse("step:1.5:1")).hasMessageContaining("(0, 1]");
-    assertThatThrownBy(() -> StepDecay.parse("step:0.5:-1")).hasMessageContaining(">= 0");
+    assertThatThrownBy(() -> LrDecay.parse("type2")).hasMessageContaining("'type2'")
+        .hasMessageContaining("cosine, type1, type3, step:GAMMA:HOLD or onecycle:PCT");
+    assertThatThrownBy(() -> LrDecay.parse("step:x:1")).hasMessageContaining("'step:x:1'");
+    assertThatThrownBy(() -> LrDecay.parse("step:1.5:1")).hasMessageContaining("(0, 1]");
+    assertThatThrownBy(() -> LrDecay.parse("step:0.5:-1")).hasMessageContaining(">= 0");
+    assertThatThrownBy(() -> LrDecay.parse("onecycle:1")).hasMessageContaining("(0, 1)");
+  }
+
+  /**
+   * PyTorch's OneCycleLR at its defaults over 100 steps with pct_start 0.4: peak / 25 at step 0,
+   * the peak at step 39 (0.4 x 100 - 1), peak / 25 / 1e4 at step 99, half cosines between.
+   */
+  @Test
+  void oneCycleClimbsThenFallsAsPyTorchs() {
+    OneCycle c = new OneCycle(0.4f);
+    assertThat(c.factor(0, 100)).isCloseTo(0.04, within(1e-7));
+    assertThat(c.factor(39, 100)).isCloseTo(1.0, within(1e-6));
+    assertThat(c.factor(99, 100)).isCloseTo(4e-6, within(1e-9));
+    double climb = (0.04 + 1) / 2 + (0.04 - 1) / 2 * Math.cos(Math.PI * 19 / 39.0);
+    assertThat(c.factor(19, 100)).isCloseTo(climb, within(1e-6));
+    assertThat(c.factor(69, 100)).isCloseTo((1 + 4e-6) / 2, within(1e-6));
   }
 }

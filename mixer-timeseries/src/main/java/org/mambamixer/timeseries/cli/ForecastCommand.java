@@ -118,7 +118,8 @@ public final class ForecastCommand implements LauncherCommand {
   @Option(names = "--lr-decay", paramLabel = "NAME",
       description = "the rate's schedule: cosine (to the floor, the default), type1 (x 0.5 per"
           + " epoch from the third, LTSF-Linear's), type3 (four epochs at the peak, then x 0.9"
-          + " per epoch, PatchTST's) or step:GAMMA:HOLD; dlinear and patchtst default to their"
+          + " per epoch, PatchTST's), step:GAMMA:HOLD, or onecycle:PCT (PyTorch's OneCycleLR"
+          + " over every batch, PCT of them climbing); dlinear and patchtst default to their"
           + " papers'")
   String lrDecay;
 

@@ -2,7 +2,9 @@ package org.mambamixer.timeseries.train;
 
 import static org.mambamixer.api.util.Tensors.requirePositive;
 
+import org.mambamixer.runtime.train.LrDecay;
 import org.mambamixer.runtime.train.LrSchedule;
+import org.mambamixer.runtime.train.OneCycle;
 import org.mambamixer.runtime.train.StepDecay;
 import org.mambamixer.runtime.train.TrainingPlan;
 
@@ -41,8 +43,9 @@ import org.mambamixer.runtime.train.TrainingPlan;
  *     (docs/results-tsm2.md, "Where the rest of the budget goes"). Only decayed rates count, so a
  *     warm-up that starts low never stops a run. A config without this field reads as 0.
  * @param lrDecay null (a config without the field) or {@code cosine} for the cosine from
- *     {@code lr} to {@code minLr}; else a {@link StepDecay} by name ({@code type1}, {@code type3},
- *     {@code step:GAMMA:HOLD}): the baselines' own schedules, floored at {@code minLr}
+ *     {@code lr} to {@code minLr}; else an {@link LrDecay} by name: a {@link StepDecay}
+ *     ({@code type1}, {@code type3}, {@code step:GAMMA:HOLD}) floored at {@code minLr}, or a
+ *     {@link OneCycle} ({@code onecycle:PCT}) over every batch of the budget
  */
 public record TrainConfig(
     int epochs, int batchSize, int evalBatchSize, float lr, float minLr, int warmupEpochs,
@@ -84,10 +87,12 @@ public record TrainConfig(
         maxBatchesPerEpoch, seed, 0, 0, false, 0, 0, null);
   }
 
+  /** The cosine, or the step decay {@code decay} names; a one-cycle has no per-epoch schedule. */
   private static LrSchedule schedule(float lr, float minLr, int warmup, int epochs,
       String decay) {
+    LrDecay d = decay == null ? null : LrDecay.parse(decay);
     return new LrSchedule(lr, minLr, warmup, epochs, LrSchedule.Update.EPOCH,
-        decay == null ? null : StepDecay.parse(decay));
+        d instanceof StepDecay step ? step : null);
   }
 
   public LrSchedule schedule() {
@@ -176,15 +181,29 @@ public record TrainConfig(
         patience, maxBatchesPerEpoch, seed, valInterval, plateauDecay, recompute, minDelta, rate, lrDecay);
   }
 
-  /** The learning rate of epoch {@code epoch} after {@code decays} plateau decays. */
+  /**
+   * The learning rate of epoch {@code epoch} after {@code decays} plateau decays; under a
+   * one-cycle, its curve sampled at epoch starts.
+   */
   public double lrAt(int epoch, int decays) {
-    return schedule().at(epoch) * Math.pow(plateauDecay, decays);
+    OneCycle c = oneCycle();
+    double at = c != null ? lr * c.factor(epoch, epochs) : schedule().at(epoch);
+    return at * Math.pow(plateauDecay, decays);
   }
 
-  /** The rate of a whole epoch: TSM2's schedule moves once per epoch. */
+  /** The rate of a whole epoch, as TSM2's schedule moves; a one-cycle's moves every batch. */
   @Override
   public float lr(int epoch, int batch, int batches, int decays) {
+    OneCycle c = oneCycle();
+    if (c != null) {
+      return (float) (lr * c.factor((long) epoch * batches + batch, (long) epochs * batches)
+          * Math.pow(plateauDecay, decays));
+    }
     return (float) lrAt(epoch, decays);
+  }
+
+  private OneCycle oneCycle() {
+    return lrDecay != null && LrDecay.parse(lrDecay) instanceof OneCycle c ? c : null;
   }
 
   /** Whether plateau decays have taken the rate below {@link #stopLr}: the run is over. */
