@@ -4,9 +4,10 @@
 // Used by fake_libcuda.cpp.
 #pragma once
 #include <algorithm>
-#include <barrier>
 #include <cmath>
+#include <condition_variable>
 #include <functional>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -23,7 +24,34 @@ using std::min;
 namespace emu {
 constexpr int kMaxThreads = 1024;
 float lanes[kMaxThreads];
-std::barrier<>* block_barrier = nullptr;
+
+// A barrier counting generations on a mutex and a condition variable. libstdc++ 12's
+// std::barrier, used before, hung here: a block's threads all waiting in arrive_and_wait with no
+// CPU used, under a loaded 2-core machine (FakeDriverTest, 2026-12-07).
+class Barrier {
+ public:
+  explicit Barrier(unsigned n) : n_(n) {}
+  void arrive_and_wait() {
+    std::unique_lock<std::mutex> lock(m_);
+    unsigned generation = generation_;
+    if (++arrived_ == n_) {
+      arrived_ = 0;
+      generation_++;
+      cv_.notify_all();
+      return;
+    }
+    cv_.wait(lock, [&] { return generation_ != generation; });
+  }
+
+ private:
+  std::mutex m_;
+  std::condition_variable cv_;
+  unsigned n_;
+  unsigned arrived_ = 0;
+  unsigned generation_ = 0;
+};
+
+Barrier* block_barrier = nullptr;
 }  // namespace emu
 
 inline float __shfl_xor_sync(unsigned, float v, int offset) {
@@ -51,7 +79,7 @@ void emu_launch(bool lockstep, void (*kernel)(Params...), unsigned blocks, unsig
       }
       continue;
     }
-    std::barrier<> barrier(threads);
+    emu::Barrier barrier(threads);
     emu::block_barrier = &barrier;
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < threads; t++) {
