@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import org.mambamixer.api.block.HashDropout;
 import org.mambamixer.api.ssm.Init;
+import org.mambamixer.api.util.Scalars;
 
 /**
  * One encoder layer of PatchTST (Nie et al. 2023), post-norm, with its residual attention: each
@@ -80,7 +81,8 @@ final class PatchTstLayer extends AbstractBlock {
     NDArray q = qkvs.get(0);
     NDArray k = qkvs.get(1);
     NDArray v = qkvs.get(2);
-    NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(dk)); // (B', h, N, N)
+    // (B', h, N, N); Scalars: a plain div(Number) constant is freed before the backward reads it
+    NDArray scores = Scalars.over(q.matMul(k.transpose(0, 1, 3, 2)), Math.sqrt(dk));
     if (inputs.size() > 1) {
       scores = scores.add(inputs.get(1));
     }

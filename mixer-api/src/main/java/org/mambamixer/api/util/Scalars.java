@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Multiplying or dividing by a constant inside a graph that will be differentiated.
  *
- * <p>Why not {@code x.mul(2f)}: DJL 0.36 turns the number into a 0-d tensor over a Java direct
+ * <p>Why not {@code x.mul(Number)}: DJL 0.36 turns the number into a 0-d tensor over a Java direct
  * buffer ({@code from_blob}, not owned by the engine) and closes it right after the op. The engine
  * saves that tensor for the backward of {@code mul}/{@code div}/{@code pow}, so once a garbage
  * collection frees the buffer the backward reads freed memory: gradients turn NaN at random

@@ -37,7 +37,7 @@ public final class RevIn extends AbstractBlock {
     NDArray x = inputs.singletonOrThrow(); // (B, T, M)
     // Statistics are constants of the window: no gradient flows through them (as in RevIN).
     NDArray mean = x.mean(new int[] {1}, true).stopGradient(); // (B, 1, M)
-    NDArray std = x.sub(mean).pow(2).mean(new int[] {1}, true).add(EPS).sqrt().stopGradient();
+    NDArray std = x.sub(mean).square().mean(new int[] {1}, true).add(EPS).sqrt().stopGradient();
     NDArray w = ps.getValue(weight, x.getDevice(), training);
     NDArray b = ps.getValue(bias, x.getDevice(), training);
     return new NDList(x.sub(mean).div(std).mul(w).add(b), mean, std);
