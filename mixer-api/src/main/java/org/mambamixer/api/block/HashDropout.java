@@ -1,5 +1,6 @@
 package org.mambamixer.api.block;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -8,6 +9,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -29,6 +32,8 @@ public final class HashDropout extends AbstractBlock {
   /** The Weyl step of {@link #hash}: 2^32 over the golden ratio. */
   public static final int WEYL = 0x9E3779B9;
   private static final int CHUNK = 1 << 16;
+  /** The encoding DJL 0.36's {@code Dropout} saves: its input shapes, exactly as this block. */
+  private static final byte DJL_DROPOUT_ENCODING = 2;
   private final float rate;
 
   public HashDropout(float rate) {
@@ -46,6 +51,17 @@ public final class HashDropout extends AbstractBlock {
       return inputs;
     }
     return new NDList(x.mul(mask(x.getManager(), x.getShape(), seed(x.getManager()), 1f - rate)));
+  }
+
+  /**
+   * Also reads a {@code Dropout}'s place in a checkpoint: TSMixer's and PatchTST's checkpoints
+   * from before their dropouts became this block hold DJL's there, and must still load (to
+   * resume, predict or test).
+   */
+  @Override
+  protected void loadMetadata(byte loadVersion, DataInputStream is)
+      throws IOException, MalformedModelException {
+    super.loadMetadata(loadVersion == DJL_DROPOUT_ENCODING ? version : loadVersion, is);
   }
 
   /** A call's seed, from the engine's generator (so per-batch seeding gives the same masks). */

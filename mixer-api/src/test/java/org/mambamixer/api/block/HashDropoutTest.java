@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -12,6 +16,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import org.junit.jupiter.api.Test;
 
 class HashDropoutTest {
@@ -76,6 +84,26 @@ class HashDropoutTest {
       assertThat(HashDropout.hash(7, 3)).isEqualTo(0xff839133);
       assertThat(HashDropout.mask(m, new Shape(6), 7, 0.5f).toFloatArray())
           .containsExactly(2f, 2f, 2f, 0f, 0f, 2f);
+    }
+  }
+
+  /** A checkpoint saved with DJL's Dropout in this block's place loads, weights and all. */
+  @Test
+  void loadsACheckpointThatHeldDjlsDropoutInItsPlace() throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      Block saved = new SequentialBlock().add(Linear.builder().setUnits(3).build())
+          .add(Dropout.builder().optRate(0.3f).build());
+      saved.initialize(m, DataType.FLOAT32, new Shape(2, 5));
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      saved.saveParameters(new DataOutputStream(bytes));
+      Block loaded = new SequentialBlock().add(Linear.builder().setUnits(3).build())
+          .add(new HashDropout(0.3f));
+      loaded.initialize(m, DataType.FLOAT32, new Shape(2, 5));
+      loaded.loadParameters(m, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+      ParameterStore ps = new ParameterStore(m, false);
+      NDArray x = m.randomNormal(new Shape(2, 5));
+      assertThat(loaded.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray())
+          .isEqualTo(saved.forward(ps, new NDList(x), false).singletonOrThrow().toFloatArray());
     }
   }
 
