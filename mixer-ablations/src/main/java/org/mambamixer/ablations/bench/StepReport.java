@@ -44,13 +44,19 @@ final class StepReport {
    * and the whole step against the bound, all in CPU time per timed step.
    */
   static void bound(PrintStream out, StepProfiler p, int cores) {
-    double expPerCpuSecond = expPerCpuSecond();
     TimedScan.Totals scan = p.scanTotals();
     double elements = scan.elements() / (double) p.steps();
+    double stepCpuMs = p.cpuMsPerStep();
+    if (elements == 0) { // a baseline: no selective scan, so no exp bound to hold it to
+      out.printf(Locale.ROOT, "No selective scan in this model: no scan bound. Whole step %.0f ms"
+          + " CPU, %.2f of %d cores used (CPU time over wall time).%n", stepCpuMs,
+          stepCpuMs / p.wallMsPerStep(), cores);
+      return;
+    }
+    double expPerCpuSecond = expPerCpuSecond();
     // The forward computes one exp per element, the backward recomputes it.
     double boundCpuMs = 2.0 * elements / expPerCpuSecond * 1e3;
     double scanCpuMs = (scan.forwardCpu() + scan.backwardCpu()) / 1e6 / p.steps();
-    double stepCpuMs = p.cpuMsPerStep();
     out.printf(Locale.ROOT, "Scan exp bound: %.3g scan elements per step, 2 exps each (forward"
         + " + recompute), %.3g exp per CPU second -> %.0f ms CPU per step (%.0f ms on %d idle"
         + " cores).%n", elements, expPerCpuSecond, boundCpuMs, boundCpuMs / cores, cores);

@@ -9,14 +9,17 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Random;
 import org.mambamixer.ablations.profile.OpTrace;
 import org.mambamixer.ablations.profile.StepProfiler;
 import org.mambamixer.ablations.profile.TimedScan;
-import org.mambamixer.api.inject.Variants;
 import org.mambamixer.timeseries.data.ForecastData;
+import org.mambamixer.timeseries.data.SeriesCsv;
 import org.mambamixer.timeseries.data.WindowSource;
-import org.mambamixer.timeseries.model.Tsm2;
+import org.mambamixer.timeseries.model.ForecastCatalog;
+import org.mambamixer.timeseries.model.ForecastModel;
+import org.mambamixer.timeseries.model.ForecastRecipe;
 import org.mambamixer.timeseries.model.Tsm2Config;
 import org.mambamixer.runtime.train.Trainer;
 import org.mambamixer.timeseries.train.Forecaster;
@@ -24,7 +27,9 @@ import org.mambamixer.timeseries.train.Metrics;
 import org.mambamixer.timeseries.train.TrainConfig;
 
 /**
- * Times TSM2 training steps by phase and op family ({@link StepProfiler}) and projects an epoch.
+ * Times a forecaster's training steps by phase and op family ({@link StepProfiler}) and projects
+ * an epoch: TSM2 by default, or any model of the forecast registry ({@code --model}), which then
+ * runs at its recipe's lookback, sizes and batch as {@code forecast --model NAME} would.
  *
  * Run through {@code ./mambamixer bench-step} ({@link StepProfileCommand}).
  *
@@ -37,54 +42,64 @@ import org.mambamixer.timeseries.train.TrainConfig;
 public final class TrainStepProfile {
 
   /** What to time. */
-  public record Options(Path data, int variates, int windows, int lookback, int horizon,
+  public record Options(String model, Path data, int variates, int windows, int lookback,
+      int horizon,
       int dModel, int layers, int dState, int patch, int stride, int batchSize, int evalBatchSize,
       int steps, int warmup, int evalBatches, String scan, boolean engineSplit,
       boolean recompute) {
 
     /** The issue's configuration: ETTh1-sized (7 variates), L512, H96, d_model 32, batch 128. */
     public static Options issueDefaults() {
-      return new Options(null, 7, 8545, 512, 96, 32, 2, 16, 16, 8, 128, 256, 5, 2, 2, "cpu", true, false);
+      return new Options("tsm2", null, 7, 8545, 512, 96, 32, 2, 16, 16, 8, 128, 256, 5, 2, 2, "cpu", true, false);
     }
   }
 
   private TrainStepProfile() {}
 
-  /** Runs the three passes on the named variants and prints the tables to {@code out}. */
-  public static void run(Options o, Variants variants, PrintStream out) throws IOException {
+  /** Runs the three passes on the named model and prints the tables to {@code out}. */
+  public static void run(Options o, ForecastCatalog catalog, PrintStream out) throws IOException {
+    ForecastModel.Factory factory = catalog.model(o.model());
+    Optional<ForecastRecipe> recipe = factory.recipe(
+        o.data() != null ? SeriesCsv.datasetName(o.data()) : "");
+    int lookback = recipe.map(ForecastRecipe::lookback).orElse(o.lookback());
+    int batch = recipe.map(r -> r.train().batchSize()).orElse(o.batchSize());
     WindowSource train;
     WindowSource val;
     String source;
     if (o.data() != null) {
-      ForecastData d = ForecastData.load(o.data(), o.lookback(), o.horizon(), o.batchSize(), 2021);
+      ForecastData d = ForecastData.load(o.data(), lookback, o.horizon(), batch, 2021);
       train = d.train();
       val = d.val();
       source = d.series().name();
     } else {
-      train = RandomWalk.of(o.variates(), o.windows(), o.lookback(), o.horizon(), 11);
-      val = RandomWalk.of(o.variates(), Math.max(1, o.windows() / 3), o.lookback(), o.horizon(),
+      train = RandomWalk.of(o.variates(), o.windows(), lookback, o.horizon(), 11);
+      val = RandomWalk.of(o.variates(), Math.max(1, o.windows() / 3), lookback, o.horizon(),
           12);
       source = "random walk";
     }
-    Tsm2Config p = Tsm2Config.preset(o.data() != null ? source : "synthetic", o.lookback(),
+    Tsm2Config p = Tsm2Config.preset(o.data() != null ? source : "synthetic", lookback,
         train.variates());
-    Tsm2Config mc = p.withHorizon(o.horizon()).withPatch(o.patch(), o.stride())
-        .withModel(o.dModel(), o.layers()).withDState(o.dState());
-    TimedScan scan = new TimedScan(variants.scan(o.scan()));
+    Tsm2Config preset = p.withVariants(factory.variants());
+    Tsm2Config mc = recipe.map(r -> r.shape().apply(preset))
+        .orElse(preset.withPatch(o.patch(), o.stride()).withModel(o.dModel(), o.layers())
+            .withDState(o.dState()))
+        .withHorizon(o.horizon());
+    TimedScan scan = new TimedScan(catalog.variants().scan(o.scan()));
     int kernelThreads = Runtime.getRuntime().availableProcessors();
-    out.printf(Locale.ROOT, "TSM2 step profile: %s, %d variates, lookback %d, horizon %d, d_model %d,"
-        + " %d layers, N %d, patch %d/%d, batch %d, scan %s (%d threads)%n", source,
-        train.variates(), o.lookback(), o.horizon(), o.dModel(), o.layers(), o.dState(), o.patch(),
-        o.stride(), o.batchSize(), scan.name(), kernelThreads);
-    Path trace = o.engineSplit() ? Files.createTempFile("tsm2-step", ".json") : null;
+    out.printf(Locale.ROOT, "%s step profile%s: %s, %d variates, lookback %d, horizon %d,"
+        + " d_model %d, %d layers, N %d, patch %d/%d, batch %d, scan %s (%d threads)%n",
+        o.model(), recipe.isPresent() ? " (its recipe)" : "", source, train.variates(), lookback,
+        o.horizon(), mc.dModel(), mc.layers(), mc.dState(), mc.patchLen(), mc.stride(), batch,
+        scan.name(), kernelThreads);
+    Path trace = o.engineSplit() ? Files.createTempFile("step-profile", ".json") : null;
     StepProfiler profiler = new StepProfiler(o.warmup(), o.steps(), trace, scan);
-    TrainConfig tc = TrainConfig.full().withBatch(o.batchSize())
+    TrainConfig tc = TrainConfig.full().withBatch(batch)
         .withMaxBatches(profiler.batches())
         .withEvalBatch(o.evalBatchSize()).withRecompute(o.recompute());
     try (NDManager manager = NDManager.newBaseManager()) {
       manager.getEngine().setRandomSeed(2021);
-      Tsm2 model = new Tsm2(mc, variants, scan);
-      model.initialize(manager, DataType.FLOAT32, model.inputShapes(o.batchSize()));
+      ForecastModel model = factory.create(mc, catalog.variants(), scan);
+      model.initialize(manager, DataType.FLOAT32, model.inputShapes(batch));
       Trainer f = new Trainer(new Forecaster(model, tc, train, null), tc, manager,
           new PrintWriter(Writer.nullWriter()));
       f.listen(profiler).train(0, 0, profiler.batches());
@@ -115,7 +130,7 @@ public final class TrainStepProfile {
         out.printf(Locale.ROOT, "%nEvaluation: not measured (--eval-batches 0); the projected"
             + " epoch below leaves validation out.%n");
       }
-      int stepsPerEpoch = (train.windows() + o.batchSize() - 1) / o.batchSize();
+      int stepsPerEpoch = (train.windows() + batch - 1) / batch;
       double valBatches = Math.ceil(val.windows() / (double) o.evalBatchSize());
       double epochS = (stepsPerEpoch * meanStepMs + valBatches * evalBatchMs) / 1e3;
       out.printf(Locale.ROOT, "%nProjected epoch: %d steps x %.0f ms + %.0f validation batches x"
