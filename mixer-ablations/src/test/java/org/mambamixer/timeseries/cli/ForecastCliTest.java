@@ -107,6 +107,11 @@ class ForecastCliTest {
     assertThat(run("forecast", "--data", csv.toString(), "--stop-lr", "0", "--run-dir",
         runDir.toString(), "--resume")).isEqualTo(2);
     assertThat(err.toString()).contains("--stop-lr 0.0 (the run has 5.0E-4)");
+    // Its cosine spans its two epochs: another number would make another run.
+    assertThat(run("forecast", "--data", csv.toString(), "--epochs", "3", "--run-dir",
+        runDir.toString(), "--resume")).isEqualTo(2);
+    assertThat(err.toString()).contains("--epochs 3 (the run has 2; its learning rate's cosine"
+        + " spans those epochs");
     // Another file with the same rows is another dataset to the run: refused by name.
     Path copy = Files.copy(csv, tmp.resolve("copy.csv"));
     assertThat(run("forecast", "--data", copy.toString(), "--run-dir", runDir.toString(),
@@ -125,6 +130,48 @@ class ForecastCliTest {
         .contains("\"skip\": \"frozen\"").contains("\"valInterval\": 1").contains("\"evalBatchSize\": 5").contains("\"recompute\": true")
         .contains("\"minDelta\": 0.01").contains("\"stopLr\": 5.0E-4").contains("\"command\": \"mambamixer forecast --data")
         .contains("\"data_sha256\": \"");
+  }
+
+  /**
+   * Under a step decay (DLinear's type1) a resumed run may be given other epochs: lengthened, it
+   * is the run started with them, and config.json records them.
+   */
+  @Test
+  void aRunUnderAStepDecayIsLengthenedOnResume(@TempDir Path tmp) throws Exception {
+    Path csv = ToySeries.write(tmp.resolve("toy.csv"), 300, 1);
+    List<String> common = List.of("forecast", "--model", "dlinear", "--data", csv.toString(),
+        "--lookback", "32", "--horizon", "8", "--max-batches", "2", "--patience", "10");
+    Path straight = tmp.resolve("straight");
+    Path runDir = tmp.resolve("run");
+    assertThat(run(with(common, "--epochs", "3", "--run-dir", straight.toString())))
+        .as(err.toString()).isZero();
+    assertThat(run(with(common, "--epochs", "2", "--run-dir", runDir.toString())))
+        .as(err.toString()).isZero();
+    assertThat(run("forecast", "--data", csv.toString(), "--epochs", "3", "--run-dir",
+        runDir.toString(), "--resume")).as(err.toString()).isZero();
+    assertThat(out.toString()).contains("the run's budget is now 3 epochs (was 2");
+    assertThat(Files.readAllLines(runDir.resolve("H8/metrics.csv")).stream()
+        .map(ForecastCliTest::withoutSeconds))
+        .containsExactlyElementsOf(Files.readAllLines(straight.resolve("H8/metrics.csv")).stream()
+            .map(ForecastCliTest::withoutSeconds).toList());
+    String config = Files.readString(runDir.resolve("H8/config.json"));
+    assertThat(config).contains("\"epochs\": 3").contains("\"epochs_changed\"");
+    // Cut to fewer than it has done, its best might lie past the budget: refused.
+    assertThat(run("forecast", "--data", csv.toString(), "--epochs", "2", "--run-dir",
+        runDir.toString(), "--resume")).isEqualTo(1);
+    assertThat(err.toString()).contains("the run has begun 3 epochs; it can be cut to no fewer");
+    assertThat(Files.readString(runDir.resolve("H8/config.json"))).isEqualTo(config);
+  }
+
+  private static String[] with(List<String> args, String... more) {
+    List<String> all = new java.util.ArrayList<>(args);
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  /** A metrics.csv row without its last column, the seconds. */
+  private static String withoutSeconds(String row) {
+    return row.substring(0, row.lastIndexOf(','));
   }
 
   private static java.util.Map<Path, byte[]> snapshot(Path dir) throws java.io.IOException {

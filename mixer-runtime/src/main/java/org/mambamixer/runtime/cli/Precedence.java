@@ -17,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * <ol>
  *   <li>{@code --resume}: the run's own config.json. A flag typed beside it that disagrees with it
  *       is a usage error naming the flag and the run's value (every such flag in one message),
- *       raised before anything is read or written;
+ *       raised before anything is read or written; except a setting the run may change
+ *       ({@link Setting#changeableOnResume}), which is laid over the run's own;
  *   <li>{@code --config FILE}: that file's settings, each typed flag over its own field (and
  *       recorded so in the new run's config.json);
  *   <li>otherwise the command's defaults, each typed flag over its own field.
@@ -53,8 +54,7 @@ public final class Precedence {
       }
     }
     if (resumed != null) {
-      rejectConflicts(spec, resumed, typed);
-      return resumed;
+      return overlay(resumed, changesOnResume(spec, resumed, typed));
     }
     return overlay(config != null ? config : defaults.get(), typed);
   }
@@ -70,7 +70,13 @@ public final class Precedence {
     return out;
   }
 
-  private static void rejectConflicts(CommandSpec spec, JsonObject resumed, List<Setting> typed) {
+  /**
+   * The typed settings that change the resumed run, each one it may change; a usage error naming
+   * every other setting that disagrees with the run.
+   */
+  private static List<Setting> changesOnResume(CommandSpec spec, JsonObject resumed,
+      List<Setting> typed) {
+    List<Setting> changes = new ArrayList<>();
     ResumeConflicts bad = new ResumeConflicts(spec);
     for (Setting s : typed) {
       JsonObject mine = overlay(new JsonObject(), List.of(s));
@@ -86,11 +92,19 @@ public final class Precedence {
                 Path.of(stored.getAsString()))
             : same(at(mine, path), stored);
       }
-      if (!agrees) {
-        bad.add(s.flag() + " " + s.raw() + " (the run has " + String.join(", ", theirs) + ")");
+      if (agrees) {
+        continue;
+      }
+      String refusal = s.onResume() == null ? null : s.onResume().apply(resumed);
+      if (s.onResume() != null && refusal == null) {
+        changes.add(s);
+      } else {
+        bad.add(s.flag() + " " + s.raw() + " (the run has " + String.join(", ", theirs)
+            + (refusal == null ? "" : "; " + refusal) + ")");
       }
     }
     bad.throwIfAny();
+    return changes;
   }
 
   /** Equal JSON, numbers by value ({@code 1e-3} is {@code 0.001}). */

@@ -1,11 +1,14 @@
 package org.mambamixer.runtime.cli;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.mambamixer.runtime.report.RunConfig;
+import org.mambamixer.runtime.train.LrDecay;
+import org.mambamixer.runtime.train.StepDecay;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -162,7 +165,8 @@ public final class TrainingOptions {
 
   /** The shared flags as config.json records them, under {@code train}. */
   public List<Setting> settings() {
-    return List.of(Setting.of("--epochs", "train.epochs", epochs),
+    return List.of(Setting.of("--epochs", "train.epochs", epochs)
+            .changeableOnResume(TrainingOptions::epochsFixed),
         Setting.of("--max-batches", "train.maxBatchesPerEpoch", maxBatches),
         Setting.of("--batch-size", "train.batchSize", batchSize),
         Setting.of("--eval-batch-size", "train.evalBatchSize", evalBatchSize),
@@ -170,6 +174,32 @@ public final class TrainingOptions {
         Setting.of("--weight-decay", "train.weightDecay", weightDecay),
         Setting.of("--seed", "train.seed", seed),
         Setting.of("--recompute", "train.recompute", recompute));
+  }
+
+  /**
+   * Why a resumed run may not change its epochs, or null where it may: under a step decay
+   * ({@code type1}, {@code type3}, {@code step:GAMMA:HOLD}) or a constant rate, the rate of an
+   * epoch does not depend on how many there are, so the run lengthened or cut short on resume is
+   * the run a fresh start with those epochs gives (fewer than it has done: it goes straight to
+   * the test of its best checkpoint). A cosine or one cycle is laid over the whole budget.
+   */
+  static String epochsFixed(JsonObject run) {
+    JsonElement decay = Precedence.at(run, "train.lrDecay");
+    String name = decay == null || decay.isJsonNull() ? "cosine" : decay.getAsString();
+    try {
+      if (!name.equals("cosine") && LrDecay.parse(name) instanceof StepDecay) {
+        return null;
+      }
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+    JsonElement lr = Precedence.at(run, "train.lr");
+    JsonElement minLr = Precedence.at(run, "train.minLr");
+    if (name.equals("cosine") && lr != null && minLr != null && Precedence.same(lr, minLr)) {
+      return null; // a cosine from lr to lr: a constant rate
+    }
+    return "its learning rate's " + (name.equals("cosine") ? "cosine" : name) + " spans those"
+        + " epochs; a run under a step decay or a constant rate may change them";
   }
 
   private static void positive(CommandSpec spec, String flag, Integer value) {

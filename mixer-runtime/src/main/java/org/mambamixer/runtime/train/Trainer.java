@@ -10,6 +10,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.gson.annotations.SerializedName;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.Recompute;
 import org.mambamixer.runtime.report.AtomicFiles;
@@ -38,7 +41,8 @@ import org.mambamixer.runtime.train.TrainingTask.Scores;
  * directory:
  *
  * <pre>
- *   config.json        written once, before training (a resumed run keeps it)
+ *   config.json        written before training; a resumed run keeps it, but for its epochs
+ *                      where --epochs changed them on resume (recordEpochs)
  *   metrics.csv        one row per validation: epoch, lr, training loss since the last
  *                      validation, the task's validation columns, seconds
  *   batch_loss.csv     the training loss of every batch
@@ -252,8 +256,9 @@ public final class Trainer implements AutoCloseable {
       throw new IOException(runDir + " already holds a run; pass --resume to continue it or"
           + " choose another --run-dir");
     }
-    if (!resume || !Files.exists(runDir.resolve("config.json"))) {
-      AtomicFiles.writeString(runDir.resolve("config.json"), configJson);
+    Path configPath = runDir.resolve("config.json");
+    if (!resume || !Files.exists(configPath)) {
+      AtomicFiles.writeString(configPath, configJson);
     }
     List<String> columns = new ArrayList<>(List.of("epoch", "lr", task.lossColumn()));
     columns.addAll(task.validationColumns());
@@ -269,6 +274,7 @@ public final class Trainer implements AutoCloseable {
     if (resume && Files.exists(statePath)) {
       s = GSON.fromJson(Files.readString(statePath), State.class)
           .complete(plan, batchesPerEpoch());
+      recordEpochs(configPath, s);
       load(last, true);
       metrics = MetricsLog.open(runDir.resolve("metrics.csv"), columns);
       metrics.truncate(Math.min(metrics.table().rowCount(), s.rows()));
@@ -344,6 +350,38 @@ public final class Trainer implements AutoCloseable {
     return new Summary(s.epochsBegun(), s.bestEpoch() + 1, s.bestVal(), s.seconds(),
         s.trainSeconds() / Math.max(1, s.batches()), parameters(), ProcessMemory.peakRssMb(),
         metrics.table());
+  }
+
+  /**
+   * Where the plan's epochs differ from those the resumed run's config.json records ({@code
+   * --epochs} beside {@code --resume}, allowed only where the rate of an epoch does not depend on
+   * the total), records the new number there, so the file still starts the run it describes, and
+   * the change under {@code epochs_changed}, with the commit that made it.
+   */
+  private void recordEpochs(Path configPath, State s) throws IOException {
+    JsonObject config = GSON.fromJson(Files.readString(configPath), JsonObject.class);
+    JsonObject train = config.getAsJsonObject("train");
+    if (train == null || !train.has("epochs") || train.get("epochs").getAsInt() == plan.epochs()) {
+      return;
+    }
+    if (plan.epochs() < s.epochsBegun()) {
+      // Its best checkpoint may come from an epoch past the new budget.
+      throw new IllegalArgumentException("the run has begun " + s.epochsBegun() + " epochs;"
+          + " it can be cut to no fewer (asked for " + plan.epochs() + ")");
+    }
+    JsonObject change = new JsonObject();
+    change.addProperty("from", train.get("epochs").getAsInt());
+    change.addProperty("to", plan.epochs());
+    change.addProperty("commit", Objects.requireNonNullElse(System.getenv("MAMBAMIXER_COMMIT"),
+        "unknown"));
+    JsonArray changes = config.has("epochs_changed") ? config.getAsJsonArray("epochs_changed")
+        : new JsonArray();
+    changes.add(change);
+    config.add("epochs_changed", changes);
+    train.addProperty("epochs", plan.epochs());
+    AtomicFiles.writeString(configPath, GSON.toJson(config));
+    log.printf(Locale.ROOT, "the run's budget is now %d epochs (was %d; config.json records it)%n",
+        plan.epochs(), change.get("from").getAsInt());
   }
 
   /**

@@ -11,6 +11,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.dataset.Batch;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,8 +29,9 @@ import org.mambamixer.runtime.report.Table;
 
 /**
  * The one loop on a linear regression: a run killed at any batch and resumed gives the
- * uninterrupted run's files bit for bit, whatever the validation and save intervals; patience
- * stops it; a state.json written before the shared loop still resumes.
+ * uninterrupted run's files bit for bit, whatever the validation and save intervals; a run cut
+ * short or lengthened on resume is the run of its new epochs; patience stops it; a state.json
+ * written before the shared loop still resumes.
  */
 class TrainerTest {
   private static final int N = 40; // training examples
@@ -124,11 +127,12 @@ class TrainerTest {
     }
   }
 
-  /** Five epochs of five batches at a constant rate, with the intervals under test. */
-  private record Plan(int valInterval, int patience, float plateauDecay) implements TrainingPlan {
-    @Override
-    public int epochs() {
-      return 5;
+  /** Epochs of five batches at a constant rate, with the intervals under test. */
+  private record Plan(int valInterval, int patience, float plateauDecay, int epochs)
+      implements TrainingPlan {
+    /** Five epochs. */
+    Plan(int valInterval, int patience, float plateauDecay) {
+      this(valInterval, patience, plateauDecay, 5);
     }
 
     @Override
@@ -165,6 +169,12 @@ class TrainerTest {
   /** Runs {@code plan} in {@code dir}; {@code killAt} > 0 throws after that many batches. */
   private static Trainer.Summary run(Plan plan, Path dir, boolean resume, int saveInterval,
       int killAt) throws IOException {
+    return run(plan, dir, resume, saveInterval, killAt, "{}");
+  }
+
+  /** The same, a new run writing {@code config} as its config.json. */
+  private static Trainer.Summary run(Plan plan, Path dir, boolean resume, int saveInterval,
+      int killAt, String config) throws IOException {
     try (NDManager m = NDManager.newBaseManager()) {
       m.getEngine().setRandomSeed(11);
       int[] seen = {0};
@@ -178,7 +188,7 @@ class TrainerTest {
             }
           }
         });
-        return t.fit(dir, resume, "{}");
+        return t.fit(dir, resume, config);
       }
     }
   }
@@ -210,6 +220,41 @@ class TrainerTest {
       assertThat(resumed.bestScore()).as("kill at " + kill).isEqualTo(straight.bestScore());
       assertThat(resumed.bestEpoch()).isEqualTo(straight.bestEpoch());
     }
+  }
+
+  @Test
+  void aRunCutShortOrLengthenedOnResumeIsTheRunOfThatManyEpochs(@TempDir Path tmp)
+      throws IOException {
+    // The plan's rate does not depend on its epochs, as under a step decay or a constant rate.
+    Plan three = new Plan(0, 100, 0, 3);
+    Plan five = new Plan(0, 100, 0, 5);
+    Trainer.Summary straight3 = run(three, tmp.resolve("straight3"), false, 0, 0);
+    run(five, tmp.resolve("straight5"), false, 0, 0);
+
+    // Killed in its fourth epoch (batch 17 of 5 a epoch), then cut to the three it finished.
+    Path cut = tmp.resolve("cut");
+    assertThatThrownBy(() -> run(five, cut, false, 0, 17, "{\"train\": {\"epochs\": 5}}"))
+        .hasMessage("killed");
+    assertThatThrownBy(() -> run(new Plan(0, 100, 0, 2), cut, true, 0, 0))
+        .hasMessage("the run has begun 3 epochs; it can be cut to no fewer (asked for 2)");
+    assertThat(Files.readString(cut.resolve("config.json"))).contains("\"epochs\": 5")
+        .doesNotContain("epochs_changed");
+    Trainer.Summary s = run(three, cut, true, 0, 0);
+    assertSameFiles(tmp.resolve("straight3"), cut);
+    assertThat(s.bestScore()).isEqualTo(straight3.bestScore());
+    assertThat(s.bestEpoch()).isEqualTo(straight3.bestEpoch());
+    JsonObject config = JsonParser.parseString(Files.readString(cut.resolve("config.json")))
+        .getAsJsonObject();
+    assertThat(config.getAsJsonObject("train").get("epochs").getAsInt()).isEqualTo(3);
+    JsonObject change = config.getAsJsonArray("epochs_changed").get(0).getAsJsonObject();
+    assertThat(change.get("from").getAsInt()).isEqualTo(5);
+    assertThat(change.get("to").getAsInt()).isEqualTo(3);
+
+    // A finished three-epoch run lengthened to five.
+    Path longer = tmp.resolve("longer");
+    run(three, longer, false, 0, 0, "{\"train\": {\"epochs\": 3}}");
+    run(five, longer, true, 0, 0);
+    assertSameFiles(tmp.resolve("straight5"), longer);
   }
 
   @Test
