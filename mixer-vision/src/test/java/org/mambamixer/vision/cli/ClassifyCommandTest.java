@@ -572,7 +572,9 @@ class ClassifyCommandTest {
     Launcher l = new Launcher();
     assertThat(l.run("classify", "--resume", "--run-dir", run.toString(), "--epochs", "3"))
         .isEqualTo(2);
-    assertThat(l.err.toString()).contains("--epochs 3 (the run has 1)");
+    // A classifier's cosine spans its epochs: no other number continues the same run.
+    assertThat(l.err.toString()).contains("--epochs 3 (the run has 1; its learning rate's cosine"
+        + " spans those epochs");
     Launcher w = new Launcher();
     assertThat(w.run("classify", "--resume", "--run-dir", run.toString(), "--widths", "16,32"))
         .isEqualTo(2);
