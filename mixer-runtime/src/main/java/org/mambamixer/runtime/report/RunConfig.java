@@ -22,10 +22,14 @@ public final class RunConfig {
    */
   public static JsonObject withProvenance(JsonObject config, String commandLine) {
     config.addProperty("command", commandLine);
-    config.addProperty("commit", Objects.requireNonNullElse(System.getenv("MAMBAMIXER_COMMIT"),
-        "unknown"));
+    config.addProperty("commit", commit());
     config.addProperty("java", System.getProperty("java.version"));
     return config;
+  }
+
+  /** The git commit of this build, as the launcher exports it ({@code unknown} without it). */
+  public static String commit() {
+    return Objects.requireNonNullElse(System.getenv("MAMBAMIXER_COMMIT"), "unknown");
   }
 
   /**

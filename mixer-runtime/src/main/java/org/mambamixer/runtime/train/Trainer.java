@@ -22,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import org.mambamixer.api.scan.Backprop;
 import org.mambamixer.api.scan.Recompute;
 import org.mambamixer.runtime.report.AtomicFiles;
@@ -30,6 +29,7 @@ import org.mambamixer.runtime.report.Charts;
 import org.mambamixer.runtime.report.MetricsLog;
 import org.mambamixer.runtime.report.ProcessMemory;
 import org.mambamixer.runtime.report.Progress;
+import org.mambamixer.runtime.report.RunConfig;
 import org.mambamixer.runtime.report.Table;
 import org.mambamixer.runtime.train.TrainingListener.Phase;
 import org.mambamixer.runtime.train.TrainingTask.Scores;
@@ -372,8 +372,7 @@ public final class Trainer implements AutoCloseable {
     JsonObject change = new JsonObject();
     change.addProperty("from", train.get("epochs").getAsInt());
     change.addProperty("to", plan.epochs());
-    change.addProperty("commit", Objects.requireNonNullElse(System.getenv("MAMBAMIXER_COMMIT"),
-        "unknown"));
+    change.addProperty("commit", RunConfig.commit());
     JsonArray changes = config.has("epochs_changed") ? config.getAsJsonArray("epochs_changed")
         : new JsonArray();
     changes.add(change);
